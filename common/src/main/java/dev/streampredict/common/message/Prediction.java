@@ -1,0 +1,54 @@
+package dev.streampredict.common.message;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One record on the {@code predictions} topic: the model's answer for one input event.
+ *
+ * @param id                  the input's id
+ * @param key                 the input's key
+ * @param input               the input message exactly as it arrived (JSON text)
+ * @param target              regression: the feature whose next value is forecast; classification: {@code null}
+ * @param prediction          regression: the forecast next value of {@code target}; classification: {@code null}
+ * @param predictedClass      classification: the most probable class; regression: {@code null}
+ * @param classProbabilities  classification: probability of every class; regression: {@code null}
+ * @param modelVersion        version of the model artifact that made the prediction
+ * @param predictionTimestamp when the prediction was made, epoch milliseconds
+ * @param latencyMs           {@code predictionTimestamp} minus the time the input was written to Kafka
+ */
+public record Prediction(
+        String id,
+        String key,
+        String input,
+        String target,
+        Double prediction,
+        String predictedClass,
+        Map<String, Double> classProbabilities,
+        String modelVersion,
+        long predictionTimestamp,
+        long latencyMs) {
+
+    public Prediction {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(modelVersion, "modelVersion");
+        if ((prediction == null) == (predictedClass == null)) {
+            throw new IllegalArgumentException("a prediction is either a number or a class, not both or neither");
+        }
+    }
+
+    public static Prediction regression(String id, String key, String input, String target, double value,
+                                        String modelVersion, long predictionTimestamp, long latencyMs) {
+        return new Prediction(id, key, input, target, value, null, null, modelVersion, predictionTimestamp,
+                latencyMs);
+    }
+
+    public static Prediction classification(String id, String key, String input, String predictedClass,
+                                            Map<String, Double> classProbabilities, String modelVersion,
+                                            long predictionTimestamp, long latencyMs) {
+        return new Prediction(id, key, input, null, null, predictedClass, classProbabilities, modelVersion,
+                predictionTimestamp, latencyMs);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.streampredict.common.message;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PredictionCodecTest {
+
+    private final PredictionCodec codec = new PredictionCodec();
+    private final String input = "{\"id\":\"7\",\"key\":\"k\",\"timestamp\":3,\"features\":{\"close\":2.5}}";
+
+    @Test
+    void regressionRoundTripEmbedsTheInputVerbatim() {
+        Prediction p = Prediction.regression("7", "k", input, "close", 2.75, "v1", 1000L, 12L);
+
+        byte[] json = codec.toJson(p);
+
+        assertThat(new String(json)).contains("\"input\":" + input);
+        assertThat(codec.parse(json)).isEqualTo(p);
+    }
+
+    @Test
+    void classificationRoundTrip() {
+        Map<String, Double> probabilities = new LinkedHashMap<>();
+        probabilities.put("setosa", 0.9);
+        probabilities.put("virginica", 0.1);
+        Prediction p = Prediction.classification("7", "k", input, "setosa", probabilities, "v2", 5L, 1L);
+
+        Prediction back = codec.parse(codec.toJson(p));
+
+        assertThat(back).isEqualTo(p);
+        assertThat(back.classProbabilities().keySet()).containsExactly("setosa", "virginica");
+    }
+
+    @Test
+    void aPredictionIsANumberOrAClassNotBoth() {
+        assertThatThrownBy(() -> new Prediction("1", "k", input, "t", 1.0, "c", Map.of(), "v", 0, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
