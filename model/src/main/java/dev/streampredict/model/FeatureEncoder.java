@@ -1,0 +1,58 @@
+package dev.streampredict.model;
+
+/**
+ * Turns raw values into network inputs and network outputs back into predictions. Training builds its data set
+ * through this class and the job scores through it, so the two cannot drift apart.
+ */
+public final class FeatureEncoder {
+
+    private final ModelMetadata metadata;
+    private final Standardizer standardizer;
+    private final boolean differences;
+
+    public FeatureEncoder(ModelMetadata metadata) {
+        this.metadata = metadata;
+        this.standardizer = metadata.standardizer();
+        this.differences = metadata.targetMode() == TargetMode.DIFFERENCE;
+    }
+
+    public int inputs() {
+        return metadata.networkInputs();
+    }
+
+    /**
+     * Writes the inputs for one regression window into {@code row} at {@code offset}.
+     *
+     * @param window the last {@code windowSize} values of the target, oldest first
+     */
+    public void encodeWindow(double[] window, float[] row, int offset) {
+        if (differences) {
+            for (int i = 1; i < window.length; i++) {
+                row[offset + i - 1] = (float) standardizer.standardize(0, window[i] - window[i - 1]);
+            }
+        } else {
+            for (int i = 0; i < window.length; i++) {
+                row[offset + i] = (float) standardizer.standardize(0, window[i]);
+            }
+        }
+    }
+
+    /** The network's training target for the value that followed {@code window}. */
+    public double encodeNext(double[] window, double next) {
+        double last = window[window.length - 1];
+        return differences ? standardizer.standardize(0, next - last) : standardizer.standardize(0, next);
+    }
+
+    /** The forecast next value, from the network's output for {@code window}. */
+    public double decodeForecast(double[] window, double output) {
+        double restored = standardizer.restore(0, output);
+        return differences ? window[window.length - 1] + restored : restored;
+    }
+
+    /** Writes the inputs for one classification feature vector (in {@link ModelMetadata#features()} order). */
+    public void encodeFeatures(double[] features, float[] row, int offset) {
+        for (int i = 0; i < features.length; i++) {
+            row[offset + i] = (float) standardizer.standardize(i, features[i]);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.streampredict.model;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A loaded model ready to score batches. Not thread-safe (DL4J networks are not): each Flink subtask holds its
+ * own.
+ */
+public final class Predictor {
+
+    private final ModelMetadata metadata;
+    private final MultiLayerNetwork network;
+    private final FeatureEncoder encoder;
+    private float[] buffer = new float[0];
+
+    Predictor(ModelMetadata metadata, MultiLayerNetwork network) {
+        this.metadata = metadata;
+        this.network = network;
+        this.encoder = new FeatureEncoder(metadata);
+    }
+
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    public MultiLayerNetwork network() {
+        return network;
+    }
+
+    /**
+     * Forecasts the next value after each window, in one network call.
+     *
+     * @param windows the first {@code count} entries are windows of {@code windowSize} values, oldest first
+     */
+    public double[] forecast(double[][] windows, int count) {
+        requireTask(Task.REGRESSION);
+        int inputs = encoder.inputs();
+        float[] rows = rows(count, inputs);
+        for (int i = 0; i < count; i++) {
+            encoder.encodeWindow(windows[i], rows, i * inputs);
+        }
+        INDArray output = run(rows, count, inputs);
+        double[] forecasts = new double[count];
+        for (int i = 0; i < count; i++) {
+            forecasts[i] = encoder.decodeForecast(windows[i], output.getDouble(i, 0));
+        }
+        return forecasts;
+    }
+
+    /** Class probabilities for each feature vector, in {@link ModelMetadata#classes()} order. */
+    public double[][] classify(double[][] featureVectors, int count) {
+        requireTask(Task.CLASSIFICATION);
+        int inputs = encoder.inputs();
+        float[] rows = rows(count, inputs);
+        for (int i = 0; i < count; i++) {
+            encoder.encodeFeatures(featureVectors[i], rows, i * inputs);
+        }
+        INDArray output = run(rows, count, inputs);
+        double[][] probabilities = new double[count][];
+        for (int i = 0; i < count; i++) {
+            probabilities[i] = output.getRow(i).toDoubleVector();
+        }
+        return probabilities;
+    }
+
+    private float[] rows(int count, int inputs) {
+        if (buffer.length != count * inputs) {
+            buffer = new float[count * inputs];
+        }
+        return buffer;
+    }
+
+    private INDArray run(float[] rows, int count, int inputs) {
+        INDArray input = Nd4j.create(rows, new long[]{count, inputs}, 'c');
+        return network.output(input, false);
+    }
+
+    private void requireTask(Task task) {
+        if (metadata.task() != task) {
+            throw new IllegalStateException("model " + metadata.modelVersion() + " is a " + metadata.task()
+                    + " model, not " + task);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.streampredict.model;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ModelArtifactTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripGivesTheSameForecasts() throws Exception {
+        ModelMetadata metadata = regression(4, TargetMode.LEVEL);
+        MultiLayerNetwork network = network(4, 1);
+        Predictor original = new Predictor(metadata, network);
+        double[][] windows = {{1, 2, 3, 4}, {10, 9, 8, 7}};
+
+        ModelArtifact.save(dir, metadata, network);
+        Predictor loaded = ModelArtifact.load(dir.toString());
+
+        assertThat(loaded.metadata()).isEqualTo(metadata);
+        assertThat(loaded.forecast(windows, 2)).containsExactly(original.forecast(windows, 2));
+    }
+
+    @Test
+    void batchAndSingleForecastsAgree() {
+        Predictor predictor = new Predictor(regression(3, TargetMode.DIFFERENCE), network(2, 1));
+        double[][] windows = {{1, 2, 3}, {5, 5, 4}, {0, -1, 2}};
+
+        double[] batch = predictor.forecast(windows, 3);
+
+        for (int i = 0; i < windows.length; i++) {
+            assertThat(predictor.forecast(new double[][]{windows[i]}, 1)[0])
+                    .isCloseTo(batch[i], org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
+    @Test
+    void missingArtifactSaysWhereAndWhatToDo() {
+        assertThatThrownBy(() -> ModelArtifact.load(dir.resolve("nothing").toString()))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("nothing/model.json").hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void corruptMetadataNamesTheFile() throws Exception {
+        ModelArtifact.save(dir, regression(4, TargetMode.LEVEL), network(4, 1));
+        Files.writeString(dir.resolve(ModelArtifact.METADATA_FILE), "{\"formatVersion\": 1, \"task\": ");
+
+        assertThatThrownBy(() -> ModelArtifact.load(dir.toString()))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining(dir.resolve("model.json").toString()).hasMessageContaining("not readable");
+    }
+
+    @Test
+    void truncatedNetworkNamesTheFile() throws Exception {
+        ModelArtifact.save(dir, regression(4, TargetMode.LEVEL), network(4, 1));
+        Path network = dir.resolve(ModelArtifact.NETWORK_FILE);
+        byte[] bytes = Files.readAllBytes(network);
+        Files.write(network, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertThatThrownBy(() -> ModelArtifact.load(dir.toString()))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining(network.toString()).hasMessageContaining("corrupt or truncated");
+    }
+
+    @Test
+    void networkThatDoesNotFitItsMetadataIsRejected() throws Exception {
+        ModelArtifact.save(dir, regression(8, TargetMode.LEVEL), network(4, 1));
+
+        assertThatThrownBy(() -> ModelArtifact.load(dir.toString()))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("takes 4 inputs").hasMessageContaining("describes 8");
+    }
+
+    @Test
+    void unknownFormatVersionIsRefused() throws Exception {
+        ModelArtifact.save(dir, regression(4, TargetMode.LEVEL), network(4, 1));
+        Path json = dir.resolve(ModelArtifact.METADATA_FILE);
+        Files.writeString(json, Files.readString(json).replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"));
+
+        assertThatThrownBy(() -> ModelArtifact.load(dir.toString()))
+                .isInstanceOf(ModelArtifactException.class).hasMessageContaining("format version 99");
+    }
+
+    static ModelMetadata regression(int window, TargetMode mode) {
+        return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, "test-v1", Task.REGRESSION, window,
+                List.of("close"), "close", mode, new Standardizer(new double[]{5}, new double[]{2}), List.of(),
+                "2026-01-01T00:00:00Z", "test", Map.of("mse", 1.5));
+    }
+
+    static MultiLayerNetwork network(int inputs, int outputs) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(inputs).nOut(3).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(outputs)
+                        .activation(Activation.IDENTITY).build())
+                .build();
+        MultiLayerNetwork network = new MultiLayerNetwork(conf);
+        network.init();
+        return network;
+    }
+}
