@@ -1,0 +1,243 @@
+package dev.streampredict.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real single-node Kafka broker (KRaft: broker and controller in one process) on 127.0.0.1, run in a JVM of its
+ * own from the jars Maven resolved for this module. The data folder survives {@link #close()}, so a second start
+ * on the same folder finds its topics again.
+ */
+public final class LocalKafkaBroker implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path dataDir;
+    private final int port;
+    private final Process process;
+
+    private LocalKafkaBroker(Path dataDir, int port, Process process) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.process = process;
+    }
+
+    /** Starts a broker on a free port. */
+    public static LocalKafkaBroker start(Path dataDir) throws IOException {
+        return start(dataDir, freePort());
+    }
+
+    /**
+     * Formats {@code dataDir} if it is new, starts the broker and waits until it answers.
+     *
+     * @param port the client port; the controller takes another free port
+     */
+    public static LocalKafkaBroker start(Path dataDir, int port) throws IOException {
+        Files.createDirectories(dataDir);
+        Path config = writeConfig(dataDir.toAbsolutePath(), port, freePort());
+        String classpath = brokerClasspath();
+        if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+            format(classpath, dataDir, config);
+        }
+        Path out = dataDir.resolve("broker.out");
+        Process process = new ProcessBuilder(java(classpath, dataDir, "-Xmx512m",
+                BrokerMain.class.getName(), Long.toString(ProcessHandle.current().pid()), config.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, port, process);
+        try {
+            broker.awaitReady();
+        } catch (IOException | RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /** Stops the broker cleanly (SIGTERM, Kafka's controlled shutdown), forcibly if it takes too long. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitReady() throws IOException {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException("Kafka broker exited with code " + process.exitValue() + " while starting; "
+                        + "its log is " + dataDir.resolve("broker.log") + ". Last output:\n" + tail());
+            }
+            if (portOpen()) {
+                try (Admin admin = admin()) {
+                    admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                    return;
+                } catch (Exception notYet) {
+                    // the socket is open before the broker has joined its own quorum
+                }
+            }
+            sleep(200);
+        }
+        throw new IOException("Kafka broker did not answer on " + bootstrapServers() + " within " + START_TIMEOUT
+                + "; its log is " + dataDir.resolve("broker.log"));
+    }
+
+    private boolean portOpen() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(dataDir.resolve("broker.out"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no output)";
+        }
+    }
+
+    private static void format(String classpath, Path dataDir, Path config) throws IOException {
+        byte[] uuid = new byte[16];
+        new SecureRandom().nextBytes(uuid);
+        String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+        Path out = dataDir.resolve("format.out");
+        Process format = new ProcessBuilder(java(classpath, dataDir, "-Xmx256m", "kafka.tools.StorageTool",
+                "format", "--standalone", "--ignore-formatted", "-c", config.toString(), "-t", clusterId))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        try {
+            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                format.destroyForcibly();
+                throw new IOException("formatting Kafka storage in " + dataDir + " failed:\n" + Files.readString(out));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while formatting Kafka storage", e);
+        }
+    }
+
+    private static List<String> java(String classpath, Path dataDir, String heap, String... mainAndArgs) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap,
+                "-XX:+UseSerialGC",
+                "-Dlog4j2.configurationFile=classpath:kafka-broker-log4j2.properties",
+                "-Dbroker.log.file=" + dataDir.toAbsolutePath().resolve("broker.log"),
+                "-cp", classpath));
+        command.addAll(List.of(mainAndArgs));
+        return command;
+    }
+
+    private static Path writeConfig(Path dataDir, int port, int controllerPort) throws IOException {
+        String properties = String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dataDir.resolve("logs"),
+                "num.partitions=2",
+                // Topics are created on purpose, with their partition counts; a typo must not invent one.
+                "auto.create.topics.enable=false",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=4",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "log.retention.hours=24",
+                "");
+        Path config = dataDir.resolve("server.properties");
+        Files.writeString(config, properties);
+        return config;
+    }
+
+    private static String brokerClasspath() {
+        try (InputStream in = LocalKafkaBroker.class.getResourceAsStream("/kafka-broker.classpath")) {
+            if (in == null) {
+                throw new IllegalStateException("kafka-broker.classpath is missing from the kafka-local module; "
+                        + "build it with Maven (mvn install) so the broker's jars are resolved");
+            }
+            String jars = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            String self = Path.of(LocalKafkaBroker.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
+            return self + java.io.File.pathSeparator + jars;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
