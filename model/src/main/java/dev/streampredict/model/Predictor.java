@@ -15,7 +15,7 @@ public final class Predictor {
     private final FeatureEncoder encoder;
     private float[] buffer = new float[0];
 
-    Predictor(ModelMetadata metadata, MultiLayerNetwork network) {
+    public Predictor(ModelMetadata metadata, MultiLayerNetwork network) {
         this.metadata = metadata;
         this.network = network;
         this.encoder = new FeatureEncoder(metadata);

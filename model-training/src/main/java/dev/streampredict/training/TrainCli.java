@@ -1,0 +1,106 @@
+package dev.streampredict.training;
+
+import dev.streampredict.common.csv.CsvColumnOptions;
+import dev.streampredict.common.csv.CsvRecordReader;
+import dev.streampredict.common.csv.CsvSpec;
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.TargetMode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code train}: reads a CSV file, trains, evaluates on held-out data, writes the model artifact. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Trains a DL4J model on a CSV file and writes a versioned model artifact.")
+public final class TrainCli implements Callable<Integer> {
+
+    @Mixin
+    CsvColumnOptions csv = new CsvColumnOptions();
+
+    @Option(names = "--target", description = "Regression: the feature to forecast (default: the first feature column).")
+    String target;
+
+    @Option(names = "--window", defaultValue = "16", description = "Regression: past values per input (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--target-mode", defaultValue = "DIFFERENCE",
+            description = "Regression: LEVEL (forecast the value) or DIFFERENCE (forecast the step from the last value) (default: ${DEFAULT-VALUE}).")
+    TargetMode targetMode;
+
+    @Option(names = "--hidden", defaultValue = "32,32", split = ",", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> hidden;
+
+    @Option(names = "--epochs", defaultValue = "300", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--patience", defaultValue = "15", description = "Early stopping: epochs without improvement (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same model (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.15", description = "Latest-but-one part of the data, for early stopping (default: ${DEFAULT-VALUE}).")
+    double validationFraction;
+
+    @Option(names = "--test-fraction", defaultValue = "0.15", description = "Latest part of the data, for the reported metrics only (default: ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--name", description = "Start of the model version (default: file name and target).")
+    String name;
+
+    @Option(names = "--output", required = true, description = "Directory to write the model artifact to.")
+    Path output;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TrainCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CsvSpec spec;
+        List<InputRecord> records;
+        try {
+            spec = csv.toSpec();
+            int[] skipped = {0};
+            records = CsvRecordReader.readAll(spec, row -> {
+                skipped[0]++;
+                System.err.println("skipping line " + row.line() + ": " + row.reason());
+            });
+            System.out.printf("read %d records from %s%s%n", records.size(), spec.file(),
+                    skipped[0] > 0 ? " (" + skipped[0] + " rows skipped)" : "");
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        if (records.isEmpty()) {
+            System.err.println("error: no usable rows in " + spec.file());
+            return 2;
+        }
+        FitOptions fit = new FitOptions(hidden, epochs, patience, batchSize, learningRate, seed);
+        String targetFeature = target != null ? target : records.get(0).features().keySet().iterator().next();
+        String modelName = name != null ? name : spec.keyForFile() + "-" + targetFeature;
+        TrainedModel model;
+        try {
+            model = RegressionTraining.train(records, new RegressionTraining.Settings(modelName,
+                    spec.file().getFileName().toString(), targetFeature, window, targetMode, validationFraction,
+                    testFraction, fit), System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        model.save(output);
+        System.out.printf("wrote model %s to %s%n", model.metadata().modelVersion(), output.toAbsolutePath());
+        return 0;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.streampredict.training;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.ModelArtifact;
+import dev.streampredict.model.Predictor;
+import dev.streampredict.model.TargetMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class RegressionTrainingTest {
+
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void beatsPersistenceClearlyOnAPredictableNoisySine() {
+        TrainedModel model = RegressionTraining.train(noisySine(1500, 7), settings(TargetMode.LEVEL), QUIET);
+
+        Map<String, Double> m = model.metadata().metrics();
+        assertThat(m.get("test.mseRatioToPersistence")).isLessThan(0.5);
+        assertThat(m.get("test.mse")).isLessThan(m.get("test.movingAverage.mse"));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameMetrics() {
+        List<InputRecord> data = noisySine(600, 3);
+
+        Map<String, Double> first = RegressionTraining.train(data, settings(TargetMode.DIFFERENCE), QUIET)
+                .metadata().metrics();
+        Map<String, Double> second = RegressionTraining.train(data, settings(TargetMode.DIFFERENCE), QUIET)
+                .metadata().metrics();
+
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void savedArtifactReproducesTheReportedTestError() throws Exception {
+        List<InputRecord> data = noisySine(800, 11);
+        TrainedModel model = RegressionTraining.train(data, settings(TargetMode.DIFFERENCE), QUIET);
+        model.save(dir);
+
+        Predictor loaded = ModelArtifact.load(dir.toString());
+        List<SeriesSample> samples = SeriesSamples.build(data, "value", 16);
+        TimeSplit<SeriesSample> split = TimeSplit.of(samples, SeriesSample::timestamp, 0.15, 0.15);
+        double[][] windows = split.test().stream().map(SeriesSample::window).toArray(double[][]::new);
+        double mse = ForecastErrors.of(split.test(), loaded.forecast(windows, windows.length)).mse();
+
+        assertThat(loaded.metadata().modelVersion()).startsWith("sine-value-");
+        assertThat(mse).isCloseTo(model.metadata().metrics().get("test.mse"), within(1e-6));
+    }
+
+    static RegressionTraining.Settings settings(TargetMode mode) {
+        return new RegressionTraining.Settings("sine-value", "generated", "value", 16, mode, 0.15, 0.15,
+                new FitOptions(List.of(32, 32), 60, 8, 64, 0.003, 42));
+    }
+
+    static List<InputRecord> noisySine(int n, long seed) {
+        Random random = new Random(seed);
+        List<InputRecord> records = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            double value = 100 + 10 * Math.sin(2 * Math.PI * t / 20) + 0.5 * random.nextGaussian();
+            records.add(new InputRecord("id-" + t, "sine", 1_000L * t, Map.of("value", value)));
+        }
+        return records;
+    }
+}
