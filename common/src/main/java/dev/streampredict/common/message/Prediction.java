@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param modelVersion        version of the model artifact that made the prediction
  * @param predictionTimestamp when the prediction was made, epoch milliseconds
  * @param latencyMs           {@code predictionTimestamp} minus the time the input was written to Kafka
+ * @param windowFill          how many real past values the model saw: the window size once a key is warm, fewer
+ *                            for a key's first events (the window is then padded with its oldest value); 1 for
+ *                            classification
  */
 public record Prediction(
         String id,
@@ -27,7 +30,8 @@ public record Prediction(
         Map<String, Double> classProbabilities,
         String modelVersion,
         long predictionTimestamp,
-        long latencyMs) {
+        long latencyMs,
+        int windowFill) {
 
     public Prediction {
         Objects.requireNonNull(id, "id");
@@ -40,15 +44,16 @@ public record Prediction(
     }
 
     public static Prediction regression(String id, String key, String input, String target, double value,
-                                        String modelVersion, long predictionTimestamp, long latencyMs) {
+                                        String modelVersion, long predictionTimestamp, long latencyMs,
+                                        int windowFill) {
         return new Prediction(id, key, input, target, value, null, null, modelVersion, predictionTimestamp,
-                latencyMs);
+                latencyMs, windowFill);
     }
 
     public static Prediction classification(String id, String key, String input, String predictedClass,
                                             Map<String, Double> classProbabilities, String modelVersion,
                                             long predictionTimestamp, long latencyMs) {
         return new Prediction(id, key, input, null, null, predictedClass, classProbabilities, modelVersion,
-                predictionTimestamp, latencyMs);
+                predictionTimestamp, latencyMs, 1);
     }
 }

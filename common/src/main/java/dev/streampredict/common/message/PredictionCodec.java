@@ -37,6 +37,7 @@ public final class PredictionCodec implements Serializable {
             json.writeStringField("modelVersion", p.modelVersion());
             json.writeNumberField("predictionTimestamp", p.predictionTimestamp());
             json.writeNumberField("latencyMs", p.latencyMs());
+            json.writeNumberField("windowFill", p.windowFill());
             json.writeFieldName("input");
             json.writeRawValue(p.input());
             json.writeEndObject();
@@ -74,7 +75,8 @@ public final class PredictionCodec implements Serializable {
                 probabilities,
                 text(root, "modelVersion"),
                 root.path("predictionTimestamp").asLong(),
-                root.path("latencyMs").asLong());
+                root.path("latencyMs").asLong(),
+                root.path("windowFill").asInt());
     }
 
     private static String text(JsonNode root, String field) {

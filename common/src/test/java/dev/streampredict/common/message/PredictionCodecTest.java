@@ -15,7 +15,7 @@ class PredictionCodecTest {
 
     @Test
     void regressionRoundTripEmbedsTheInputVerbatim() {
-        Prediction p = Prediction.regression("7", "k", input, "close", 2.75, "v1", 1000L, 12L);
+        Prediction p = Prediction.regression("7", "k", input, "close", 2.75, "v1", 1000L, 12L, 16);
 
         byte[] json = codec.toJson(p);
 
@@ -38,7 +38,7 @@ class PredictionCodecTest {
 
     @Test
     void aPredictionIsANumberOrAClassNotBoth() {
-        assertThatThrownBy(() -> new Prediction("1", "k", input, "t", 1.0, "c", Map.of(), "v", 0, 0))
+        assertThatThrownBy(() -> new Prediction("1", "k", input, "t", 1.0, "c", Map.of(), "v", 0, 0, 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,0 +1,150 @@
+package dev.streampredict.job;
+
+import dev.streampredict.job.pipeline.KafkaSettings;
+import dev.streampredict.job.pipeline.PipelineSettings;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.TimeUtils;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** Every setting of the job, as program arguments with defaults: the same in a local run and on a cluster. */
+@Command(name = "prediction-job", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Flink job: scores every record of the input topic with an embedded DL4J model.")
+public final class JobOptions {
+
+    public enum Guarantee {
+        AT_LEAST_ONCE(DeliveryGuarantee.AT_LEAST_ONCE), EXACTLY_ONCE(DeliveryGuarantee.EXACTLY_ONCE);
+
+        final DeliveryGuarantee flink;
+
+        Guarantee(DeliveryGuarantee flink) {
+            this.flink = flink;
+        }
+    }
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--input-topic", defaultValue = "input-data", description = "Default: ${DEFAULT-VALUE}.")
+    String inputTopic;
+
+    @Option(names = "--predictions-topic", defaultValue = "predictions", description = "Default: ${DEFAULT-VALUE}.")
+    String predictionsTopic;
+
+    @Option(names = "--dead-letter-topic", defaultValue = "input-data-dlq", description = "Invalid input goes here (default: ${DEFAULT-VALUE}).")
+    String deadLetterTopic;
+
+    @Option(names = "--group-id", defaultValue = "stream-predict", description = "Kafka consumer group (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--starting-offsets", defaultValue = "COMMITTED",
+            description = "EARLIEST, LATEST, or COMMITTED (the group's offsets, else earliest) (default: ${DEFAULT-VALUE}).")
+    KafkaSettings.StartingOffsets startingOffsets;
+
+    @Option(names = "--bounded", description = "Stop at the input's end offsets as of job start.")
+    boolean bounded;
+
+    @Option(names = "--model", defaultValue = "models/sp500-close",
+            description = "Model artifact directory, or classpath:<folder> inside the job jar (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Option(names = "--delivery-guarantee", defaultValue = "AT_LEAST_ONCE",
+            description = "AT_LEAST_ONCE (lowest latency) or EXACTLY_ONCE (predictions visible at checkpoint commit; readers use read_committed) (default: ${DEFAULT-VALUE}).")
+    Guarantee deliveryGuarantee;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+            description = "0 disables checkpoints (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--transactional-id-prefix", defaultValue = "stream-predict",
+            description = "EXACTLY_ONCE: unique per job on the Kafka cluster (default: ${DEFAULT-VALUE}).")
+    String transactionalIdPrefix;
+
+    @Option(names = "--max-message-bytes", defaultValue = "65536", description = "Larger inputs are dead-lettered (default: ${DEFAULT-VALUE}).")
+    int maxMessageBytes;
+
+    @Option(names = "--earliest-event-time", defaultValue = "0",
+            description = "Epoch ms; older events are dead-lettered (default: ${DEFAULT-VALUE}).")
+    long earliestEventTime;
+
+    @Option(names = "--max-clock-skew", defaultValue = "1h", converter = DurationConverter.class,
+            description = "Events further in the future are dead-lettered (default: ${DEFAULT-VALUE}).")
+    Duration maxClockSkew;
+
+    @Option(names = "--out-of-orderness", defaultValue = "2s", converter = DurationConverter.class,
+            description = "Watermark delay behind the highest event time (default: ${DEFAULT-VALUE}).")
+    Duration outOfOrderness;
+
+    @Option(names = "--job-name", defaultValue = "stream-predict", description = "Default: ${DEFAULT-VALUE}.")
+    String jobName;
+
+    private boolean helpPrinted;
+
+    /**
+     * Parses program arguments (printing the usage on {@code --help}); throws
+     * {@link CommandLine.ParameterException} naming what was wrong.
+     */
+    public static JobOptions parse(String... args) {
+        JobOptions options = new JobOptions();
+        CommandLine cli = new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(true);
+        options.helpPrinted = CommandLine.printHelpIfRequested(cli.parseArgs(normalise(args)));
+        return options;
+    }
+
+    public boolean helpPrinted() {
+        return helpPrinted;
+    }
+
+    /** Lets users write {@code exactly-once} as well as {@code EXACTLY_ONCE}. */
+    private static String[] normalise(String[] args) {
+        String[] copy = args.clone();
+        for (int i = 1; i < copy.length; i++) {
+            if (copy[i - 1].equals("--delivery-guarantee") || copy[i - 1].equals("--starting-offsets")) {
+                copy[i] = copy[i].replace('-', '_');
+            }
+        }
+        return copy;
+    }
+
+    public KafkaSettings kafka() {
+        return new KafkaSettings(bootstrapServers, inputTopic, predictionsTopic, deadLetterTopic, groupId,
+                startingOffsets, bounded, deliveryGuarantee.flink, transactionalIdPrefix);
+    }
+
+    public PipelineSettings pipeline() {
+        return new PipelineSettings(model, maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness);
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    public String jobName() {
+        return jobName;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public boolean exactlyOnce() {
+        return deliveryGuarantee == Guarantee.EXACTLY_ONCE;
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return value.equals("0") ? Duration.ZERO : TimeUtils.parseDuration(value);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.streampredict.job;
+
+import dev.streampredict.job.pipeline.KafkaIO;
+import dev.streampredict.job.pipeline.KafkaSettings;
+import dev.streampredict.job.pipeline.PredictionPipeline;
+import dev.streampredict.model.ModelArtifact;
+import dev.streampredict.model.ModelMetadata;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+
+/** Entry point of the job jar: {@code flink run job-flink.jar [options]}, or the REST API's jar run. */
+public final class PredictionJob {
+
+    private PredictionJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobOptions options;
+        try {
+            options = JobOptions.parse(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("error: " + e.getMessage());
+            e.getCommandLine().usage(System.err);
+            System.exit(2);
+            return;
+        }
+        if (options.helpPrinted()) {
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        configure(env, options);
+        env.execute(options.jobName());
+    }
+
+    /** Adds the production topology, wired to Kafka as {@code options} say, to {@code env}. */
+    public static void configure(StreamExecutionEnvironment env, JobOptions options) {
+        // Fail at submission, not in a restart loop on the task managers, when the model cannot be read.
+        ModelMetadata model = ModelArtifact.readMetadata(options.model());
+        if (options.exactlyOnce() && options.checkpointInterval().isZero()) {
+            throw new IllegalArgumentException("--delivery-guarantee EXACTLY_ONCE commits predictions at "
+                    + "checkpoints: set --checkpoint-interval to more than 0");
+        }
+        env.setParallelism(options.parallelism());
+        // Safe: no operator keeps a reference to a record after emitting it.
+        env.getConfig().enableObjectReuse();
+        if (!options.checkpointInterval().isZero()) {
+            env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        }
+        KafkaSettings kafka = options.kafka();
+        new PredictionPipeline(KafkaIO.source(kafka), KafkaIO.predictionSink(kafka), KafkaIO.deadLetterSink(kafka),
+                options.pipeline()).build(env);
+        System.out.printf("job '%s': %s -> model %s (%s) -> %s, dead letters to %s, parallelism %d, %s%n",
+                options.jobName(), kafka.inputTopic(), model.modelVersion(), model.task(), kafka.predictionsTopic(),
+                kafka.deadLetterTopic(), options.parallelism(), kafka.deliveryGuarantee());
+    }
+}

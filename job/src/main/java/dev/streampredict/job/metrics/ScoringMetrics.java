@@ -1,0 +1,81 @@
+package dev.streampredict.job.metrics;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * Metrics of the scoring operator, per parallel instance. Errors are summed from the start of the instance;
+ * a dashboard sums {@code squared_error_sum} and {@code evaluated_predictions_total} over instances for the
+ * pipeline's MSE, or divides their rates for a recent one.
+ */
+public final class ScoringMetrics {
+
+    public static final String PREDICTIONS = "predictions_total";
+    public static final String EVALUATED = "evaluated_predictions_total";
+    public static final String SQUARED_ERROR_SUM = "squared_error_sum";
+    public static final String ABSOLUTE_ERROR_SUM = "absolute_error_sum";
+    public static final String MSE = "mse";
+    public static final String MAE = "mae";
+    public static final String CORRECT = "correct_predictions_total";
+    public static final String ACCURACY = "accuracy";
+    public static final String LATENCY_MS = "latency_ms";
+    public static final String INFERENCE_US = "inference_us";
+    public static final String MODEL_INFO = "model_info";
+    public static final String MODEL_VERSION = "model_version";
+
+    private static final int HISTOGRAM_WINDOW = 10_000;
+
+    private final Counter predictions;
+    private final Counter evaluated;
+    private final Counter correct;
+    private final Histogram latency;
+    private final Histogram inference;
+    private volatile double squaredErrorSum;
+    private volatile double absoluteErrorSum;
+
+    public ScoringMetrics(MetricGroup group, String modelVersion) {
+        predictions = group.counter(PREDICTIONS);
+        evaluated = group.counter(EVALUATED);
+        correct = group.counter(CORRECT);
+        group.gauge(SQUARED_ERROR_SUM, (Gauge<Double>) () -> squaredErrorSum);
+        group.gauge(ABSOLUTE_ERROR_SUM, (Gauge<Double>) () -> absoluteErrorSum);
+        group.gauge(MSE, (Gauge<Double>) () -> ratio(squaredErrorSum));
+        group.gauge(MAE, (Gauge<Double>) () -> ratio(absoluteErrorSum));
+        group.gauge(ACCURACY, (Gauge<Double>) () -> ratio(correct.getCount()));
+        latency = group.histogram(LATENCY_MS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        inference = group.histogram(INFERENCE_US, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        group.addGroup(MODEL_VERSION, modelVersion).gauge(MODEL_INFO, (Gauge<Integer>) () -> 1);
+    }
+
+    public void predicted(long latencyMs) {
+        predictions.inc();
+        latency.update(latencyMs);
+    }
+
+    public void inferred(long nanos, int batch) {
+        inference.update(nanos / 1_000 / Math.max(1, batch));
+    }
+
+    /** A regression forecast met the value it forecast. */
+    public void forecastError(double error) {
+        squaredErrorSum += error * error;
+        absoluteErrorSum += Math.abs(error);
+        evaluated.inc();
+    }
+
+    /** A classification met its true label. */
+    public void classified(boolean right) {
+        evaluated.inc();
+        if (right) {
+            correct.inc();
+        }
+    }
+
+    private double ratio(double sum) {
+        long n = evaluated.getCount();
+        return n == 0 ? Double.NaN : sum / n;
+    }
+}

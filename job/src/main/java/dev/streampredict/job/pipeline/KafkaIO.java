@@ -1,0 +1,138 @@
+package dev.streampredict.job.pipeline;
+
+import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.PredictionCodec;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The job's Kafka source and sinks. */
+public final class KafkaIO {
+
+    /** Dead-letter headers, named as Kafka Connect names its own. */
+    public static final String HEADER_REASON = "dlq.reason";
+    public static final String HEADER_DETAIL = "dlq.detail";
+    public static final String HEADER_TOPIC = "dlq.source.topic";
+    public static final String HEADER_PARTITION = "dlq.source.partition";
+    public static final String HEADER_OFFSET = "dlq.source.offset";
+    public static final String HEADER_REJECTED_AT = "dlq.rejected.at";
+
+    private KafkaIO() {
+    }
+
+    public static KafkaSource<RawRecord> source(KafkaSettings kafka) {
+        var builder = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(kafka.inputTopic())
+                .setGroupId(kafka.groupId())
+                .setStartingOffsets(switch (kafka.startingOffsets()) {
+                    case EARLIEST -> OffsetsInitializer.earliest();
+                    case LATEST -> OffsetsInitializer.latest();
+                    case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                })
+                .setDeserializer(new RawRecordDeserializer())
+                // with exactly-once upstream producers, skip aborted transactions
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        if (kafka.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        } else {
+            // partitions added to the input topic are picked up within 30 s
+            builder.setProperty("partition.discovery.interval.ms", "30000");
+        }
+        return builder.build();
+    }
+
+    public static KafkaSink<Prediction> predictionSink(KafkaSettings kafka) {
+        return sink(kafka, new PredictionSerializer(kafka.predictionsTopic()), "predictions");
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
+        return sink(kafka, new DeadLetterSerializer(kafka.deadLetterTopic()), "dead-letters");
+    }
+
+    private static <T> KafkaSink<T> sink(KafkaSettings kafka, KafkaRecordSerializationSchema<T> serializer,
+                                         String name) {
+        var builder = KafkaSink.<T>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(kafka.deliveryGuarantee())
+                .setProperty(ProducerConfig.LINGER_MS_CONFIG, "5")
+                .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        if (kafka.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            builder.setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
+                    // must exceed the longest checkpoint interval plus restart time
+                    .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
+        }
+        return builder.build();
+    }
+
+    static final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
+            out.collect(new RawRecord(record.key(), record.value(), record.topic(), record.partition(),
+                    record.offset(), record.timestamp()));
+        }
+
+        @Override
+        public TypeInformation<RawRecord> getProducedType() {
+            return TypeInformation.of(RawRecord.class);
+        }
+    }
+
+    /** Keyed by the input's key, so one key's predictions stay in order in one partition. */
+    static final class PredictionSerializer implements KafkaRecordSerializationSchema<Prediction> {
+        private final String topic;
+        private final PredictionCodec codec = new PredictionCodec();
+
+        PredictionSerializer(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(Prediction p, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(topic, null, p.predictionTimestamp(),
+                    p.key().getBytes(StandardCharsets.UTF_8), codec.toJson(p));
+        }
+    }
+
+    /** The original bytes, unchanged, as the value; what went wrong and where it came from, as headers. */
+    static final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
+        private final String topic;
+
+        DeadLetterSerializer(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
+            RawRecord source = d.source();
+            List<Header> headers = List.of(
+                    header(HEADER_REASON, d.reason().label()),
+                    header(HEADER_DETAIL, d.detail()),
+                    header(HEADER_TOPIC, source.topic()),
+                    header(HEADER_PARTITION, Integer.toString(source.partition())),
+                    header(HEADER_OFFSET, Long.toString(source.offset())),
+                    header(HEADER_REJECTED_AT, Long.toString(d.rejectedAt())));
+            return new ProducerRecord<>(topic, null, d.rejectedAt(), source.key(), source.value(), headers);
+        }
+
+        private static Header header(String name, String value) {
+            return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

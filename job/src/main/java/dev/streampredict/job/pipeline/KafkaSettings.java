@@ -1,0 +1,20 @@
+package dev.streampredict.job.pipeline;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+import java.io.Serializable;
+
+/**
+ * Where the job reads and writes.
+ *
+ * @param bounded               stop at the input's end offsets as of job start (for tests and benchmarks)
+ * @param transactionalIdPrefix exactly-once only: must be unique per job on the Kafka cluster
+ */
+public record KafkaSettings(String bootstrapServers, String inputTopic, String predictionsTopic,
+                            String deadLetterTopic, String groupId, StartingOffsets startingOffsets, boolean bounded,
+                            DeliveryGuarantee deliveryGuarantee, String transactionalIdPrefix)
+        implements Serializable {
+
+    /** Where a job without committed offsets starts reading. */
+    public enum StartingOffsets { EARLIEST, LATEST, COMMITTED }
+}
