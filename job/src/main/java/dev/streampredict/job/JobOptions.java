@@ -44,6 +44,10 @@ public final class JobOptions {
             description = "EARLIEST, LATEST, or COMMITTED (the group's offsets, else earliest) (default: ${DEFAULT-VALUE}).")
     KafkaSettings.StartingOffsets startingOffsets;
 
+    @Option(names = "--start-from-time", paramLabel = "EPOCH_MS",
+            description = "Start at the first input written at or after this time; overrides --starting-offsets.")
+    Long startFromTime;
+
     @Option(names = "--bounded", description = "Stop at the input's end offsets as of job start.")
     boolean bounded;
 
@@ -61,6 +65,11 @@ public final class JobOptions {
     @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
             description = "0 disables checkpoints (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
+
+    @Option(names = "--buffer-timeout", defaultValue = "5ms", converter = DurationConverter.class,
+            description = "Longest time a record waits in a network buffer between tasks: lower means lower latency "
+                    + "at low rates; full buffers are sent at once regardless (default: ${DEFAULT-VALUE}).")
+    Duration bufferTimeout;
 
     @Option(names = "--transactional-id-prefix", defaultValue = "stream-predict",
             description = "EXACTLY_ONCE: unique per job on the Kafka cluster (default: ${DEFAULT-VALUE}).")
@@ -114,7 +123,7 @@ public final class JobOptions {
 
     public KafkaSettings kafka() {
         return new KafkaSettings(bootstrapServers, inputTopic, predictionsTopic, deadLetterTopic, groupId,
-                startingOffsets, bounded, deliveryGuarantee.flink, transactionalIdPrefix);
+                startingOffsets, startFromTime, bounded, deliveryGuarantee.flink, transactionalIdPrefix);
     }
 
     public PipelineSettings pipeline() {
@@ -123,6 +132,10 @@ public final class JobOptions {
 
     public int parallelism() {
         return parallelism;
+    }
+
+    public Duration bufferTimeout() {
+        return bufferTimeout;
     }
 
     public Duration checkpointInterval() {

@@ -42,6 +42,7 @@ public final class PredictionJob {
                     + "checkpoints: set --checkpoint-interval to more than 0");
         }
         env.setParallelism(options.parallelism());
+        env.setBufferTimeout(options.bufferTimeout().toMillis());
         // Safe: no operator keeps a reference to a record after emitting it.
         env.getConfig().enableObjectReuse();
         if (!options.checkpointInterval().isZero()) {

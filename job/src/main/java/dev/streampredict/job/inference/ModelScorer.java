@@ -33,6 +33,7 @@ import java.util.Map;
 public final class ModelScorer extends KeyedProcessFunction<String, ScoringInput, Prediction> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelScorer.class);
+    private static final int WARM_UP_CALLS = 500;
 
     private final String modelLocation;
     private transient Predictor predictor;
@@ -52,9 +53,26 @@ public final class ModelScorer extends KeyedProcessFunction<String, ScoringInput
         windows = getRuntimeContext().getState(new ValueStateDescriptor<>("series-window", SeriesWindow.class));
         metrics = new ScoringMetrics(getRuntimeContext().getMetricGroup(), metadata.modelVersion());
         batch = new double[1][metadata.task() == Task.REGRESSION ? metadata.windowSize() : metadata.features().size()];
+        warmUp();
         LOG.info("subtask {} scores with model {} ({}, features {})",
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), metadata.modelVersion(), metadata.task(),
                 metadata.features());
+    }
+
+    /**
+     * The first calls into ND4J allocate native workspaces and run cold code; paying that here keeps it out of the
+     * latency of the first real records.
+     */
+    private void warmUp() {
+        long start = System.nanoTime();
+        for (int i = 0; i < WARM_UP_CALLS; i++) {
+            if (metadata.task() == Task.REGRESSION) {
+                predictor.forecast(batch, 1);
+            } else {
+                predictor.classify(batch, 1);
+            }
+        }
+        LOG.info("model warm-up: {} calls in {} ms", WARM_UP_CALLS, (System.nanoTime() - start) / 1_000_000);
     }
 
     @Override

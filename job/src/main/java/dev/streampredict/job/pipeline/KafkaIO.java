@@ -40,11 +40,7 @@ public final class KafkaIO {
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.inputTopic())
                 .setGroupId(kafka.groupId())
-                .setStartingOffsets(switch (kafka.startingOffsets()) {
-                    case EARLIEST -> OffsetsInitializer.earliest();
-                    case LATEST -> OffsetsInitializer.latest();
-                    case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-                })
+                .setStartingOffsets(startingOffsets(kafka))
                 .setDeserializer(new RawRecordDeserializer())
                 // with exactly-once upstream producers, skip aborted transactions
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -55,6 +51,17 @@ public final class KafkaIO {
             builder.setProperty("partition.discovery.interval.ms", "30000");
         }
         return builder.build();
+    }
+
+    private static OffsetsInitializer startingOffsets(KafkaSettings kafka) {
+        if (kafka.startFromTime() != null) {
+            return OffsetsInitializer.timestamp(kafka.startFromTime());
+        }
+        return switch (kafka.startingOffsets()) {
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
     }
 
     public static KafkaSink<Prediction> predictionSink(KafkaSettings kafka) {

@@ -7,11 +7,12 @@ import java.io.Serializable;
 /**
  * Where the job reads and writes.
  *
+ * @param startFromTime         if not null, start at the first record written at or after this epoch ms
  * @param bounded               stop at the input's end offsets as of job start (for tests and benchmarks)
  * @param transactionalIdPrefix exactly-once only: must be unique per job on the Kafka cluster
  */
 public record KafkaSettings(String bootstrapServers, String inputTopic, String predictionsTopic,
-                            String deadLetterTopic, String groupId, StartingOffsets startingOffsets, boolean bounded,
+                            String deadLetterTopic, String groupId, StartingOffsets startingOffsets, Long startFromTime, boolean bounded,
                             DeliveryGuarantee deliveryGuarantee, String transactionalIdPrefix)
         implements Serializable {
 

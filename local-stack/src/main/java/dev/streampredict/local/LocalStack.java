@@ -1,0 +1,239 @@
+package dev.streampredict.local;
+
+import dev.streampredict.common.csv.CsvColumnOptions;
+import dev.streampredict.common.csv.CsvSpec;
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.job.JobOptions;
+import dev.streampredict.job.PredictionJob;
+import dev.streampredict.kafka.LocalKafkaBroker;
+import dev.streampredict.kafka.Topics;
+import dev.streampredict.producer.CsvReplay;
+import dev.streampredict.producer.InputProducer;
+import dev.streampredict.producer.SyntheticSeries;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The whole system on one machine, in one command: a real Kafka broker, the job on a local Flink cluster with
+ * its web UI, the producer, and a status line. Ctrl-C stops everything in order and exits 0.
+ */
+@Command(name = "run-local", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs Kafka, the prediction job (Flink web UI) and the producer on this machine.")
+public final class LocalStack implements Callable<Integer> {
+
+    enum Source { csv, synthetic }
+
+    @Option(names = "--source", defaultValue = "csv",
+            description = "csv (replay a file, by default the S&P 500 daily closes) or synthetic (default: ${DEFAULT-VALUE}).")
+    Source source;
+
+    @Mixin
+    CsvColumnOptions csv = new CsvColumnOptions();
+
+    @Option(names = "--rate", defaultValue = "20", description = "Events per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--keys", defaultValue = "10", description = "Synthetic: number of series (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--bootstrap-servers", description = "Use this running Kafka instead of starting one.")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the started broker (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Option(names = "--delivery-guarantee", defaultValue = "at-least-once", description = "at-least-once or exactly-once (default: ${DEFAULT-VALUE}).")
+    String deliveryGuarantee;
+
+    @Option(names = "--work-dir", defaultValue = "work", description = "Kafka data and logs (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--models-dir", defaultValue = "models", description = "Where models are found or trained (default: ${DEFAULT-VALUE}).")
+    Path modelsDir;
+
+    @Option(names = "--status-interval", defaultValue = "5", description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
+    int statusInterval;
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final long startedAt = System.currentTimeMillis();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LocalStack()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Thread main = Thread.currentThread();
+        for (String name : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(name), signal -> {
+                stop.countDown();
+                main.interrupt(); // also ends a start-up that is still waiting for Kafka or Flink
+            });
+        }
+        Files.createDirectories(workDir.resolve("logs"));
+
+        LocalKafkaBroker broker = null;
+        PredictionMonitor monitor = null;
+        JobClient job = null;
+        Thread producerThread = null;
+        AtomicBoolean producing = new AtomicBoolean(true);
+        try {
+            String bootstrap = bootstrapServers;
+            if (bootstrap == null) {
+                System.out.printf("starting Kafka on 127.0.0.1:%d (data in %s)%n", kafkaPort, workDir.resolve("kafka"));
+                broker = LocalKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
+                bootstrap = broker.bootstrapServers();
+            }
+            Topics.ensure(bootstrap, Map.of("input-data", 4, "predictions", 4, "input-data-dlq", 1));
+
+            ModelBootstrap models = new ModelBootstrap(System.out);
+            Path model;
+            Iterator<InputRecord> records;
+            if (source == Source.synthetic) {
+                model = models.forSynthetic(keys, 50, 1.0, modelsDir);
+                records = new SyntheticSeries(keys, 50, 1.0, 42, System::currentTimeMillis);
+            } else {
+                CsvSpec spec = csvSpec();
+                model = models.forCsv(spec, spec.featureColumns().get(0), modelsDir);
+                records = new CsvReplay(stampedNow(spec), true, System::currentTimeMillis, row -> {
+                });
+            }
+
+            monitor = new PredictionMonitor(bootstrap, "predictions", "input-data-dlq");
+            job = startJob(bootstrap, model);
+            new FlinkRest(webPort).awaitAllTasksRunning(job.getJobID(), Duration.ofMinutes(2));
+            InputProducer producer = new InputProducer(bootstrap, "input-data");
+            Iterator<InputRecord> source = records;
+            producerThread = new Thread(() -> {
+                try (producer) {
+                    producer.run(source, rate, 0, producing::get);
+                }
+            }, "producer");
+            producerThread.start();
+            printWhereToLook(bootstrap, model);
+
+            while (!stop.await(statusInterval, TimeUnit.SECONDS)) {
+                printStatus(producer.sent(), monitor.snapshot(), job);
+            }
+            return 0;
+        } catch (Exception e) {
+            if (stop.getCount() == 0) {
+                return 0; // the stop signal interrupted a wait: not a failure
+            }
+            throw e;
+        } finally {
+            Thread.interrupted(); // clean-up waits must not be cut short by the stop signal
+            System.out.println("stopping: producer, job, Kafka ...");
+            producing.set(false);
+            if (producerThread != null) {
+                producerThread.join(30_000);
+            }
+            if (job != null) {
+                stopJob(job);
+            }
+            if (monitor != null) {
+                monitor.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            System.out.println("stopped cleanly");
+        }
+    }
+
+    /**
+     * What to replay. The model is trained on the file in its own time order; the live replay sends the same values
+     * in the same order but stamps them "now", so that a looping replay stays a live stream instead of running
+     * into the future (which the job rightly dead-letters).
+     */
+    private CsvSpec csvSpec() {
+        if (!csv.hasFile()) { // the shipped default: S&P 500 daily closes
+            return CsvSpec.series(Path.of("data", "sp500-2000.csv"), "sp500", "date", List.of("close"));
+        }
+        CsvSpec given = csv.toSpec();
+        if (given.featureColumns().size() != 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "the local stack forecasts one column: give exactly one --feature-columns");
+        }
+        return given;
+    }
+
+    private static CsvSpec stampedNow(CsvSpec spec) {
+        return new CsvSpec(spec.file(), spec.keyColumn(), spec.fixedKey(), null, spec.featureColumns(),
+                spec.labelColumn());
+    }
+
+    private JobClient startJob(String bootstrap, Path model) throws Exception {
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.PORT, webPort);
+        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        JobOptions options = JobOptions.parse("--bootstrap-servers", bootstrap, "--model", model.toString(),
+                "--parallelism", Integer.toString(parallelism), "--delivery-guarantee", deliveryGuarantee,
+                // everything the producer sends from now on, even before the source has its partitions
+                "--start-from-time", Long.toString(startedAt), "--job-name", "stream-predict (local)");
+        PredictionJob.configure(env, options);
+        return env.executeAsync(options.jobName());
+    }
+
+    private static void stopJob(JobClient job) {
+        try {
+            job.cancel().get(30, TimeUnit.SECONDS);
+            job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
+        } catch (Exception expected) {
+            // a cancelled job ends its result with an exception; the local cluster shuts down with it
+        }
+    }
+
+    private void printWhereToLook(String bootstrap, Path model) {
+        System.out.printf("""
+
+                running. Look here:
+                  Flink web UI      http://localhost:%d
+                  Kafka             %s  topics: input-data (in), predictions (out), input-data-dlq (rejected)
+                  read predictions  scripts/kafka-tool.sh console-consumer --bootstrap-server %s --topic predictions
+                  model             %s
+                  logs              %s
+                Ctrl-C stops everything.
+
+                """, webPort, bootstrap, bootstrap, model, workDir.resolve("logs"));
+    }
+
+    private static void printStatus(long sent, PredictionMonitor.Snapshot s, JobClient job) throws Exception {
+        String quality = s.classified() > 0
+                ? String.format("accuracy %.3f (%d labelled)", s.accuracy(), s.classified())
+                : String.format("MSE %.4g vs persistence %.4g (ratio %.3f, %d evaluated)", s.mse(),
+                s.persistenceMse(), s.mse() / s.persistenceMse(), s.evaluated());
+        System.out.printf("[%s] %s | in %d | predictions %d | dead letters %d | latency p50 %d ms p99 %d ms | %s%n",
+                LocalTime.now().format(CLOCK), job.getJobStatus().get(5, TimeUnit.SECONDS),
+                sent, s.predictions(), s.deadLetters(), s.latencyP50(), s.latencyP99(), quality);
+    }
+}

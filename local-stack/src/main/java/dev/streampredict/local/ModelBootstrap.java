@@ -1,0 +1,87 @@
+package dev.streampredict.local;
+
+import dev.streampredict.common.csv.CsvRecordReader;
+import dev.streampredict.common.csv.CsvSpec;
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.ModelArtifact;
+import dev.streampredict.model.ModelMetadata;
+import dev.streampredict.model.TargetMode;
+import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.training.FitOptions;
+import dev.streampredict.training.RegressionTraining;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Finds the model for the data the stack will stream, training it first if it does not exist yet. */
+final class ModelBootstrap {
+
+    static final int WINDOW = 16;
+    private static final FitOptions FIT = new FitOptions(List.of(32, 32), 300, 15, 64, 0.001, 42);
+
+    private final PrintStream out;
+
+    ModelBootstrap(PrintStream out) {
+        this.out = out;
+    }
+
+    /** A next-value model for {@code target} of the CSV file. */
+    Path forCsv(CsvSpec spec, String target, Path modelsDir) throws IOException {
+        String name = spec.keyForFile() + "-" + target;
+        Path dir = modelsDir.resolve(name);
+        if (ModelArtifact.exists(dir)) {
+            return reuse(dir);
+        }
+        out.printf("no model in %s yet: training one on %s (column '%s')%n", dir, spec.file(), target);
+        List<InputRecord> history = CsvRecordReader.readAll(spec, row -> {
+        });
+        return train(history, name, spec.file().getFileName().toString(), target, dir);
+    }
+
+    /** A next-value model for the synthetic series, trained on generated history (not the live stream). */
+    Path forSynthetic(int keys, double period, double noise, Path modelsDir) throws IOException {
+        String name = "synthetic-" + SyntheticSeries.FEATURE;
+        Path dir = modelsDir.resolve(name);
+        if (ModelArtifact.exists(dir)) {
+            return reuse(dir);
+        }
+        out.printf("no model in %s yet: training one on generated history of %d synthetic series%n", dir, keys);
+        SyntheticSeries generator = new SyntheticSeries(keys, period, noise, 1, new AtomicLong()::incrementAndGet);
+        List<InputRecord> history = new ArrayList<>();
+        for (int i = 0; i < keys * 600; i++) {
+            history.add(generator.next());
+        }
+        return train(history, name, "synthetic series (generated, seed 1)", SyntheticSeries.FEATURE, dir);
+    }
+
+    private Path train(List<InputRecord> history, String name, String source, String target, Path dir)
+            throws IOException {
+        long start = System.nanoTime();
+        var model = RegressionTraining.train(history, new RegressionTraining.Settings(name, source, target,
+                WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15, FIT), new PrintStream(PrintStream.nullOutputStream()));
+        model.save(dir);
+        out.printf("trained %s in %.0f s%n", model.metadata().modelVersion(), (System.nanoTime() - start) / 1e9);
+        describe(model.metadata());
+        return dir;
+    }
+
+    private Path reuse(Path dir) {
+        ModelMetadata metadata = ModelArtifact.readMetadata(dir.toString());
+        out.printf("using model %s from %s%n", metadata.modelVersion(), dir);
+        describe(metadata);
+        return dir;
+    }
+
+    private void describe(ModelMetadata metadata) {
+        var m = metadata.metrics();
+        if (m.containsKey("test.mse")) {
+            out.printf("  trained on %s; held-out test MSE %.6g vs persistence (next = last) %.6g: ratio %.3f%n",
+                    metadata.trainingData(), m.get("test.mse"), m.get("test.persistence.mse"),
+                    m.get("test.mseRatioToPersistence"));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.streampredict.local;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.InvalidRecordException;
+import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.PredictionCodec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Watches the predictions and dead-letter topics as a downstream reader would (read_committed, from the end at
+ * start) and keeps what the status line shows: counts, latency percentiles, and the running MSE of the
+ * forecasts against the values that followed, next to the MSE of "next = last".
+ */
+public final class PredictionMonitor implements AutoCloseable {
+
+    /** What the status line shows at one moment. */
+    public record Snapshot(long predictions, long deadLetters, long latencyP50, long latencyP99, long evaluated,
+                           double mse, double persistenceMse, long classified, double accuracy) {
+    }
+
+    private static final int LATENCY_SAMPLES = 10_000;
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String predictionsTopic;
+    private final Thread thread;
+    private final PredictionCodec predictionCodec = new PredictionCodec();
+    private final InputRecordCodec inputCodec = new InputRecordCodec();
+    private final long[] latencies = new long[LATENCY_SAMPLES];
+    private final Map<String, double[]> lastForecastAndValue = new HashMap<>();
+    private long predictions;
+    private long deadLetters;
+    private long evaluated;
+    private double squaredErrorSum;
+    private double persistenceSquaredErrorSum;
+    private long classified;
+    private long correct;
+
+    public PredictionMonitor(String bootstrapServers, String predictionsTopic, String deadLetterTopic) {
+        this.predictionsTopic = predictionsTopic;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(predictionsTopic, deadLetterTopic)) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // fixes the start now, before the job writes anything
+        this.thread = new Thread(this::run, "prediction-monitor");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.topic().equals(predictionsTopic)) {
+                        observe(predictionCodec.parse(record.value()));
+                    } else {
+                        synchronized (this) {
+                            deadLetters++;
+                        }
+                    }
+                }
+            }
+        } catch (WakeupException stopping) {
+            // close() was called
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private synchronized void observe(Prediction p) {
+        latencies[(int) (predictions % LATENCY_SAMPLES)] = p.latencyMs();
+        predictions++;
+        InputRecord input;
+        try {
+            input = inputCodec.parse(p.input().getBytes(StandardCharsets.UTF_8));
+        } catch (InvalidRecordException e) {
+            return; // the job only scores valid input; nothing to compare against
+        }
+        if (p.predictedClass() != null) {
+            if (input.label() != null) {
+                classified++;
+                correct += p.predictedClass().equals(input.label()) ? 1 : 0;
+            }
+            return;
+        }
+        Double actual = input.features().get(p.target());
+        if (actual == null) {
+            return;
+        }
+        double[] last = lastForecastAndValue.get(p.key());
+        if (last != null) {
+            squaredErrorSum += (last[0] - actual) * (last[0] - actual);
+            persistenceSquaredErrorSum += (last[1] - actual) * (last[1] - actual);
+            evaluated++;
+        }
+        lastForecastAndValue.put(p.key(), new double[]{p.prediction(), actual});
+    }
+
+    public synchronized Snapshot snapshot() {
+        int n = (int) Math.min(predictions, LATENCY_SAMPLES);
+        long[] sorted = Arrays.copyOf(latencies, n);
+        Arrays.sort(sorted);
+        return new Snapshot(predictions, deadLetters, percentile(sorted, 0.50), percentile(sorted, 0.99),
+                evaluated, evaluated == 0 ? Double.NaN : squaredErrorSum / evaluated,
+                evaluated == 0 ? Double.NaN : persistenceSquaredErrorSum / evaluated,
+                classified, classified == 0 ? Double.NaN : (double) correct / classified);
+    }
+
+    private static long percentile(long[] sorted, double q) {
+        return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

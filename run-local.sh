@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole system on this machine in one command: a Kafka broker, the prediction job on a local Flink cluster
+# with its web UI (http://localhost:8081), the producer, and a status line. Ctrl-C stops everything.
+# Options: ./run-local.sh --help
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/ensure-toolchain.sh
+echo "building (first time: downloads dependencies from Maven Central) ..."
+mvn -B -q -DskipTests -DskipShade package -pl local-stack -am
+# One ND4J thread per Flink task: more would oversubscribe the cores the tasks already use.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+exec java -Xmx3g -cp "local-stack/target/local-stack-0.1.0-SNAPSHOT.jar:$(cat local-stack/target/runtime.classpath)" \
+  dev.streampredict.local.LocalStack "$@"
