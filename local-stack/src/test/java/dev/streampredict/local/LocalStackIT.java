@@ -1,0 +1,127 @@
+package dev.streampredict.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.PredictionCodec;
+import dev.streampredict.kafka.LocalKafkaBroker;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs the one-command stack as a user would: a separate process, the web UI's REST API, Kafka, then Ctrl-C. */
+class LocalStackIT {
+
+    private static final Path PROJECT_ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsTheJobWithTheWebUiStopsOnCtrlCAndStartsAgainCleanly() throws Exception {
+        int kafkaPort = LocalKafkaBroker.freePort();
+        int webPort = LocalKafkaBroker.freePort();
+
+        String first = runUntilPredictionsThenInterrupt(kafkaPort, webPort, "first");
+        assertThat(first).contains("training one on data/sp500-2000.csv").contains("ratio")
+                .contains("http://localhost:" + webPort);
+
+        // same ports, same Kafka data, same model: nothing may be left behind by the first run
+        String second = runUntilPredictionsThenInterrupt(kafkaPort, webPort, "second");
+        assertThat(second).contains("using model sp500-close-").doesNotContain("training one");
+    }
+
+    private String runUntilPredictionsThenInterrupt(int kafkaPort, int webPort, String name) throws Exception {
+        Path log = Path.of("target", "local-stack-it-" + name + ".log").toAbsolutePath();
+        Process stack = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g", "-Dlocal.log.file=" + dir.resolve("stack-" + name + ".log"),
+                "-cp", System.getProperty("java.class.path"),
+                LocalStack.class.getName(),
+                "--kafka-port", Integer.toString(kafkaPort), "--web-port", Integer.toString(webPort),
+                "--work-dir", dir.resolve("work").toString(), "--models-dir", dir.resolve("models").toString(),
+                "--rate", "50", "--status-interval", "2")
+                .directory(PROJECT_ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            awaitRunningJob(webPort, stack, log);
+            List<Prediction> predictions = readPredictions("127.0.0.1:" + kafkaPort, 20, Duration.ofSeconds(90));
+            assertThat(predictions).as("predictions from the running stack; its output is in " + log).hasSizeGreaterThanOrEqualTo(20);
+            assertThat(predictions).allSatisfy(p -> {
+                assertThat(p.key()).isEqualTo("sp500");
+                assertThat(p.target()).isEqualTo("close");
+                assertThat(p.modelVersion()).startsWith("sp500-close-");
+                assertThat(p.prediction()).isPositive();
+            });
+
+            new ProcessBuilder("kill", "-INT", Long.toString(stack.pid())).start().waitFor();
+            assertThat(stack.waitFor(90, TimeUnit.SECONDS)).as("exits within 90 s of Ctrl-C").isTrue();
+            assertThat(stack.exitValue()).as("exit code after Ctrl-C; output in " + log).isZero();
+        } finally {
+            stack.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertThat(output).contains("stopped cleanly").contains("RUNNING | in ");
+        return output;
+    }
+
+    private static void awaitRunningJob(int webPort, Process stack, Path log) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        ObjectMapper json = new ObjectMapper();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            assertThat(stack.isAlive()).as("stack process is alive; its output is in " + log).isTrue();
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + webPort + "/jobs/overview")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                for (JsonNode job : json.readTree(response.body()).path("jobs")) {
+                    if (job.path("state").asText().equals("RUNNING")) {
+                        return;
+                    }
+                }
+            } catch (IOException notUpYet) {
+                // the web UI is not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no RUNNING job in the web UI within 3 minutes; output in " + log);
+    }
+
+    private static List<Prediction> readPredictions(String bootstrap, int atLeast, Duration timeout) {
+        PredictionCodec codec = new PredictionCodec();
+        List<Prediction> predictions = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "local-stack-it-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            consumer.subscribe(List.of("predictions"));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (predictions.size() < atLeast && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> predictions.add(codec.parse(r.value())));
+            }
+        }
+        return predictions;
+    }
+}
