@@ -19,8 +19,14 @@ import java.util.concurrent.Callable;
         description = "Trains a DL4J model on a CSV file and writes a versioned model artifact.")
 public final class TrainCli implements Callable<Integer> {
 
+    enum TaskKind { regression, classification }
+
     @Mixin
     CsvColumnOptions csv = new CsvColumnOptions();
+
+    @Option(names = "--task", defaultValue = "regression",
+            description = "regression (next value of a series from a sliding window) or classification (class of a feature vector; needs --label-column) (default: ${DEFAULT-VALUE}).")
+    TaskKind task;
 
     @Option(names = "--target", description = "Regression: the feature to forecast (default: the first feature column).")
     String target;
@@ -88,13 +94,23 @@ public final class TrainCli implements Callable<Integer> {
             return 2;
         }
         FitOptions fit = new FitOptions(hidden, epochs, patience, batchSize, learningRate, seed);
-        String targetFeature = target != null ? target : records.get(0).features().keySet().iterator().next();
-        String modelName = name != null ? name : spec.keyForFile() + "-" + targetFeature;
+        String source = spec.file().getFileName().toString();
         TrainedModel model;
         try {
-            model = RegressionTraining.train(records, new RegressionTraining.Settings(modelName,
-                    spec.file().getFileName().toString(), targetFeature, window, targetMode, validationFraction,
-                    testFraction, fit), System.out);
+            if (task == TaskKind.classification) {
+                if (spec.labelColumn() == null) {
+                    throw new IllegalArgumentException("classification needs --label-column naming the class column");
+                }
+                List<String> features = List.copyOf(records.get(0).features().keySet());
+                model = ClassificationTraining.train(records, new ClassificationTraining.Settings(
+                        name != null ? name : spec.keyForFile() + "-" + spec.labelColumn(), source, features,
+                        validationFraction, testFraction, fit), System.out);
+            } else {
+                String targetFeature = target != null ? target : records.get(0).features().keySet().iterator().next();
+                model = RegressionTraining.train(records, new RegressionTraining.Settings(
+                        name != null ? name : spec.keyForFile() + "-" + targetFeature, source, targetFeature, window,
+                        targetMode, validationFraction, testFraction, fit), System.out);
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

@@ -65,6 +65,17 @@ public final class Predictor {
         return probabilities;
     }
 
+    /** Index of the most probable class. */
+    public static int mostLikely(double[] probabilities) {
+        int best = 0;
+        for (int i = 1; i < probabilities.length; i++) {
+            if (probabilities[i] > probabilities[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     private float[] rows(int count, int inputs) {
         if (buffer.length != count * inputs) {
             buffer = new float[count * inputs];

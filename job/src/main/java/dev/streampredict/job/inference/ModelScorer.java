@@ -112,15 +112,11 @@ public final class ModelScorer extends KeyedProcessFunction<String, ScoringInput
         double[] probabilities = predictor.classify(batch, 1)[0];
         metrics.inferred(System.nanoTime() - start, 1);
         List<String> classes = metadata.classes();
-        int best = 0;
         Map<String, Double> byClass = new LinkedHashMap<>();
         for (int i = 0; i < probabilities.length; i++) {
             byClass.put(classes.get(i), probabilities[i]);
-            if (probabilities[i] > probabilities[best]) {
-                best = i;
-            }
         }
-        String predicted = classes.get(best);
+        String predicted = classes.get(Predictor.mostLikely(probabilities));
         if (input.label() != null) {
             metrics.classified(predicted.equals(input.label()));
         }
