@@ -84,6 +84,8 @@ public final class LocalStack implements Callable<Integer> {
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private final long startedAt = System.currentTimeMillis();
+    private final Object signalLock = new Object();
+    private boolean startingUp = true; // guarded by signalLock
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LocalStack()).execute(args));
@@ -94,8 +96,12 @@ public final class LocalStack implements Callable<Integer> {
         Thread main = Thread.currentThread();
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), signal -> {
-                stop.countDown();
-                main.interrupt(); // also ends a start-up that is still waiting for Kafka or Flink
+                synchronized (signalLock) {
+                    stop.countDown();
+                    if (startingUp) {
+                        main.interrupt(); // ends a start-up that is still waiting for Kafka or Flink
+                    }
+                }
             });
         }
         Files.createDirectories(workDir.resolve("logs"));
@@ -140,6 +146,7 @@ public final class LocalStack implements Callable<Integer> {
             producerThread.start();
             printWhereToLook(bootstrap, model);
 
+            endStartUp(); // from here on a stop signal only releases the latch: clean-up must never be interrupted
             while (!stop.await(statusInterval, TimeUnit.SECONDS)) {
                 printStatus(producer.sent(), monitor.snapshot(), job);
             }
@@ -150,7 +157,8 @@ public final class LocalStack implements Callable<Integer> {
             }
             throw e;
         } finally {
-            Thread.interrupted(); // clean-up waits must not be cut short by the stop signal
+            endStartUp();
+            Thread.interrupted(); // an interrupt meant for the start-up must not cut the clean-up short
             System.out.println("stopping: producer, job, Kafka ...");
             producing.set(false);
             if (producerThread != null) {
@@ -166,6 +174,12 @@ public final class LocalStack implements Callable<Integer> {
                 broker.close();
             }
             System.out.println("stopped cleanly");
+        }
+    }
+
+    private void endStartUp() {
+        synchronized (signalLock) {
+            startingUp = false;
         }
     }
 

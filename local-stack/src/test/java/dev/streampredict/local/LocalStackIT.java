@@ -73,6 +73,8 @@ class LocalStackIT {
                 assertThat(p.prediction()).isPositive();
             });
 
+            awaitOutput(log, "RUNNING | in ", stack);
+
             new ProcessBuilder("kill", "-INT", Long.toString(stack.pid())).start().waitFor();
             assertThat(stack.waitFor(90, TimeUnit.SECONDS)).as("exits within 90 s of Ctrl-C").isTrue();
             assertThat(stack.exitValue()).as("exit code after Ctrl-C; output in " + log).isZero();
@@ -80,8 +82,17 @@ class LocalStackIT {
             stack.destroyForcibly();
         }
         String output = Files.readString(log);
-        assertThat(output).contains("stopped cleanly").contains("RUNNING | in ");
+        assertThat(output).contains("stopped cleanly");
         return output;
+    }
+
+    private static void awaitOutput(Path log, String expected, Process stack) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(log).contains(expected)) {
+            assertThat(stack.isAlive()).as("stack process is alive; its output is in " + log).isTrue();
+            assertThat(System.nanoTime()).as("'" + expected + "' in the output within 30 s: " + log).isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     private static void awaitRunningJob(int webPort, Process stack, Path log) throws Exception {
