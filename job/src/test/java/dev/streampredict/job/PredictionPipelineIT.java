@@ -1,5 +1,7 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.csv.CsvRecordReader;
+import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.InputRecordCodec;
 import dev.streampredict.common.message.Prediction;
@@ -14,6 +16,7 @@ import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.training.ClassificationTraining;
 import dev.streampredict.training.FitOptions;
 import dev.streampredict.training.RegressionTraining;
 import org.apache.flink.api.common.JobID;
@@ -174,6 +177,65 @@ class PredictionPipelineIT {
             assertThat(header(r, KafkaIO.HEADER_DETAIL)).isNotBlank();
         });
         assertThat(sum(id, InputMetrics.INVALID_RECORDS)).isEqualTo(3);
+    }
+
+    @Test
+    void classifierEmitsClassAndProbabilitiesAndTheJobsAccuracyIsOurs() throws Exception {
+        List<InputRecord> iris = new ArrayList<>();
+        try (CsvRecordReader reader = CsvRecordReader.open(
+                new CsvSpec(Path.of("..", "data", "iris.csv"), null, "iris", null, List.of(), "species"),
+                System::currentTimeMillis, r -> {
+                    throw new AssertionError("iris has no bad rows: " + r);
+                })) {
+            reader.forEachRemaining(iris::add);
+        }
+        Path modelDir = dir.resolve("iris-model");
+        ClassificationTraining.train(iris, new ClassificationTraining.Settings("iris-species", "iris.csv",
+                        List.copyOf(iris.get(0).features().keySet()), 0.2, 0.2,
+                        new FitOptions(List.of(16, 16), 300, 20, 16, 0.01, 42)),
+                new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
+        Topics.ensure(kafka.bootstrapServers(), Map.of("iris-in", 2, "iris-predictions", 2, "iris-dlq", 1));
+        try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), "iris-in")) {
+            iris.forEach(producer::send);
+            producer.flush();
+        }
+
+        JobOptions options = JobOptions.parse("--bootstrap-servers", kafka.bootstrapServers(),
+                "--input-topic", "iris-in", "--predictions-topic", "iris-predictions", "--dead-letter-topic", "iris-dlq",
+                "--model", modelDir.toString(), "--bounded", "--starting-offsets", "earliest",
+                "--parallelism", "2", "--checkpoint-interval", "0", "--job-name", "classification-it");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PredictionJob.configure(env, options);
+        JobClient job = env.executeAsync(options.jobName());
+        job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+        PredictionCodec predictionCodec = new PredictionCodec();
+        List<Prediction> predictions = TopicReader.read(kafka.bootstrapServers(), "iris-predictions", iris.size(),
+                Duration.ofSeconds(60)).stream().map(r -> predictionCodec.parse(r.value())).toList();
+        Predictor model = ModelArtifact.load(modelDir.toString());
+        List<String> classes = model.metadata().classes();
+
+        assertThat(predictions).extracting(Prediction::id)
+                .containsExactlyInAnyOrderElementsOf(iris.stream().map(InputRecord::id).toList());
+        InputRecordCodec codec = new InputRecordCodec();
+        long right = 0;
+        for (Prediction p : predictions) {
+            InputRecord input = codec.parse(p.input().getBytes(StandardCharsets.UTF_8));
+            double[] expected = model.classify(new double[][]{input.features().values().stream()
+                    .mapToDouble(Double::doubleValue).toArray()}, 1)[0];
+            assertThat(p.prediction()).isNull();
+            assertThat(p.predictedClass()).isEqualTo(classes.get(Predictor.mostLikely(expected)));
+            assertThat(p.classProbabilities()).containsOnlyKeys(classes);
+            for (int c = 0; c < classes.size(); c++) {
+                assertThat(p.classProbabilities().get(classes.get(c))).isCloseTo(expected[c], within(1e-6));
+            }
+            right += p.predictedClass().equals(input.label()) ? 1 : 0;
+        }
+        JobID id = job.getJobID();
+        assertThat(sum(id, ScoringMetrics.EVALUATED)).isEqualTo(iris.size());
+        assertThat(sum(id, ScoringMetrics.CORRECT)).isEqualTo(right);
+        assertThat((double) right / iris.size()).as("accuracy over all of iris").isGreaterThan(0.9);
+        assertThat(sum(id, InputMetrics.INVALID_RECORDS)).isZero();
     }
 
     private static Path trainModel() throws Exception {
