@@ -86,6 +86,10 @@ public final class JobOptions {
             description = "Events further in the future are dead-lettered (default: ${DEFAULT-VALUE}).")
     Duration maxClockSkew;
 
+    @Option(names = "--remembered-ids-per-key", defaultValue = "64",
+            description = "A record whose id is among its key's last this many ids is dead-lettered as duplicate_id (default: ${DEFAULT-VALUE}).")
+    int rememberedIdsPerKey;
+
     @Option(names = "--out-of-orderness", defaultValue = "2s", converter = DurationConverter.class,
             description = "Watermark delay behind the highest event time (default: ${DEFAULT-VALUE}).")
     Duration outOfOrderness;
@@ -127,7 +131,8 @@ public final class JobOptions {
     }
 
     public PipelineSettings pipeline() {
-        return new PipelineSettings(model, maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness);
+        return new PipelineSettings(model, maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness,
+                rememberedIdsPerKey);
     }
 
     public int parallelism() {

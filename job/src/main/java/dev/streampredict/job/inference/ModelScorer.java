@@ -1,7 +1,9 @@
 package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.ScoringMetrics;
+import dev.streampredict.job.pipeline.DeadLetter;
 import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.ModelMetadata;
@@ -12,6 +14,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,22 +31,33 @@ import java.util.Map;
  * <li>Classification: the feature vector is classified directly; if the input carries its true label, it counts
  * towards the running accuracy.</li>
  * </ul>
- * Every valid input gets exactly one prediction.
+ * Every valid input gets exactly one prediction; an input whose id the key has just scored goes to
+ * {@link #DUPLICATES} instead.
  */
 public final class ModelScorer extends KeyedProcessFunction<String, ScoringInput, Prediction> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelScorer.class);
     private static final int WARM_UP_CALLS = 500;
 
+    /** Inputs whose id the key has just seen: not scored again, but dead-lettered as {@code duplicate_id}. */
+    public static final OutputTag<DeadLetter> DUPLICATES = new OutputTag<>("duplicates") {
+    };
+
     private final String modelLocation;
+    private final int rememberedIdsPerKey;
     private transient Predictor predictor;
     private transient ModelMetadata metadata;
     private transient ValueState<SeriesWindow> windows;
+    private transient ValueState<RecentIds> recentIds;
     private transient ScoringMetrics metrics;
     private transient double[][] batch;
 
-    public ModelScorer(String modelLocation) {
+    public ModelScorer(String modelLocation, int rememberedIdsPerKey) {
+        if (rememberedIdsPerKey < 1) {
+            throw new IllegalArgumentException("remembered ids per key must be at least 1, got " + rememberedIdsPerKey);
+        }
         this.modelLocation = modelLocation;
+        this.rememberedIdsPerKey = rememberedIdsPerKey;
     }
 
     @Override
@@ -51,6 +65,7 @@ public final class ModelScorer extends KeyedProcessFunction<String, ScoringInput
         predictor = ModelArtifact.load(modelLocation);
         metadata = predictor.metadata();
         windows = getRuntimeContext().getState(new ValueStateDescriptor<>("series-window", SeriesWindow.class));
+        recentIds = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-ids", RecentIds.class));
         metrics = new ScoringMetrics(getRuntimeContext().getMetricGroup(), metadata.modelVersion());
         batch = new double[1][metadata.task() == Task.REGRESSION ? metadata.windowSize() : metadata.features().size()];
         warmUp();
@@ -77,9 +92,28 @@ public final class ModelScorer extends KeyedProcessFunction<String, ScoringInput
 
     @Override
     public void processElement(ScoringInput input, Context ctx, Collector<Prediction> out) throws Exception {
+        if (!firstTimeSeen(input.id())) {
+            metrics.duplicate();
+            ctx.output(DUPLICATES, new DeadLetter(input.source(), RejectReason.DUPLICATE_ID, "id '" + input.id()
+                    + "' was already scored among the last " + rememberedIdsPerKey + " records of key '"
+                    + input.key() + "'", System.currentTimeMillis()));
+            return;
+        }
         Prediction prediction = metadata.task() == Task.REGRESSION ? forecast(input) : classify(input);
         metrics.predicted(prediction.latencyMs());
         out.collect(prediction);
+    }
+
+    private boolean firstTimeSeen(String id) throws Exception {
+        RecentIds ids = recentIds.value();
+        if (ids == null) {
+            ids = RecentIds.withCapacity(rememberedIdsPerKey);
+        }
+        if (!ids.add(id)) {
+            return false;
+        }
+        recentIds.update(ids);
+        return true;
     }
 
     private Prediction forecast(ScoringInput input) throws Exception {

@@ -23,6 +23,9 @@ public final class InputMetrics {
     public InputMetrics(MetricGroup group) {
         this.input = group.counter(INPUT_RECORDS);
         for (RejectReason reason : RejectReason.values()) {
+            if (reason == RejectReason.DUPLICATE_ID) {
+                continue; // only the keyed scorer knows a key's recent ids: ScoringMetrics counts these
+            }
             invalid.put(reason, group.addGroup(REASON, reason.label()).counter(INVALID_RECORDS));
         }
     }

@@ -1,5 +1,6 @@
 package dev.streampredict.job.metrics;
 
+import dev.streampredict.common.message.RejectReason;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -31,6 +32,7 @@ public final class ScoringMetrics {
     private final Counter predictions;
     private final Counter evaluated;
     private final Counter correct;
+    private final Counter duplicates;
     private final Histogram latency;
     private final Histogram inference;
     private volatile double squaredErrorSum;
@@ -40,6 +42,8 @@ public final class ScoringMetrics {
         predictions = group.counter(PREDICTIONS);
         evaluated = group.counter(EVALUATED);
         correct = group.counter(CORRECT);
+        duplicates = group.addGroup(InputMetrics.REASON, RejectReason.DUPLICATE_ID.label())
+                .counter(InputMetrics.INVALID_RECORDS);
         group.gauge(SQUARED_ERROR_SUM, (Gauge<Double>) () -> squaredErrorSum);
         group.gauge(ABSOLUTE_ERROR_SUM, (Gauge<Double>) () -> absoluteErrorSum);
         group.gauge(MSE, (Gauge<Double>) () -> ratio(squaredErrorSum));
@@ -53,6 +57,10 @@ public final class ScoringMetrics {
     public void predicted(long latencyMs) {
         predictions.inc();
         latency.update(latencyMs);
+    }
+
+    public void duplicate() {
+        duplicates.inc();
     }
 
     public void inferred(long nanos, int batch) {

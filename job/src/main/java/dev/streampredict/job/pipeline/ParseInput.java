@@ -12,7 +12,6 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -80,6 +79,6 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
             features[i] = value;
         }
         return new ScoringInput(record.id(), record.key(), record.timestamp(), raw.timestamp(), features,
-                record.label(), new String(raw.value(), StandardCharsets.UTF_8));
+                record.label(), raw);
     }
 }

@@ -11,11 +11,10 @@ import java.time.Duration;
  * @param earliestEventTime  inputs with an older event time are rejected as {@code timestamp_out_of_range}
  * @param maxClockSkew       inputs with an event time further than this in the future are rejected likewise
  * @param outOfOrderness     how late an event may arrive behind the watermark
+ * @param rememberedIdsPerKey how many of a key's latest ids are remembered to dead-letter a repeated one as
+ *                           {@code duplicate_id}
  */
 public record PipelineSettings(String modelLocation, int maxMessageBytes, long earliestEventTime,
-                               Duration maxClockSkew, Duration outOfOrderness) implements Serializable {
-
-    public static PipelineSettings defaults(String modelLocation) {
-        return new PipelineSettings(modelLocation, 64 * 1024, 0L, Duration.ofHours(1), Duration.ofSeconds(2));
-    }
+                               Duration maxClockSkew, Duration outOfOrderness, int rememberedIdsPerKey)
+        implements Serializable {
 }

@@ -13,8 +13,9 @@ import java.time.Duration;
 /**
  * The job's topology, built in one place that never knows where its data comes from or goes to:
  * <pre>
- * source -> parse-and-validate -+-> event-time -> keyBy(key) -> model-scorer -> predictions sink
- *                               +-> (invalid) dead-letter sink
+ * source -> parse-and-validate -+-> event-time -> keyBy(key) -> model-scorer -+-> predictions sink
+ *                               |                                              |
+ *                               +-> (invalid) ------------> dead-letter sink <-+ (duplicate id)
  * </pre>
  * Every operator has a fixed uid, so savepoints stay restorable as the code evolves.
  */
@@ -41,23 +42,27 @@ public final class PredictionPipeline {
                 .name("parse-and-validate")
                 .uid("parse-and-validate");
 
-        valid.getSideOutput(ParseInput.DEAD_LETTERS)
-                .sinkTo(deadLetterSink)
-                .name("dead-letters")
-                .uid("dead-letters");
-
-        valid.assignTimestampsAndWatermarks(WatermarkStrategy
+        SingleOutputStreamOperator<Prediction> predictions = valid
+                .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<ScoringInput>forBoundedOutOfOrderness(settings.outOfOrderness())
                         .withTimestampAssigner((input, kafkaTime) -> input.eventTimestamp())
                         .withIdleness(Duration.ofSeconds(30)))
                 .name("event-time")
                 .uid("event-time")
                 .keyBy(ScoringInput::key)
-                .process(new ModelScorer(settings.modelLocation()))
+                .process(new ModelScorer(settings.modelLocation(), settings.rememberedIdsPerKey()))
                 .name("model-scorer")
-                .uid("model-scorer")
+                .uid("model-scorer");
+
+        predictions
                 .sinkTo(predictionSink)
                 .name("predictions")
                 .uid("predictions");
+
+        valid.getSideOutput(ParseInput.DEAD_LETTERS)
+                .union(predictions.getSideOutput(ModelScorer.DUPLICATES))
+                .sinkTo(deadLetterSink)
+                .name("dead-letters")
+                .uid("dead-letters");
     }
 }
