@@ -5,7 +5,7 @@ import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.InputRecordCodec;
 import dev.streampredict.common.message.Prediction;
-import dev.streampredict.common.message.PredictionCodec;
+import dev.streampredict.job.PipelineTesting.ForecastErrors;
 import dev.streampredict.job.metrics.InputMetrics;
 import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.job.pipeline.KafkaIO;
@@ -13,21 +13,15 @@ import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
-import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.training.ClassificationTraining;
 import dev.streampredict.training.FitOptions;
-import dev.streampredict.training.RegressionTraining;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -42,13 +36,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static dev.streampredict.job.PipelineTesting.assertForecastsUseEachKeysWholeHistory;
+import static dev.streampredict.job.PipelineTesting.header;
+import static dev.streampredict.job.PipelineTesting.readPredictions;
+import static dev.streampredict.job.PipelineTesting.startJob;
+import static dev.streampredict.job.PipelineTesting.sum;
+import static dev.streampredict.job.PipelineTesting.syntheticRecords;
+import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -60,7 +59,6 @@ class PredictionPipelineIT {
 
     private static final int KEYS = 6;
     private static final int VALID = 1_200;
-    private static final int WINDOW = 8;
 
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
@@ -88,12 +86,8 @@ class PredictionPipelineIT {
 
     @Test
     void everyInputGetsExactlyOneCorrectPredictionAndBadInputIsDeadLettered() throws Exception {
-        Path modelDir = trainModel();
-        List<InputRecord> inputs = new ArrayList<>();
-        SyntheticSeries series = new SyntheticSeries(KEYS, 25, 0.5, 99, System::currentTimeMillis);
-        for (int i = 0; i < VALID; i++) {
-            inputs.add(series.next());
-        }
+        Path modelDir = trainSyntheticModel(dir, KEYS);
+        List<InputRecord> inputs = syntheticRecords(KEYS, VALID, 99);
         try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), "input-data")) {
             for (int i = 0; i < inputs.size(); i++) {
                 producer.send(inputs.get(i));
@@ -112,15 +106,13 @@ class PredictionPipelineIT {
             producer.flush();
         }
 
-        JobOptions options = JobOptions.parse("--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
                 "--model", modelDir.toString(), "--bounded", "--starting-offsets", "earliest",
                 "--parallelism", "2", "--checkpoint-interval", "0", "--job-name", "pipeline-it");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        PredictionJob.configure(env, options);
-        JobClient job = env.executeAsync(options.jobName());
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
-        List<Prediction> predictions = readPredictions();
+        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "predictions", VALID,
+                Duration.ofSeconds(60));
         Predictor model = ModelArtifact.load(modelDir.toString());
 
         // exactly one prediction per input id, with every field
@@ -141,28 +133,13 @@ class PredictionPipelineIT {
         }
 
         // each forecast is the model's answer to that key's last WINDOW values, and the job's MSE is ours
-        double squaredErrorSum = 0;
-        long evaluated = 0;
-        for (List<Prediction> ofKey : byKeyInOrder(predictions).values()) {
-            List<Double> values = new ArrayList<>();
-            for (int i = 0; i < ofKey.size(); i++) {
-                Prediction p = ofKey.get(i);
-                values.add(codec.parse(p.input().getBytes(StandardCharsets.UTF_8)).features().get("value"));
-                double[] window = windowOf(values);
-                assertThat(p.windowFill()).isEqualTo(Math.min(i + 1, WINDOW));
-                assertThat(p.prediction()).isCloseTo(model.forecast(new double[][]{window}, 1)[0], within(1e-6));
-                if (i > 0) {
-                    double error = ofKey.get(i - 1).prediction() - values.get(i);
-                    squaredErrorSum += error * error;
-                    evaluated++;
-                }
-            }
-        }
+        ForecastErrors errors = assertForecastsUseEachKeysWholeHistory(predictions, model);
         JobID id = job.getJobID();
-        assertThat(sum(id, ScoringMetrics.EVALUATED)).isEqualTo(evaluated).isEqualTo(VALID - KEYS);
-        assertThat(sum(id, ScoringMetrics.SQUARED_ERROR_SUM)).isCloseTo(squaredErrorSum, within(1e-6 * squaredErrorSum));
-        assertThat(sum(id, ScoringMetrics.PREDICTIONS)).isEqualTo(VALID);
-        assertThat(sum(id, InputMetrics.INPUT_RECORDS)).isEqualTo(VALID + 3);
+        assertThat(sum(REPORTER, id, ScoringMetrics.EVALUATED)).isEqualTo(errors.evaluated()).isEqualTo(VALID - KEYS);
+        assertThat(sum(REPORTER, id, ScoringMetrics.SQUARED_ERROR_SUM))
+                .isCloseTo(errors.squaredErrorSum(), within(1e-6 * errors.squaredErrorSum()));
+        assertThat(sum(REPORTER, id, ScoringMetrics.PREDICTIONS)).isEqualTo(VALID);
+        assertThat(sum(REPORTER, id, InputMetrics.INPUT_RECORDS)).isEqualTo(VALID + 3);
 
         // bad input: in the dead-letter topic with its reason and origin, and counted
         List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.read(kafka.bootstrapServers(), "input-data-dlq", 3,
@@ -176,7 +153,7 @@ class PredictionPipelineIT {
             assertThat(Long.parseLong(header(r, KafkaIO.HEADER_OFFSET))).isNotNegative();
             assertThat(header(r, KafkaIO.HEADER_DETAIL)).isNotBlank();
         });
-        assertThat(sum(id, InputMetrics.INVALID_RECORDS)).isEqualTo(3);
+        assertThat(sum(REPORTER, id, InputMetrics.INVALID_RECORDS)).isEqualTo(3);
     }
 
     @Test
@@ -200,18 +177,14 @@ class PredictionPipelineIT {
             producer.flush();
         }
 
-        JobOptions options = JobOptions.parse("--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
                 "--input-topic", "iris-in", "--predictions-topic", "iris-predictions", "--dead-letter-topic", "iris-dlq",
                 "--model", modelDir.toString(), "--bounded", "--starting-offsets", "earliest",
                 "--parallelism", "2", "--checkpoint-interval", "0", "--job-name", "classification-it");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        PredictionJob.configure(env, options);
-        JobClient job = env.executeAsync(options.jobName());
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
-        PredictionCodec predictionCodec = new PredictionCodec();
-        List<Prediction> predictions = TopicReader.read(kafka.bootstrapServers(), "iris-predictions", iris.size(),
-                Duration.ofSeconds(60)).stream().map(r -> predictionCodec.parse(r.value())).toList();
+        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "iris-predictions", iris.size(),
+                Duration.ofSeconds(60));
         Predictor model = ModelArtifact.load(modelDir.toString());
         List<String> classes = model.metadata().classes();
 
@@ -232,65 +205,9 @@ class PredictionPipelineIT {
             right += p.predictedClass().equals(input.label()) ? 1 : 0;
         }
         JobID id = job.getJobID();
-        assertThat(sum(id, ScoringMetrics.EVALUATED)).isEqualTo(iris.size());
-        assertThat(sum(id, ScoringMetrics.CORRECT)).isEqualTo(right);
+        assertThat(sum(REPORTER, id, ScoringMetrics.EVALUATED)).isEqualTo(iris.size());
+        assertThat(sum(REPORTER, id, ScoringMetrics.CORRECT)).isEqualTo(right);
         assertThat((double) right / iris.size()).as("accuracy over all of iris").isGreaterThan(0.9);
-        assertThat(sum(id, InputMetrics.INVALID_RECORDS)).isZero();
-    }
-
-    private static Path trainModel() throws Exception {
-        SyntheticSeries history = new SyntheticSeries(KEYS, 25, 0.5, 1, new java.util.concurrent.atomic.AtomicLong()::incrementAndGet);
-        List<InputRecord> records = new ArrayList<>();
-        for (int i = 0; i < 3_000; i++) {
-            records.add(history.next());
-        }
-        Path modelDir = dir.resolve("model");
-        RegressionTraining.train(records, new RegressionTraining.Settings("synthetic-value", "generated",
-                        SyntheticSeries.FEATURE, WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15,
-                        new FitOptions(List.of(16, 16), 20, 5, 64, 0.003, 7)),
-                new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
-        return modelDir;
-    }
-
-    private static List<Prediction> readPredictions() {
-        PredictionCodec codec = new PredictionCodec();
-        return TopicReader.read(kafka.bootstrapServers(), "predictions", VALID, Duration.ofSeconds(60)).stream()
-                .map(r -> codec.parse(r.value()))
-                .toList();
-    }
-
-    /** Predictions of one key are in one partition, in the order the job made them. */
-    private static Map<String, List<Prediction>> byKeyInOrder(List<Prediction> predictions) {
-        Map<String, List<Prediction>> byKey = new LinkedHashMap<>();
-        for (Prediction p : predictions) {
-            byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
-        }
-        return byKey;
-    }
-
-    private static double[] windowOf(List<Double> values) {
-        double[] window = new double[WINDOW];
-        int fill = Math.min(values.size(), WINDOW);
-        List<Double> last = values.subList(values.size() - fill, values.size());
-        for (int i = 0; i < WINDOW; i++) {
-            window[i] = last.get(Math.max(0, i - (WINDOW - fill)));
-        }
-        return window;
-    }
-
-    private static double sum(JobID job, String metric) {
-        double total = 0;
-        Map<String, Metric> metrics = new HashMap<>(REPORTER.getMetricsByIdentifiers(job));
-        for (Map.Entry<String, Metric> e : metrics.entrySet()) {
-            if (e.getKey().endsWith("." + metric)) {
-                Metric m = e.getValue();
-                total += m instanceof Counter c ? c.getCount() : ((Number) ((Gauge<?>) m).getValue()).doubleValue();
-            }
-        }
-        return total;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+        assertThat(sum(REPORTER, id, InputMetrics.INVALID_RECORDS)).isZero();
     }
 }

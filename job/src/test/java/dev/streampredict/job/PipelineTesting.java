@@ -1,0 +1,158 @@
+package dev.streampredict.job;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.InvalidRecordException;
+import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.PredictionCodec;
+import dev.streampredict.model.Predictor;
+import dev.streampredict.model.TargetMode;
+import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.training.FitOptions;
+import dev.streampredict.training.RegressionTraining;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** What the job's integration tests share: a small model, running the job, and checking what it wrote. */
+final class PipelineTesting {
+
+    static final int WINDOW = 8;
+
+    private PipelineTesting() {
+    }
+
+    /** Trains a small regression model on {@code keys} synthetic series and saves it under {@code dir}. */
+    static Path trainSyntheticModel(Path dir, int keys) throws IOException {
+        SyntheticSeries history = new SyntheticSeries(keys, 25, 0.5, 1, new AtomicLong()::incrementAndGet);
+        List<InputRecord> records = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            records.add(history.next());
+        }
+        Path modelDir = dir.resolve("synthetic-model");
+        RegressionTraining.train(records, new RegressionTraining.Settings("synthetic-value", "generated",
+                        SyntheticSeries.FEATURE, WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15,
+                        new FitOptions(List.of(16, 16), 20, 5, 64, 0.003, 7)),
+                new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
+        return modelDir;
+    }
+
+    static List<InputRecord> syntheticRecords(int keys, int count, long seed) {
+        SyntheticSeries series = new SyntheticSeries(keys, 25, 0.5, seed, System::currentTimeMillis);
+        List<InputRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(series.next());
+        }
+        return records;
+    }
+
+    /** Starts the production job with these command-line arguments on the test's MiniCluster. */
+    static JobClient startJob(Configuration configuration, String... args) throws Exception {
+        JobOptions options = JobOptions.parse(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
+        PredictionJob.configure(env, options);
+        return env.executeAsync(options.jobName());
+    }
+
+    static List<Prediction> readPredictions(String bootstrap, String topic, int expected, Duration timeout) {
+        PredictionCodec codec = new PredictionCodec();
+        return TopicReader.read(bootstrap, topic, expected, timeout).stream().map(r -> codec.parse(r.value())).toList();
+    }
+
+    /** Sums of the forecast errors, as the job should have summed them. */
+    record ForecastErrors(double squaredErrorSum, long evaluated) {
+    }
+
+    /**
+     * Checks that every forecast is the model's answer to its key's last {@link #WINDOW} values, counting every
+     * value the key ever had: a key whose window was lost (a cold start after a failure or restore) fails here.
+     */
+    static ForecastErrors assertForecastsUseEachKeysWholeHistory(List<Prediction> predictions, Predictor model)
+            throws InvalidRecordException {
+        InputRecordCodec codec = new InputRecordCodec();
+        double squaredErrorSum = 0;
+        long evaluated = 0;
+        for (List<Prediction> ofKey : byKeyInOrder(predictions).values()) {
+            List<Double> values = new ArrayList<>();
+            for (int i = 0; i < ofKey.size(); i++) {
+                Prediction p = ofKey.get(i);
+                values.add(codec.parse(p.input().getBytes(StandardCharsets.UTF_8)).features().get(SyntheticSeries.FEATURE));
+                assertThat(p.windowFill()).as("window fill of prediction %d of key %s", i, p.key())
+                        .isEqualTo(Math.min(i + 1, WINDOW));
+                assertThat(p.prediction()).isCloseTo(model.forecast(new double[][]{windowOf(values)}, 1)[0],
+                        within(1e-6));
+                if (i > 0) {
+                    double error = ofKey.get(i - 1).prediction() - values.get(i);
+                    squaredErrorSum += error * error;
+                    evaluated++;
+                }
+            }
+        }
+        return new ForecastErrors(squaredErrorSum, evaluated);
+    }
+
+    /** Predictions of one key are in one partition, in the order the job made them. */
+    static Map<String, List<Prediction>> byKeyInOrder(List<Prediction> predictions) {
+        Map<String, List<Prediction>> byKey = new LinkedHashMap<>();
+        for (Prediction p : predictions) {
+            byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
+        }
+        return byKey;
+    }
+
+    private static double[] windowOf(List<Double> values) {
+        double[] window = new double[WINDOW];
+        int fill = Math.min(values.size(), WINDOW);
+        List<Double> last = values.subList(values.size() - fill, values.size());
+        for (int i = 0; i < WINDOW; i++) {
+            window[i] = last.get(Math.max(0, i - (WINDOW - fill)));
+        }
+        return window;
+    }
+
+    /** The metric summed over every operator instance whose metric identifier contains {@code scope}. */
+    static double sum(InMemoryReporter reporter, JobID job, String scope, String metric) {
+        double total = 0;
+        boolean found = false;
+        Map<String, Metric> metrics = new HashMap<>(reporter.getMetricsByIdentifiers(job));
+        for (Map.Entry<String, Metric> e : metrics.entrySet()) {
+            if (e.getKey().endsWith("." + metric) && e.getKey().contains(scope)) {
+                Metric m = e.getValue();
+                total += m instanceof Counter c ? c.getCount() : ((Number) ((Gauge<?>) m).getValue()).doubleValue();
+                found = true;
+            }
+        }
+        assertThat(found).as("metric %s (%s) is registered", metric, scope).isTrue();
+        return total;
+    }
+
+    static double sum(InMemoryReporter reporter, JobID job, String metric) {
+        return sum(reporter, job, "", metric);
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
