@@ -7,6 +7,7 @@ import dev.streampredict.common.message.InputRecordCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.InputMetrics;
+import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.job.pipeline.KafkaIO;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
@@ -244,6 +245,43 @@ class ReliabilityIT {
         }
         Predictor model = ModelArtifact.load(seriesModel.toString());
         assertForecastsUseEachKeysWholeHistory(predictions, model);
+    }
+
+    @Test
+    void aProducerFasterThanTheJobIsAbsorbedByBackpressureAndTheLagDrains() throws Exception {
+        int count = 30_000;
+        Topics.ensure(kafka.bootstrapServers(), Map.of("load-in", 2, "load-out", 2, "load-dlq", 1));
+        send("load-in", syntheticRecords(200, count, 13));
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--input-topic", "load-in", "--predictions-topic", "load-out", "--dead-letter-topic", "load-dlq",
+                "--model", seriesModel.toString(), "--starting-offsets", "earliest", "--checkpoint-interval", "1s",
+                "--job-name", "overload-it");
+        JobID id = job.getJobID();
+        awaitRunning(job);
+
+        double maxLag = 0;
+        double maxBackpressure = 0;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (sumIfPresent(id, ScoringMetrics.PREDICTIONS) < count) {
+            assertThat(System.nanoTime()).as("the job catches up within 3 minutes").isLessThan(deadline);
+            maxLag = Math.max(maxLag, sumIfPresent(id, "pendingRecords"));
+            maxBackpressure = Math.max(maxBackpressure, sumIfPresent(id, "backPressuredTimeMsPerSecond"));
+            Thread.sleep(200);
+        }
+        Thread.sleep(1_500); // the lag gauge follows the consumer's fetch position
+        double lagAfter = sum(REPORTER, id, "pendingRecords");
+        job.cancel().get(30, TimeUnit.SECONDS);
+
+        System.out.printf("overload: max lag %.0f records, max backpressure %.0f ms/s, lag after catching up %.0f%n",
+                maxLag, maxBackpressure, lagAfter);
+        assertThat(maxLag).as("records waiting in Kafka while the job was behind").isGreaterThan(1_000);
+        assertThat(maxBackpressure).as("the source was held back, not buffering without bound").isPositive();
+        assertThat(lagAfter).as("lag once caught up").isZero();
+    }
+
+    private static double sumIfPresent(JobID job, String metric) {
+        return REPORTER.getMetricsByIdentifiers(job).keySet().stream().anyMatch(k -> k.endsWith("." + metric))
+                ? sum(REPORTER, job, metric) : 0;
     }
 
     private static Path trainIrisClassifier() throws Exception {
