@@ -90,6 +90,14 @@ public final class JobOptions {
             description = "A record whose id is among its key's last this many ids is dead-lettered as duplicate_id (default: ${DEFAULT-VALUE}).")
     int rememberedIdsPerKey;
 
+    @Option(names = "--batch-size", defaultValue = "128",
+            description = "Most inputs scored in one model call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-timeout", defaultValue = "2ms", converter = DurationConverter.class,
+            description = "Longest an input waits for its batch to fill; 0 scores each input alone (default: ${DEFAULT-VALUE}).")
+    Duration batchTimeout;
+
     @Option(names = "--out-of-orderness", defaultValue = "2s", converter = DurationConverter.class,
             description = "Watermark delay behind the highest event time (default: ${DEFAULT-VALUE}).")
     Duration outOfOrderness;
@@ -132,7 +140,7 @@ public final class JobOptions {
 
     public PipelineSettings pipeline() {
         return new PipelineSettings(model, maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness,
-                rememberedIdsPerKey);
+                rememberedIdsPerKey, batchSize, batchTimeout);
     }
 
     public int parallelism() {

@@ -249,16 +249,18 @@ class ReliabilityIT {
 
     @Test
     void aProducerFasterThanTheJobIsAbsorbedByBackpressureAndTheLagDrains() throws Exception {
-        int count = 30_000;
+        int count = 40_000;
         Topics.ensure(kafka.bootstrapServers(), Map.of("load-in", 2, "load-out", 2, "load-dlq", 1));
         send("load-in", syntheticRecords(200, count, 13));
         JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
                 "--input-topic", "load-in", "--predictions-topic", "load-out", "--dead-letter-topic", "load-dlq",
                 "--model", seriesModel.toString(), "--starting-offsets", "earliest", "--checkpoint-interval", "1s",
-                "--job-name", "overload-it");
+                // one unbatched scorer: slow enough that the backlog cannot be read faster than it is scored
+                "--parallelism", "1", "--batch-size", "1", "--job-name", "overload-it");
         JobID id = job.getJobID();
         awaitRunning(job);
 
+        long start = System.nanoTime();
         double maxLag = 0;
         double maxBackpressure = 0;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -272,8 +274,9 @@ class ReliabilityIT {
         double lagAfter = sum(REPORTER, id, "pendingRecords");
         job.cancel().get(30, TimeUnit.SECONDS);
 
-        System.out.printf("overload: max lag %.0f records, max backpressure %.0f ms/s, lag after catching up %.0f%n",
-                maxLag, maxBackpressure, lagAfter);
+        System.out.printf("overload: %d records caught up in %.1f s; max lag %.0f records, max backpressure %.0f ms/s,"
+                + " lag after catching up %.0f%n", count, (System.nanoTime() - start) / 1e9, maxLag, maxBackpressure,
+                lagAfter);
         assertThat(maxLag).as("records waiting in Kafka while the job was behind").isGreaterThan(1_000);
         assertThat(maxBackpressure).as("the source was held back, not buffering without bound").isPositive();
         assertThat(lagAfter).as("lag once caught up").isZero();

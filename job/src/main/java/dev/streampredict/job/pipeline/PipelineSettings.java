@@ -13,8 +13,11 @@ import java.time.Duration;
  * @param outOfOrderness     how late an event may arrive behind the watermark
  * @param rememberedIdsPerKey how many of a key's latest ids are remembered to dead-letter a repeated one as
  *                           {@code duplicate_id}
+ * @param batchSize          most inputs scored in one model call
+ * @param batchTimeout       longest an input waits for its batch to fill; zero scores every input at once
  */
 public record PipelineSettings(String modelLocation, int maxMessageBytes, long earliestEventTime,
-                               Duration maxClockSkew, Duration outOfOrderness, int rememberedIdsPerKey)
+                               Duration maxClockSkew, Duration outOfOrderness, int rememberedIdsPerKey,
+                               int batchSize, Duration batchTimeout)
         implements Serializable {
 }

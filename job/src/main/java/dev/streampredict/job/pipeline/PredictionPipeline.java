@@ -3,6 +3,7 @@ package dev.streampredict.job.pipeline;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.job.inference.ModelScorer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -50,8 +51,9 @@ public final class PredictionPipeline {
                 .name("event-time")
                 .uid("event-time")
                 .keyBy(ScoringInput::key)
-                .process(new ModelScorer(settings.modelLocation(), settings.rememberedIdsPerKey()))
-                .name("model-scorer")
+                .transform("model-scorer", TypeInformation.of(Prediction.class), new ModelScorer(
+                        settings.modelLocation(), settings.rememberedIdsPerKey(), settings.batchSize(),
+                        settings.batchTimeout().toMillis()))
                 .uid("model-scorer");
 
         predictions
