@@ -18,19 +18,19 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Finds the model for the data the stack will stream, training it first if it does not exist yet. */
-final class ModelBootstrap {
+public final class ModelBootstrap {
 
     static final int WINDOW = 16;
     private static final FitOptions FIT = new FitOptions(List.of(32, 32), 300, 15, 64, 0.001, 42);
 
     private final PrintStream out;
 
-    ModelBootstrap(PrintStream out) {
+    public ModelBootstrap(PrintStream out) {
         this.out = out;
     }
 
     /** A next-value model for {@code target} of the CSV file. */
-    Path forCsv(CsvSpec spec, String target, Path modelsDir) throws IOException {
+    public Path forCsv(CsvSpec spec, String target, Path modelsDir) throws IOException {
         String name = spec.keyForFile() + "-" + target;
         Path dir = modelsDir.resolve(name);
         if (ModelArtifact.exists(dir)) {
@@ -43,7 +43,7 @@ final class ModelBootstrap {
     }
 
     /** A next-value model for the synthetic series, trained on generated history (not the live stream). */
-    Path forSynthetic(int keys, double period, double noise, Path modelsDir) throws IOException {
+    public Path forSynthetic(int keys, double period, double noise, Path modelsDir) throws IOException {
         String name = "synthetic-" + SyntheticSeries.FEATURE;
         Path dir = modelsDir.resolve(name);
         if (ModelArtifact.exists(dir)) {

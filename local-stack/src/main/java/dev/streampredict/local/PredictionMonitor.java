@@ -1,5 +1,6 @@
 package dev.streampredict.local;
 
+import dev.streampredict.common.Percentiles;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.InputRecordCodec;
 import dev.streampredict.common.message.InvalidRecordException;
@@ -123,14 +124,10 @@ public final class PredictionMonitor implements AutoCloseable {
         int n = (int) Math.min(predictions, LATENCY_SAMPLES);
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
-        return new Snapshot(predictions, deadLetters, percentile(sorted, 0.50), percentile(sorted, 0.99),
+        return new Snapshot(predictions, deadLetters, Percentiles.of(sorted, 0.50), Percentiles.of(sorted, 0.99),
                 evaluated, evaluated == 0 ? Double.NaN : squaredErrorSum / evaluated,
                 evaluated == 0 ? Double.NaN : persistenceSquaredErrorSum / evaluated,
                 classified, classified == 0 ? Double.NaN : (double) correct / classified);
-    }
-
-    private static long percentile(long[] sorted, double q) {
-        return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
     @Override
