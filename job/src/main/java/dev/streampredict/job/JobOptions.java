@@ -86,7 +86,7 @@ public final class JobOptions {
             description = "Events further in the future are dead-lettered (default: ${DEFAULT-VALUE}).")
     Duration maxClockSkew;
 
-    @Option(names = "--remembered-ids-per-key", defaultValue = "64",
+    @Option(names = "--remembered-ids-per-key", defaultValue = "32",
             description = "A record whose id is among its key's last this many ids is dead-lettered as duplicate_id (default: ${DEFAULT-VALUE}).")
     int rememberedIdsPerKey;
 

@@ -79,13 +79,23 @@ public final class ModelArtifact {
                     + "). Retrain the model or restore the file from a good copy.", e);
         }
         long inputs = network.layerInputSize(0);
-        long outputs = network.layerSize(network.getnLayers() - 1);
+        long outputs = outputSize(network);
         if (inputs != metadata.networkInputs() || outputs != metadata.networkOutputs()) {
             throw new ModelArtifactException("model network " + file + " takes " + inputs + " inputs and gives "
                     + outputs + " outputs, but its metadata describes " + metadata.networkInputs() + " and "
                     + metadata.networkOutputs() + ": the two files come from different models. Retrain.");
         }
         return new Predictor(metadata, network);
+    }
+
+    /** Size of the last layer that has one: activation-only layers (an imported model's softmax) report 0. */
+    private static long outputSize(MultiLayerNetwork network) {
+        for (int i = network.getnLayers() - 1; i >= 0; i--) {
+            if (network.layerSize(i) > 0) {
+                return network.layerSize(i);
+            }
+        }
+        return 0;
     }
 
     private static InputStream open(String location, String name) throws IOException {

@@ -1,7 +1,5 @@
 package dev.streampredict.job.inference;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Per-key memory of the ids most recently scored, to catch a record that arrives twice (a producer re-sending
  * after a timeout, a replayed file). It keeps a fixed number of 64-bit id hashes in a ring: O(capacity) longs per
@@ -37,11 +35,17 @@ public class RecentIds {
         return true;
     }
 
-    /** FNV-1a, 64 bits: two distinct ids among a key's last few dozen collide with odds of about 2^-55. */
+    /**
+     * FNV-1a over the id's UTF-16 code units, 64 bits: two distinct ids among a key's last few dozen collide with
+     * odds of about 2^-55. No allocation: this runs for every record.
+     */
     static long hash(String id) {
         long hash = 0xcbf29ce484222325L;
-        for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
-            hash ^= b & 0xff;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            hash ^= c & 0xff;
+            hash *= 0x100000001b3L;
+            hash ^= c >>> 8;
             hash *= 0x100000001b3L;
         }
         return hash;

@@ -79,6 +79,8 @@ public final class KafkaIO {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(kafka.deliveryGuarantee())
                 .setProperty(ProducerConfig.LINGER_MS_CONFIG, "5")
+                // predictions carry their input: the 16 KB default batch would hold one wide record per request
+                .setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024))
                 .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         if (kafka.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             builder.setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)

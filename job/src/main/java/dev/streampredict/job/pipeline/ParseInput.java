@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,8 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
     private final PipelineSettings settings;
     private transient InputRecordCodec codec;
     private transient List<String> modelFeatures;
+    /** Position of each feature in the model's input: a wide model (hundreds of features) is checked in O(n). */
+    private transient Map<String, Integer> featureIndex;
     private transient InputMetrics metrics;
 
     public ParseInput(PipelineSettings settings) {
@@ -38,6 +41,10 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
         codec = new InputRecordCodec(settings.maxMessageBytes());
         ModelMetadata metadata = ModelArtifact.readMetadata(settings.modelLocation());
         modelFeatures = metadata.features();
+        featureIndex = new HashMap<>();
+        for (int i = 0; i < modelFeatures.size(); i++) {
+            featureIndex.put(modelFeatures.get(i), i);
+        }
         metrics = new InputMetrics(getRuntimeContext().getMetricGroup());
     }
 
@@ -62,21 +69,22 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
                     + java.time.Instant.ofEpochMilli(settings.earliestEventTime()) + ", now + "
                     + settings.maxClockSkew() + "]");
         }
-        Map<String, Double> given = record.features();
-        for (String name : given.keySet()) {
-            if (!modelFeatures.contains(name)) {
-                throw new InvalidRecordException(RejectReason.UNKNOWN_FEATURE,
-                        "feature '" + name + "' is not one the model reads; it reads " + modelFeatures);
-            }
-        }
         double[] features = new double[modelFeatures.size()];
-        for (int i = 0; i < features.length; i++) {
-            Double value = given.get(modelFeatures.get(i));
-            if (value == null) {
-                throw new InvalidRecordException(RejectReason.MISSING_FEATURE,
-                        "feature '" + modelFeatures.get(i) + "' is missing; the model reads " + modelFeatures);
+        for (Map.Entry<String, Double> feature : record.features().entrySet()) {
+            Integer index = featureIndex.get(feature.getKey());
+            if (index == null) {
+                throw new InvalidRecordException(RejectReason.UNKNOWN_FEATURE, "feature '" + feature.getKey()
+                        + "' is not one the model reads; it reads " + modelFeatures);
             }
-            features[i] = value;
+            features[index] = feature.getValue();
+        }
+        if (record.features().size() < features.length) { // names are unique, so some are missing
+            for (String name : modelFeatures) {
+                if (!record.features().containsKey(name)) {
+                    throw new InvalidRecordException(RejectReason.MISSING_FEATURE,
+                            "feature '" + name + "' is missing; the model reads " + modelFeatures);
+                }
+            }
         }
         return new ScoringInput(record.id(), record.key(), record.timestamp(), raw.timestamp(), features,
                 record.label(), raw);

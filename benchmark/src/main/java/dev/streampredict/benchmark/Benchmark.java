@@ -1,0 +1,207 @@
+package dev.streampredict.benchmark;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.kafka.LocalKafkaBroker;
+import dev.streampredict.kafka.Topics;
+import dev.streampredict.local.ModelBootstrap;
+import dev.streampredict.producer.InputProducer;
+import dev.streampredict.producer.SyntheticSeries;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * One run, one broker, side by side: raw Kafka passthrough (the ceiling), the pipeline draining the same backlog at
+ * parallelism 1 and 2, and end-to-end latency at fixed rates in both delivery modes.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures the pipeline against raw Kafka on the same broker, and its end-to-end latency.")
+public final class Benchmark implements Callable<Integer> {
+
+    @Option(names = "--records", defaultValue = "200000", description = "Backlog size for the throughput runs (default: ${DEFAULT-VALUE}).")
+    long records;
+
+    @Option(names = "--keys", defaultValue = "1000", description = "Synthetic series (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--rates", split = ",", defaultValue = "1000,5000",
+            description = "Events per second for the latency runs (default: ${DEFAULT-VALUE}).")
+    List<Double> rates;
+
+    @Option(names = "--peer-records", defaultValue = "20000",
+            description = "Backlog of 784-feature records for the peer FFNN workload; 0 skips it (default: ${DEFAULT-VALUE}).")
+    long peerRecords;
+
+    @Option(names = "--memory-keys", defaultValue = "100000",
+            description = "Keys whose state is measured on the heap, against 1,000 keys; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int memoryKeys;
+
+    @Option(names = "--warm-up", defaultValue = "10", description = "Seconds sent before latency is measured (default: ${DEFAULT-VALUE}).")
+    int warmUpSeconds;
+
+    @Option(names = "--measure", defaultValue = "30", description = "Seconds of latency measured per run (default: ${DEFAULT-VALUE}).")
+    int measureSeconds;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "1s",
+            description = "Checkpoint interval of the exactly-once latency runs, which commit predictions at each; at-least-once keeps the job's 10 s (default: ${DEFAULT-VALUE}).")
+    String checkpointInterval;
+
+    @Option(names = "--job-arg", description = "Extra argument for the job, repeatable, e.g. --job-arg=--batch-size=1.")
+    List<String> jobArgs = new ArrayList<>();
+
+    @Option(names = "--work-dir", defaultValue = "target/benchmark", description = "Broker data, model and results (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Benchmark()).execute(args));
+    }
+
+    static Iterator<InputRecord> series(int keys, long seed) {
+        return new SyntheticSeries(keys, 50, 1.0, seed, System::currentTimeMillis);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Files.createDirectories(workDir);
+        Path model = new ModelBootstrap(out).forSynthetic(10, 50, 1.0, workDir.resolve("models"));
+        ResultTable table = new ResultTable();
+        table.condition("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + System.getProperty("java.version") + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
+        table.condition("records / keys", records + " / " + keys);
+        table.condition("producer and sinks", "acks=all, linger.ms=5, batch.size=256 KB, lz4");
+        table.condition("job", "buffer timeout 5 ms, batch up to 128 within 2 ms, checkpoints 10 s (exactly-once: "
+                + checkpointInterval + ") " + String.join(" ", jobArgs));
+
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(workDir.resolve("kafka-" + System.nanoTime()))) {
+            String bootstrap = broker.bootstrapServers();
+            Topics.ensure(bootstrap, Map.of("bench-in", 4, "bench-raw-out", 4, "bench-dlq", 1));
+
+            out.printf("loading %,d records into bench-in ...%n", records);
+            long start = System.nanoTime();
+            try (InputProducer producer = new InputProducer(bootstrap, "bench-in")) {
+                producer.run(series(keys, 1), 0, records, () -> true);
+                producer.flush();
+            }
+            table.add("producer (this project's CLI code)", "as fast as possible", records / seconds(start), "records/s");
+
+            out.println("raw Kafka passthrough ...");
+            double raw = RawPassthrough.copy(bootstrap, "bench-in", "bench-raw-out", records);
+            table.add("raw Kafka passthrough (consume+produce)", "1 thread", raw, "records/s");
+
+            PipelineRuns runs = new PipelineRuns(bootstrap, model.toString(), jobArgs);
+            for (int parallelism : new int[]{1, 2}) {
+                out.printf("pipeline draining the backlog at parallelism %d ...%n", parallelism);
+                double drained = runs.drain("bench-in", records, parallelism);
+                table.add("pipeline drain", "parallelism " + parallelism, drained, "predictions/s");
+                table.add("pipeline / raw Kafka", "parallelism " + parallelism, drained / raw, "ratio");
+            }
+            if (peerRecords > 0) {
+                peerWorkload(bootstrap, table);
+            }
+            if (memoryKeys > 0) {
+                stateMemory(bootstrap, model.toString(), table);
+            }
+            for (String guarantee : List.of("at-least-once", "exactly-once")) {
+                for (double rate : rates) {
+                    out.printf("latency at %.0f events/s, %s ...%n", rate, guarantee);
+                    PipelineRuns.Latency l = runs.latency(rate, guarantee, checkpointInterval, Duration.ofSeconds(warmUpSeconds),
+                            Duration.ofSeconds(measureSeconds), keys);
+                    String setting = String.format("%.0f/s %s", rate, guarantee);
+                    table.add("latency p50", setting, l.p50(), "ms");
+                    table.add("latency p95", setting, l.p95(), "ms");
+                    table.add("latency p99", setting, l.p99(), "ms");
+                    table.add("latency max", setting, l.max(), "ms");
+                    table.add("achieved", setting, l.achievedPerSecond(), "predictions/s");
+                }
+            }
+        }
+        table.print(out);
+        table.write(workDir);
+        out.printf("%nwritten: %s and %s%n", workDir.resolve("results.csv"), workDir.resolve("results.json"));
+        return 0;
+    }
+
+    /** The published peer's workload: random 784-float vectors through its Keras FFNN (see data/peer-models). */
+    private void peerWorkload(String bootstrap, ResultTable table) throws Exception {
+        PrintStream out = System.out;
+        String model = PeerModel.importTo(workDir.resolve("models").resolve("crayfish-ffnn"));
+        Topics.ensure(bootstrap, Map.of("peer-in", 4, "peer-raw-out", 4));
+        out.printf("loading %,d records of 784 features into peer-in ...%n", peerRecords);
+        long start = System.nanoTime();
+        long bytes;
+        try (InputProducer producer = new InputProducer(bootstrap, "peer-in")) {
+            Iterator<InputRecord> images = PeerModel.randomImages(100, 3);
+            InputRecord first = images.next();
+            bytes = new InputRecordCodec().toJson(first).length;
+            producer.send(first);
+            producer.run(images, 0, peerRecords - 1, () -> true);
+            producer.flush();
+        }
+        table.condition("peer record size", bytes + " bytes of JSON (784 features, 3 decimals)");
+        table.add("peer FFNN: producer", "as fast as possible", peerRecords / seconds(start), "records/s");
+        double raw = RawPassthrough.copy(bootstrap, "peer-in", "peer-raw-out", peerRecords);
+        table.add("peer FFNN: raw Kafka passthrough", "1 thread", raw, "records/s");
+        PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs);
+        for (int parallelism : new int[]{1, 2}) {
+            out.printf("peer FFNN: pipeline draining the backlog at parallelism %d ...%n", parallelism);
+            double drained = runs.drain("peer-in", peerRecords, parallelism);
+            table.add("peer FFNN: pipeline drain", "parallelism " + parallelism, drained, "predictions/s");
+            table.add("peer FFNN: pipeline / raw Kafka", "parallelism " + parallelism, drained / raw, "ratio");
+            table.add("peer FFNN: pipeline / peer's best (2,225/s)", "parallelism " + parallelism,
+                    drained / PeerModel.PUBLISHED_BEST_PER_SECOND, "ratio");
+        }
+    }
+
+    /**
+     * Heap per key of state: the same number of records over 1,000 keys and over {@code memoryKeys} keys, each
+     * measured while the job holds the state; the difference divided by the extra keys. State is allocated whole on
+     * a key's first record (a full window and id ring), so two records per key suffice.
+     */
+    private void stateMemory(String bootstrap, String model, ResultTable table) throws Exception {
+        long count = 2L * memoryKeys;
+        PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs);
+        long[] heap = new long[2];
+        int[] keyCounts = {1_000, memoryKeys};
+        for (int i = 0; i < 2; i++) {
+            String topic = "mem-in-" + keyCounts[i];
+            Topics.ensure(bootstrap, Map.of(topic, 4));
+            try (InputProducer producer = new InputProducer(bootstrap, topic)) {
+                producer.run(series(keyCounts[i], 5), 0, count, () -> true);
+                producer.flush();
+            }
+            System.out.printf("state memory: %,d records over %,d keys ...%n", count, keyCounts[i]);
+            heap[i] = runs.heapHoldingState(topic, count);
+            table.add("heap in use, job holding state", String.format("%,d keys", keyCounts[i]),
+                    heap[i] / 1e6, "MB");
+        }
+        table.add("heap per key of state", "window 16, 32 remembered ids",
+                (double) (heap[1] - heap[0]) / (keyCounts[1] - keyCounts[0]), "bytes");
+        table.add("process resident memory (RSS)", "at the end", residentMegabytes(), "MB");
+    }
+
+    private static double residentMegabytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

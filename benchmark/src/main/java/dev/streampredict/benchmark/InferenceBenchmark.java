@@ -1,0 +1,92 @@
+package dev.streampredict.benchmark;
+
+import dev.streampredict.local.ModelBootstrap;
+import dev.streampredict.model.ModelArtifact;
+import dev.streampredict.model.Predictor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Inference alone, in microseconds per prediction (JMH divides each call by its batch size): the shipped shape of
+ * regression model (window 16, two hidden layers of 32) and the peer benchmark's FFNN (784 -> 10), at batch size 1
+ * as a per-record job calls them and batched as the job's micro-batches do.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class InferenceBenchmark {
+
+    private static final int BATCH = 256;
+
+    private Predictor series;
+    private Predictor ffnn;
+    private double[][] windows;
+    private double[][] images;
+
+    @Setup
+    public void load() throws Exception {
+        Path dir = Files.createTempDirectory("inference-benchmark");
+        series = ModelArtifact.load(new ModelBootstrap(new PrintStream(PrintStream.nullOutputStream()))
+                .forSynthetic(10, 50, 1.0, dir).toString());
+        ffnn = PeerModel.load(dir.resolve("crayfish-ffnn"));
+        Random random = new Random(1);
+        windows = new double[BATCH][series.metadata().windowSize()];
+        images = new double[BATCH][784];
+        for (double[] w : windows) {
+            for (int i = 0; i < w.length; i++) {
+                w[i] = 100 + random.nextGaussian();
+            }
+        }
+        for (double[] image : images) {
+            for (int i = 0; i < image.length; i++) {
+                image[i] = random.nextDouble();
+            }
+        }
+    }
+
+    @Benchmark
+    public double[] seriesBatch1() {
+        return series.forecast(windows, 1);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(32)
+    public double[] seriesBatch32() {
+        return series.forecast(windows, 32);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public double[] seriesBatch256() {
+        return series.forecast(windows, BATCH);
+    }
+
+    @Benchmark
+    public double[][] ffnnBatch1() {
+        return ffnn.classify(images, 1);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(32)
+    public double[][] ffnnBatch32() {
+        return ffnn.classify(images, 32);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public double[][] ffnnBatch256() {
+        return ffnn.classify(images, BATCH);
+    }
+}

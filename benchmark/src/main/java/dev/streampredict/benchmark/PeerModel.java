@@ -1,0 +1,62 @@
+package dev.streampredict.benchmark;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.ModelArtifact;
+import dev.streampredict.model.Predictor;
+import dev.streampredict.training.KerasImport;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/** The peer benchmark's Keras FFNN (784 inputs, 10 classes), shipped in data/peer-models with its NOTICE. */
+final class PeerModel {
+
+    static final Path H5 = Path.of("data", "peer-models", "crayfish-ffnn", "model.h5");
+    /** Flink + DL4J on this model, best of scoring parallelism 2..32, from the peer's notebook (see NOTICE.md). */
+    static final double PUBLISHED_BEST_PER_SECOND = 2_225;
+
+    private PeerModel() {
+    }
+
+    /** Imports the Keras file into an artifact in {@code dir}; returns the artifact's location. */
+    static String importTo(Path dir) throws Exception {
+        KerasImport.classifier(H5, "crayfish-ffnn", IntStream.range(0, 10).mapToObj(Integer::toString).toList())
+                .save(dir);
+        return dir.toString();
+    }
+
+    static Predictor load(Path dir) throws Exception {
+        return ModelArtifact.load(importTo(dir));
+    }
+
+    /** Endless random images: 784 values in [0, 1) with 3 decimals, keyed over {@code keys} keys. */
+    static Iterator<InputRecord> randomImages(int keys, long seed) {
+        Random random = new Random(seed);
+        List<String> names = IntStream.range(0, 784).mapToObj(i -> "f" + i).toList();
+        return new Iterator<>() {
+            private long n;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public InputRecord next() {
+                Map<String, Double> features = new LinkedHashMap<>();
+                for (String name : names) {
+                    features.put(name, random.nextInt(1000) / 1000.0);
+                }
+                n++;
+                return new InputRecord(new UUID(random.nextLong(), random.nextLong()).toString(), "img-" + (n % keys),
+                        System.currentTimeMillis(), features);
+            }
+        };
+    }
+}

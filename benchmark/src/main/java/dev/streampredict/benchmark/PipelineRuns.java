@@ -1,0 +1,201 @@
+package dev.streampredict.benchmark;
+
+import dev.streampredict.common.Percentiles;
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.PredictionCodec;
+import dev.streampredict.job.JobOptions;
+import dev.streampredict.job.PredictionJob;
+import dev.streampredict.kafka.Topics;
+import dev.streampredict.producer.InputProducer;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Runs the production job on a local Flink cluster in this JVM and measures what reaches Kafka. */
+final class PipelineRuns {
+
+    record Latency(long p50, long p95, long p99, long max, long samples, double achievedPerSecond) {
+    }
+
+    private final String bootstrap;
+    private final String model;
+    private final List<String> jobArgs;
+
+    PipelineRuns(String bootstrap, String model, List<String> jobArgs) {
+        this.bootstrap = bootstrap;
+        this.model = model;
+        this.jobArgs = jobArgs;
+    }
+
+    /**
+     * Drains {@code count} records already in {@code input}; returns predictions per second between the first and
+     * the last prediction, so job start-up and model loading are not counted.
+     */
+    double drain(String input, long count, int parallelism) throws Exception {
+        String out = "drain-out-" + parallelism + "-" + UUID.randomUUID();
+        Topics.ensure(bootstrap, Map.of(out, 4));
+        JobClient job = start(parallelism, "--input-topic", input, "--predictions-topic", out, "--bounded",
+                "--starting-offsets", "earliest", "--checkpoint-interval", "0", "--delivery-guarantee",
+                "at-least-once");
+        job.getJobExecutionResult().get(30, TimeUnit.MINUTES);
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long seen = 0;
+        PredictionCodec codec = new PredictionCodec();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(out)) {
+            while (seen < count) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    long at = codec.parse(r.value()).predictionTimestamp();
+                    first = Math.min(first, at);
+                    last = Math.max(last, at);
+                    seen++;
+                }
+            }
+        }
+        return seen / ((last - first) / 1e3);
+    }
+
+    /**
+     * Sends at {@code perSecond} for {@code warmUp + measure}, and measures for the inputs sent during
+     * {@code measure}: from the event timestamp (set when the record is made, just before it is sent) to the
+     * moment a read_committed consumer has its prediction.
+     */
+    Latency latency(double perSecond, String guarantee, String checkpointInterval, Duration warmUp, Duration measure,
+                    int keys)
+            throws Exception {
+        String tag = guarantee + "-" + (long) perSecond + "-" + UUID.randomUUID();
+        String in = "lat-in-" + tag;
+        String out = "lat-out-" + tag;
+        Topics.ensure(bootstrap, Map.of(in, 4, out, 4));
+        List<String> args = new ArrayList<>(List.of("--input-topic", in, "--predictions-topic", out,
+                "--starting-offsets", "earliest", "--delivery-guarantee", guarantee,
+                "--transactional-id-prefix", "bench-" + tag));
+        if (guarantee.equals("exactly-once")) { // at-least-once keeps the job's default
+            args.addAll(List.of("--checkpoint-interval", checkpointInterval));
+        }
+        JobClient job = start(2, args.toArray(String[]::new));
+        awaitRunning(job);
+
+        long measureFrom = System.currentTimeMillis() + warmUp.toMillis();
+        long measureUntil = measureFrom + measure.toMillis();
+        List<Long> latencies = new ArrayList<>();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        long[] sent = new long[1];
+        Thread producer = new Thread(() -> {
+            try (InputProducer p = new InputProducer(bootstrap, in)) {
+                Iterator<InputRecord> records = Benchmark.series(keys, 7);
+                sent[0] = p.run(records, perSecond, 0, () -> System.currentTimeMillis() < measureUntil);
+                p.flush();
+            } finally {
+                sending.set(false);
+            }
+        }, "latency-producer");
+        producer.start();
+
+        PredictionCodec predictions = new PredictionCodec();
+        InputRecordCodec inputs = new InputRecordCodec();
+        long measured = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(out)) {
+            long quietUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < quietUntil) {
+                var batch = consumer.poll(Duration.ofMillis(100));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    Prediction p = predictions.parse(r.value());
+                    long eventTime = inputs.parse(p.input().getBytes(StandardCharsets.UTF_8)).timestamp();
+                    if (eventTime >= measureFrom && eventTime < measureUntil) {
+                        latencies.add(now - eventTime);
+                        measured++;
+                    }
+                }
+                if (!sending.get() && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = now + 10_000; // the last predictions, and for exactly-once the last commit
+                }
+            }
+        }
+        producer.join();
+        job.cancel().get(60, TimeUnit.SECONDS);
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        return new Latency(Percentiles.of(sorted, 0.50), Percentiles.of(sorted, 0.95), Percentiles.of(sorted, 0.99),
+                sorted.length == 0 ? -1 : sorted[sorted.length - 1], measured, measured / (measure.toMillis() / 1e3));
+    }
+
+    /**
+     * Scores the {@code count} records in {@code input} with a running job and returns the heap in use (after full
+     * garbage collections) while the job still holds every key's state.
+     */
+    long heapHoldingState(String input, long count) throws Exception {
+        String out = "mem-out-" + UUID.randomUUID();
+        Topics.ensure(bootstrap, Map.of(out, 4));
+        JobClient job = start(2, "--input-topic", input, "--predictions-topic", out, "--starting-offsets", "earliest",
+                "--delivery-guarantee", "at-least-once");
+        long seen = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(out)) {
+            while (seen < count) {
+                seen += consumer.poll(Duration.ofMillis(500)).count();
+            }
+        }
+        long heap = usedHeapAfterGc();
+        job.cancel().get(60, TimeUnit.SECONDS);
+        return heap;
+    }
+
+    static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private JobClient start(int parallelism, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--model", model,
+                "--parallelism", Integer.toString(parallelism), "--dead-letter-topic", "bench-dlq",
+                "--job-name", "benchmark"));
+        all.addAll(jobArgs);
+        all.addAll(List.of(args));
+        JobOptions options = JobOptions.parse(all.toArray(String[]::new));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                new Configuration());
+        PredictionJob.configure(env, options);
+        return env.executeAsync(options.jobName());
+    }
+
+    private static void awaitRunning(JobClient job) throws Exception {
+        while (job.getJobStatus().get() != JobStatus.RUNNING) {
+            Thread.sleep(100);
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "benchmark-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+}

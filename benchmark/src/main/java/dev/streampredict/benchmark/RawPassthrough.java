@@ -1,0 +1,60 @@
+package dev.streampredict.benchmark;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The ceiling for any Kafka-to-Kafka job on this broker: a plain consumer that writes every record it reads to
+ * another topic, with the same client settings the job's sink uses (acks=all, linger 5 ms, 256 KB batches, lz4),
+ * and no work in between.
+ */
+final class RawPassthrough {
+
+    private RawPassthrough() {
+    }
+
+    /** Copies {@code count} records from {@code from} to {@code to}; returns records per second. */
+    static double copy(String bootstrap, String from, String to, long count) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "raw-passthrough-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                     ProducerConfig.ACKS_CONFIG, "all",
+                     ProducerConfig.LINGER_MS_CONFIG, 5,
+                     ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                     ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            consumer.subscribe(List.of(from));
+            long copied = 0;
+            long start = 0;
+            while (copied < count) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (start == 0) {
+                        start = System.nanoTime(); // from the first record, as the pipeline is timed
+                    }
+                    producer.send(new ProducerRecord<>(to, r.key(), r.value()));
+                    copied++;
+                }
+            }
+            producer.flush();
+            return copied / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+}

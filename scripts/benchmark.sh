@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Measures the pipeline against raw Kafka on one broker in one run, and end-to-end latency in both delivery modes:
+#   scripts/benchmark.sh                 (defaults; --help for all options)
+#   scripts/benchmark.sh --jmh           (inference alone, per prediction, batch 1 vs batched, with JMH)
+# Results: a table on stdout, and target/benchmark/results.{csv,json}. Run it on an otherwise idle machine.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+scripts/ensure-toolchain.sh
+mvn -B -q -DskipTests -DskipShade install -pl benchmark -am
+cp="benchmark/target/benchmark-0.1.0-SNAPSHOT.jar:$(cat benchmark/target/runtime.classpath)"
+# One ND4J thread per Flink task: with one task per core, more threads only oversubscribe the cores.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+if [ "${1:-}" = "--jmh" ]; then
+  shift
+  exec java -cp "$cp" org.openjdk.jmh.Main -f 1 -wi 3 -i 5 -w 2s -r 2s -tu us "$@" InferenceBenchmark
+fi
+exec java -Xmx4g -Dlocal.log.file=target/benchmark/benchmark.log -cp "$cp" dev.streampredict.benchmark.Benchmark "$@"
