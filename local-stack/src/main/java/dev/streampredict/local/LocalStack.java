@@ -65,6 +65,10 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
     int webPort;
 
+    @Option(names = "--metrics-port", defaultValue = "9249",
+            description = "Port of the Prometheus endpoint (/metrics) of the job's metrics (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
@@ -209,6 +213,10 @@ public final class LocalStack implements Callable<Integer> {
         Configuration flink = new Configuration();
         flink.set(RestOptions.PORT, webPort);
         flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        // the same reporter as flink-conf/config.yaml gives a cluster, so one Prometheus config scrapes both
+        flink.setString("metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         JobOptions options = JobOptions.parse("--bootstrap-servers", bootstrap, "--model", model.toString(),
                 "--parallelism", Integer.toString(parallelism), "--delivery-guarantee", deliveryGuarantee,
@@ -232,13 +240,14 @@ public final class LocalStack implements Callable<Integer> {
 
                 running. Look here:
                   Flink web UI      http://localhost:%d
+                  Prometheus        http://localhost:%d/metrics   (monitoring/ has a Prometheus config and Grafana dashboard)
                   Kafka             %s  topics: input-data (in), predictions (out), input-data-dlq (rejected)
                   read predictions  scripts/kafka-tool.sh console-consumer --bootstrap-server %s --topic predictions
                   model             %s
                   logs              %s
                 Ctrl-C stops everything.
 
-                """, webPort, bootstrap, bootstrap, model, workDir.resolve("logs"));
+                """, webPort, metricsPort, bootstrap, bootstrap, model, workDir.resolve("logs"));
     }
 
     private static void printStatus(long sent, PredictionMonitor.Snapshot s, JobClient job) throws Exception {

@@ -38,17 +38,19 @@ class LocalStackIT {
     void runsTheJobWithTheWebUiStopsOnCtrlCAndStartsAgainCleanly() throws Exception {
         int kafkaPort = LocalKafkaBroker.freePort();
         int webPort = LocalKafkaBroker.freePort();
+        int metricsPort = LocalKafkaBroker.freePort();
 
-        String first = runUntilPredictionsThenInterrupt(kafkaPort, webPort, "first");
+        String first = runUntilPredictionsThenInterrupt(kafkaPort, webPort, metricsPort, "first");
         assertThat(first).contains("training one on data/sp500-2000.csv").contains("ratio")
                 .contains("http://localhost:" + webPort);
 
         // same ports, same Kafka data, same model: nothing may be left behind by the first run
-        String second = runUntilPredictionsThenInterrupt(kafkaPort, webPort, "second");
+        String second = runUntilPredictionsThenInterrupt(kafkaPort, webPort, metricsPort, "second");
         assertThat(second).contains("using model sp500-close-").doesNotContain("training one");
     }
 
-    private String runUntilPredictionsThenInterrupt(int kafkaPort, int webPort, String name) throws Exception {
+    private String runUntilPredictionsThenInterrupt(int kafkaPort, int webPort, int metricsPort, String name)
+            throws Exception {
         Path log = Path.of("target", "local-stack-it-" + name + ".log").toAbsolutePath();
         Process stack = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -56,6 +58,7 @@ class LocalStackIT {
                 "-cp", System.getProperty("java.class.path"),
                 LocalStack.class.getName(),
                 "--kafka-port", Integer.toString(kafkaPort), "--web-port", Integer.toString(webPort),
+                "--metrics-port", Integer.toString(metricsPort),
                 "--work-dir", dir.resolve("work").toString(), "--models-dir", dir.resolve("models").toString(),
                 "--rate", "50", "--status-interval", "2")
                 .directory(PROJECT_ROOT.toFile())
@@ -74,6 +77,10 @@ class LocalStackIT {
             });
 
             awaitOutput(log, "RUNNING | in ", stack);
+            assertPrometheusEndpointHasTheJobsMetrics(metricsPort);
+            if (name.equals("first")) {
+                assertPrometheusScrapesThemWithTheShippedConfig(metricsPort);
+            }
 
             new ProcessBuilder("kill", "-INT", Long.toString(stack.pid())).start().waitFor();
             assertThat(stack.waitFor(90, TimeUnit.SECONDS)).as("exits within 90 s of Ctrl-C").isTrue();
@@ -84,6 +91,83 @@ class LocalStackIT {
         String output = Files.readString(log);
         assertThat(output).contains("stopped cleanly");
         return output;
+    }
+
+    /** What Prometheus would scrape: the job's own metrics, with labels, and values that make sense. */
+    private static void assertPrometheusEndpointHasTheJobsMetrics(int port) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Files.writeString(Path.of("target", "local-stack-it-metrics.txt"), metrics);
+        String operator = "flink_taskmanager_job_task_operator_";
+        assertThat(sum(metrics, operator + "input_records_total")).isPositive();
+        assertThat(sum(metrics, operator + "predictions_total")).isPositive();
+        assertThat(sum(metrics, operator + "evaluated_predictions_total")).isPositive();
+        assertThat(sum(metrics, operator + "recent_mse")).isPositive().isFinite();
+        assertThat(metrics).containsPattern(operator + "latency_ms\\{[^}]*quantile=\"0.99\"")
+                .containsPattern(operator + "inference_us\\{[^}]*quantile=\"0.5\"")
+                // a key-value metric group becomes a label, and its key a prefix of the name
+                .containsPattern(operator + "reason_invalid_records_total\\{[^}]*reason=\"malformed_json\"")
+                .containsPattern(operator + "model_version_model_info\\{[^}]*model_version=\"sp500_close_")
+                .containsPattern(operator + "pendingRecords\\{");
+    }
+
+    /**
+     * The real Prometheus (Debian's package; CI installs it) with {@code monitoring/prometheus.yml}, pointed at this
+     * stack's port, scrapes the job: its query API returns the predictions counter.
+     */
+    private void assertPrometheusScrapesThemWithTheShippedConfig(int metricsPort) throws Exception {
+        Path binary = Path.of("/usr/bin/prometheus");
+        if (!Files.isExecutable(binary)) {
+            assertThat(System.getenv("CI")).as("CI installs Debian's prometheus package (see .ci/run)").isNull();
+            System.err.println("prometheus is not installed here: skipping the scrape check");
+            return;
+        }
+        String shipped = Files.readString(PROJECT_ROOT.resolve("monitoring/prometheus.yml"));
+        assertThat(shipped).contains("localhost:9249");
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, shipped.replace("localhost:9249", "127.0.0.1:" + metricsPort)
+                .replace("scrape_interval: 5s", "scrape_interval: 1s"));
+        int port = LocalKafkaBroker.freePort();
+        Process prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("prometheus-data"), "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            ObjectMapper json = new ObjectMapper();
+            URI query = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
+                    + "sum(flink_taskmanager_job_task_operator_predictions_total)");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            double predictions = 0;
+            while (predictions <= 0) {
+                assertThat(System.nanoTime()).as("Prometheus scraped the job within 60 s; its log: "
+                        + dir.resolve("prometheus.log")).isLessThan(deadline);
+                Thread.sleep(1_000);
+                try {
+                    JsonNode result = json.readTree(http.send(HttpRequest.newBuilder(query).build(),
+                            HttpResponse.BodyHandlers.ofString()).body()).path("data").path("result");
+                    if (result.size() > 0) {
+                        predictions = result.get(0).path("value").get(1).asDouble();
+                    }
+                } catch (IOException notUpYet) {
+                    // Prometheus is still starting
+                }
+            }
+        } finally {
+            prometheus.destroy();
+            prometheus.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Sum of every sample of a metric (all subtasks and label sets), leaving out NaN: a subtask with no data yet. */
+    private static double sum(String exposition, String metric) {
+        double total = 0;
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(metric + "{") || line.startsWith(metric + " ")) {
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                total += Double.isNaN(value) ? 0 : value;
+            }
+        }
+        return total;
     }
 
     private static void awaitOutput(Path log, String expected, Process stack) throws Exception {

@@ -10,7 +10,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * Metrics of the scoring operator, per parallel instance. Errors are summed from the start of the instance;
  * a dashboard sums {@code squared_error_sum} and {@code evaluated_predictions_total} over instances for the
- * pipeline's MSE, or divides their rates for a recent one.
+ * pipeline's MSE, or divides their rates for a recent one; the {@code recent_*} gauges average the instance's
+ * last {@value #RECENT} evaluated predictions.
  */
 public final class ScoringMetrics {
 
@@ -24,6 +25,11 @@ public final class ScoringMetrics {
     public static final String ACCURACY = "accuracy";
     public static final String LATENCY_MS = "latency_ms";
     public static final String INFERENCE_US = "inference_us";
+    public static final String RECENT_MSE = "recent_mse";
+    public static final String RECENT_MAE = "recent_mae";
+    public static final String RECENT_ACCURACY = "recent_accuracy";
+    /** How many of the latest evaluated predictions the {@code recent_*} gauges average. */
+    public static final int RECENT = 1_000;
     public static final String MODEL_INFO = "model_info";
     public static final String MODEL_VERSION = "model_version";
 
@@ -35,6 +41,9 @@ public final class ScoringMetrics {
     private final Counter duplicates;
     private final Histogram latency;
     private final Histogram inference;
+    private final SlidingMean recentSquaredError = new SlidingMean(RECENT);
+    private final SlidingMean recentAbsoluteError = new SlidingMean(RECENT);
+    private final SlidingMean recentCorrect = new SlidingMean(RECENT);
     private volatile double squaredErrorSum;
     private volatile double absoluteErrorSum;
 
@@ -49,6 +58,9 @@ public final class ScoringMetrics {
         group.gauge(MSE, (Gauge<Double>) () -> ratio(squaredErrorSum));
         group.gauge(MAE, (Gauge<Double>) () -> ratio(absoluteErrorSum));
         group.gauge(ACCURACY, (Gauge<Double>) () -> ratio(correct.getCount()));
+        group.gauge(RECENT_MSE, (Gauge<Double>) recentSquaredError::mean);
+        group.gauge(RECENT_MAE, (Gauge<Double>) recentAbsoluteError::mean);
+        group.gauge(RECENT_ACCURACY, (Gauge<Double>) recentCorrect::mean);
         latency = group.histogram(LATENCY_MS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         inference = group.histogram(INFERENCE_US, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         group.addGroup(MODEL_VERSION, modelVersion).gauge(MODEL_INFO, (Gauge<Integer>) () -> 1);
@@ -71,12 +83,15 @@ public final class ScoringMetrics {
     public void forecastError(double error) {
         squaredErrorSum += error * error;
         absoluteErrorSum += Math.abs(error);
+        recentSquaredError.add(error * error);
+        recentAbsoluteError.add(Math.abs(error));
         evaluated.inc();
     }
 
     /** A classification met its true label. */
     public void classified(boolean right) {
         evaluated.inc();
+        recentCorrect.add(right ? 1 : 0);
         if (right) {
             correct.inc();
         }
