@@ -69,6 +69,10 @@ public final class LocalStack implements Callable<Integer> {
             description = "Port of the Prometheus endpoint (/metrics) of the job's metrics (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Option(names = "--live-port", defaultValue = "8090",
+            description = "Port of the live page with plots (default: ${DEFAULT-VALUE}).")
+    int livePort;
+
     @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
@@ -112,6 +116,7 @@ public final class LocalStack implements Callable<Integer> {
 
         LocalKafkaBroker broker = null;
         PredictionMonitor monitor = null;
+        LivePage livePage = null;
         JobClient job = null;
         Thread producerThread = null;
         AtomicBoolean producing = new AtomicBoolean(true);
@@ -137,7 +142,9 @@ public final class LocalStack implements Callable<Integer> {
                 });
             }
 
-            monitor = new PredictionMonitor(bootstrap, "predictions", "input-data-dlq");
+            LiveHistory history = new LiveHistory("http://localhost:" + webPort);
+            monitor = new PredictionMonitor(bootstrap, "predictions", "input-data-dlq", history);
+            livePage = new LivePage(livePort, history, monitor);
             job = startJob(bootstrap, model);
             new FlinkRest(webPort).awaitAllTasksRunning(job.getJobID(), Duration.ofMinutes(2));
             InputProducer producer = new InputProducer(bootstrap, "input-data");
@@ -170,6 +177,9 @@ public final class LocalStack implements Callable<Integer> {
             }
             if (job != null) {
                 stopJob(job);
+            }
+            if (livePage != null) {
+                livePage.close();
             }
             if (monitor != null) {
                 monitor.close();
@@ -239,6 +249,7 @@ public final class LocalStack implements Callable<Integer> {
         System.out.printf("""
 
                 running. Look here:
+                  live page         http://localhost:%d   (prediction vs actual, error, latency, throughput)
                   Flink web UI      http://localhost:%d
                   Prometheus        http://localhost:%d/metrics   (monitoring/ has a Prometheus config and Grafana dashboard)
                   Kafka             %s  topics: input-data (in), predictions (out), input-data-dlq (rejected)
@@ -247,7 +258,7 @@ public final class LocalStack implements Callable<Integer> {
                   logs              %s
                 Ctrl-C stops everything.
 
-                """, webPort, metricsPort, bootstrap, bootstrap, model, workDir.resolve("logs"));
+                """, livePort, webPort, metricsPort, bootstrap, bootstrap, model, workDir.resolve("logs"));
     }
 
     private static void printStatus(long sent, PredictionMonitor.Snapshot s, JobClient job) throws Exception {

@@ -38,6 +38,7 @@ public final class PredictionMonitor implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String predictionsTopic;
     private final Thread thread;
+    private final LiveHistory history;
     private final PredictionCodec predictionCodec = new PredictionCodec();
     private final InputRecordCodec inputCodec = new InputRecordCodec();
     private final long[] latencies = new long[LATENCY_SAMPLES];
@@ -50,8 +51,9 @@ public final class PredictionMonitor implements AutoCloseable {
     private long classified;
     private long correct;
 
-    public PredictionMonitor(String bootstrapServers, String predictionsTopic, String deadLetterTopic) {
+    PredictionMonitor(String bootstrapServers, String predictionsTopic, String deadLetterTopic, LiveHistory history) {
         this.predictionsTopic = predictionsTopic;
+        this.history = history;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -113,6 +115,7 @@ public final class PredictionMonitor implements AutoCloseable {
         }
         double[] last = lastForecastAndValue.get(p.key());
         if (last != null) {
+            history.forecastMet(p.key(), p.predictionTimestamp(), actual, last[0]);
             squaredErrorSum += (last[0] - actual) * (last[0] - actual);
             persistenceSquaredErrorSum += (last[1] - actual) * (last[1] - actual);
             evaluated++;

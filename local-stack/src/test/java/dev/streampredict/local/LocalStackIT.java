@@ -9,6 +9,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -39,18 +47,19 @@ class LocalStackIT {
         int kafkaPort = LocalKafkaBroker.freePort();
         int webPort = LocalKafkaBroker.freePort();
         int metricsPort = LocalKafkaBroker.freePort();
+        int livePort = LocalKafkaBroker.freePort();
 
-        String first = runUntilPredictionsThenInterrupt(kafkaPort, webPort, metricsPort, "first");
+        String first = runUntilPredictionsThenInterrupt(kafkaPort, webPort, metricsPort, livePort, "first");
         assertThat(first).contains("training one on data/sp500-2000.csv").contains("ratio")
                 .contains("http://localhost:" + webPort);
 
         // same ports, same Kafka data, same model: nothing may be left behind by the first run
-        String second = runUntilPredictionsThenInterrupt(kafkaPort, webPort, metricsPort, "second");
+        String second = runUntilPredictionsThenInterrupt(kafkaPort, webPort, metricsPort, livePort, "second");
         assertThat(second).contains("using model sp500-close-").doesNotContain("training one");
     }
 
-    private String runUntilPredictionsThenInterrupt(int kafkaPort, int webPort, int metricsPort, String name)
-            throws Exception {
+    private String runUntilPredictionsThenInterrupt(int kafkaPort, int webPort, int metricsPort, int livePort,
+                                                    String name) throws Exception {
         Path log = Path.of("target", "local-stack-it-" + name + ".log").toAbsolutePath();
         Process stack = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -58,7 +67,7 @@ class LocalStackIT {
                 "-cp", System.getProperty("java.class.path"),
                 LocalStack.class.getName(),
                 "--kafka-port", Integer.toString(kafkaPort), "--web-port", Integer.toString(webPort),
-                "--metrics-port", Integer.toString(metricsPort),
+                "--metrics-port", Integer.toString(metricsPort), "--live-port", Integer.toString(livePort),
                 "--work-dir", dir.resolve("work").toString(), "--models-dir", dir.resolve("models").toString(),
                 "--rate", "50", "--status-interval", "2")
                 .directory(PROJECT_ROOT.toFile())
@@ -80,6 +89,7 @@ class LocalStackIT {
             assertPrometheusEndpointHasTheJobsMetrics(metricsPort);
             if (name.equals("first")) {
                 assertPrometheusScrapesThemWithTheShippedConfig(metricsPort);
+                assertLivePagePlotsTheStream(livePort, webPort);
             }
 
             new ProcessBuilder("kill", "-INT", Long.toString(stack.pid())).start().waitFor();
@@ -155,6 +165,37 @@ class LocalStackIT {
         } finally {
             prometheus.destroy();
             prometheus.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The live page in a real headless Chromium: every chart receives data points from the running stack, and the
+     * page links to the Flink web UI. A screenshot is kept as target/live-page.png.
+     */
+    private static void assertLivePagePlotsTheStream(int livePort, int webPort) throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path driver = Path.of("/usr/bin/chromedriver");
+        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
+            assertThat(System.getenv("CI")).as("CI installs Debian's chromium and chromium-driver (see .ci/run)")
+                    .isNull();
+            System.err.println("chromium or chromedriver is not installed here: skipping the live page check");
+            return;
+        }
+        ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile()).addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get("http://127.0.0.1:" + livePort + "/");
+            List<String> charts = List.of("series", "error", "latency", "throughput");
+            new WebDriverWait(browser, Duration.ofSeconds(60)).until(page -> charts.stream().allMatch(chart ->
+                    Integer.parseInt(page.findElement(By.id(chart)).getDomAttribute("data-points")) >= 4));
+            Files.write(Path.of("target", "live-page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            assertThat(browser.findElement(By.id("flink")).getDomProperty("href"))
+                    .isEqualTo("http://localhost:" + webPort + "/");
+            assertThat(browser.findElements(By.cssSelector("#series polyline"))).hasSize(2);
+        } finally {
+            browser.quit();
         }
     }
 

@@ -1,0 +1,78 @@
+package dev.streampredict.local;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the live page plots: per key, recent forecasts next to the values that then arrived; and once a second,
+ * throughput, latency percentiles and the mean absolute error of that second. Bounded: old points fall off.
+ */
+final class LiveHistory {
+
+    /** One forecast met by the value it forecast: when the value arrived, the value, and what was forecast. */
+    record Point(long time, double actual, double predicted) {
+    }
+
+    /** One second of the pipeline. */
+    record Second(long time, double predictionsPerSecond, long latencyP50, long latencyP99, double meanAbsError) {
+    }
+
+    /** Everything the page needs in one response. */
+    record View(String flinkUrl, Map<String, List<Point>> series, List<Second> seconds) {
+    }
+
+    static final int POINTS_PER_KEY = 300;
+    static final int KEYS = 20;
+    static final int SECONDS = 600;
+
+    private final String flinkUrl;
+    private final Map<String, Deque<Point>> series = new LinkedHashMap<>();
+    private final Deque<Second> seconds = new ArrayDeque<>();
+    private long lastPredictions = -1;
+    private double absErrorSum;
+    private long errors;
+
+    LiveHistory(String flinkUrl) {
+        this.flinkUrl = flinkUrl;
+    }
+
+    synchronized void forecastMet(String key, long time, double actual, double predicted) {
+        absErrorSum += Math.abs(predicted - actual);
+        errors++;
+        Deque<Point> points = series.get(key);
+        if (points == null) {
+            if (series.size() >= KEYS) {
+                return; // plot the first keys seen; the error above still counts every key
+            }
+            points = new ArrayDeque<>();
+            series.put(key, points);
+        }
+        points.addLast(new Point(time, actual, predicted));
+        if (points.size() > POINTS_PER_KEY) {
+            points.removeFirst();
+        }
+    }
+
+    /** Closes the second that ends at {@code time}, given the monitor's counts at that moment. */
+    synchronized void endSecond(long time, PredictionMonitor.Snapshot snapshot) {
+        double rate = lastPredictions < 0 ? 0 : snapshot.predictions() - lastPredictions;
+        lastPredictions = snapshot.predictions();
+        seconds.addLast(new Second(time, rate, snapshot.latencyP50(), snapshot.latencyP99(),
+                errors == 0 ? Double.NaN : absErrorSum / errors));
+        absErrorSum = 0;
+        errors = 0;
+        if (seconds.size() > SECONDS) {
+            seconds.removeFirst();
+        }
+    }
+
+    synchronized View view() {
+        Map<String, List<Point>> copy = new LinkedHashMap<>();
+        series.forEach((key, points) -> copy.put(key, new ArrayList<>(points)));
+        return new View(flinkUrl, copy, new ArrayList<>(seconds));
+    }
+}
