@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,8 @@ public final class Benchmark implements Callable<Integer> {
         table.condition("job", "buffer timeout 5 ms, batch up to 128 within 2 ms, checkpoints 10 s (exactly-once: "
                 + checkpointInterval + ") " + String.join(" ", jobArgs));
 
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(workDir.resolve("kafka-" + System.nanoTime()))) {
+        Path kafkaData = workDir.resolve("kafka-" + System.nanoTime());
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(kafkaData)) {
             String bootstrap = broker.bootstrapServers();
             Topics.ensure(bootstrap, Map.of("bench-in", 4, "bench-raw-out", 4, "bench-dlq", 1));
 
@@ -101,7 +103,7 @@ public final class Benchmark implements Callable<Integer> {
             double raw = RawPassthrough.copy(bootstrap, "bench-in", "bench-raw-out", records);
             table.add("raw Kafka passthrough (consume+produce)", "1 thread", raw, "records/s");
 
-            PipelineRuns runs = new PipelineRuns(bootstrap, model.toString(), jobArgs);
+            PipelineRuns runs = new PipelineRuns(bootstrap, model.toString(), jobArgs, workDir.resolve("checkpoints"));
             for (int parallelism : new int[]{1, 2}) {
                 out.printf("pipeline draining the backlog at parallelism %d ...%n", parallelism);
                 double drained = runs.drain("bench-in", records, parallelism);
@@ -117,8 +119,8 @@ public final class Benchmark implements Callable<Integer> {
             for (String guarantee : List.of("at-least-once", "exactly-once")) {
                 for (double rate : rates) {
                     out.printf("latency at %.0f events/s, %s ...%n", rate, guarantee);
-                    PipelineRuns.Latency l = runs.latency(rate, guarantee, checkpointInterval, Duration.ofSeconds(warmUpSeconds),
-                            Duration.ofSeconds(measureSeconds), keys);
+                    PipelineRuns.Latency l = runs.latency(rate, guarantee, checkpointInterval,
+                            Duration.ofSeconds(warmUpSeconds), Duration.ofSeconds(measureSeconds), keys);
                     String setting = String.format("%.0f/s %s", rate, guarantee);
                     table.add("latency p50", setting, l.p50(), "ms");
                     table.add("latency p95", setting, l.p95(), "ms");
@@ -128,6 +130,7 @@ public final class Benchmark implements Callable<Integer> {
                 }
             }
         }
+        deleteRecursively(kafkaData); // hundreds of MB of benchmark records, of no use after the run
         table.print(out);
         table.write(workDir);
         out.printf("%nwritten: %s and %s%n", workDir.resolve("results.csv"), workDir.resolve("results.json"));
@@ -154,7 +157,7 @@ public final class Benchmark implements Callable<Integer> {
         table.add("peer FFNN: producer", "as fast as possible", peerRecords / seconds(start), "records/s");
         double raw = RawPassthrough.copy(bootstrap, "peer-in", "peer-raw-out", peerRecords);
         table.add("peer FFNN: raw Kafka passthrough", "1 thread", raw, "records/s");
-        PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs);
+        PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs, workDir.resolve("checkpoints"));
         for (int parallelism : new int[]{1, 2}) {
             out.printf("peer FFNN: pipeline draining the backlog at parallelism %d ...%n", parallelism);
             double drained = runs.drain("peer-in", peerRecords, parallelism);
@@ -172,7 +175,7 @@ public final class Benchmark implements Callable<Integer> {
      */
     private void stateMemory(String bootstrap, String model, ResultTable table) throws Exception {
         long count = 2L * memoryKeys;
-        PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs);
+        PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs, workDir.resolve("checkpoints"));
         long[] heap = new long[2];
         int[] keyCounts = {1_000, memoryKeys};
         for (int i = 0; i < 2; i++) {
@@ -199,6 +202,14 @@ public final class Benchmark implements Callable<Integer> {
             }
         }
         return Double.NaN;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static double seconds(long startNanos) {

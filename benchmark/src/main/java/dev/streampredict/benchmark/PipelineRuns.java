@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,9 +40,11 @@ final class PipelineRuns {
     private final String bootstrap;
     private final String model;
     private final List<String> jobArgs;
+    private final Path checkpoints;
 
-    PipelineRuns(String bootstrap, String model, List<String> jobArgs) {
+    PipelineRuns(String bootstrap, String model, List<String> jobArgs, Path checkpoints) {
         this.bootstrap = bootstrap;
+        this.checkpoints = checkpoints;
         this.model = model;
         this.jobArgs = jobArgs;
     }
@@ -170,6 +173,7 @@ final class PipelineRuns {
 
     private JobClient start(int parallelism, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--model", model,
+                "--checkpoint-dir", checkpoints.toUri().toString(),
                 "--parallelism", Integer.toString(parallelism), "--dead-letter-topic", "bench-dlq",
                 "--job-name", "benchmark"));
         all.addAll(jobArgs);

@@ -66,6 +66,10 @@ public final class JobOptions {
             description = "0 disables checkpoints (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
+    @Option(names = "--checkpoint-dir",
+            description = "Where checkpoints go, e.g. file:///data/checkpoints or s3://bucket/path (default: the cluster's state.checkpoints.dir; without one Flink keeps them in JobManager memory, at most 5 MB of state).")
+    String checkpointDir;
+
     @Option(names = "--buffer-timeout", defaultValue = "5ms", converter = DurationConverter.class,
             description = "Longest time a record waits in a network buffer between tasks: lower means lower latency "
                     + "at low rates; full buffers are sent at once regardless (default: ${DEFAULT-VALUE}).")
@@ -153,6 +157,11 @@ public final class JobOptions {
 
     public Duration checkpointInterval() {
         return checkpointInterval;
+    }
+
+    /** Null when the cluster's configuration decides. */
+    public String checkpointDir() {
+        return checkpointDir;
     }
 
     public String jobName() {

@@ -5,6 +5,8 @@ import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PredictionPipeline;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.ModelMetadata;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -47,6 +49,12 @@ public final class PredictionJob {
         env.getConfig().enableObjectReuse();
         if (!options.checkpointInterval().isZero()) {
             env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        }
+        if (options.checkpointDir() != null) {
+            Configuration storage = new Configuration();
+            storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
+            env.configure(storage);
         }
         KafkaSettings kafka = options.kafka();
         new PredictionPipeline(KafkaIO.source(kafka), KafkaIO.predictionSink(kafka), KafkaIO.deadLetterSink(kafka),

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,6 +186,7 @@ class ReliabilityIT {
                 "--input-topic", "eo-in", "--predictions-topic", "eo-out", "--dead-letter-topic", "eo-dlq",
                 "--model", seriesModel.toString(), "--starting-offsets", "earliest",
                 "--delivery-guarantee", "exactly-once", "--checkpoint-interval", "500ms",
+                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(),
                 "--transactional-id-prefix", "eo-it", "--job-name", "exactly-once-it");
         awaitRunning(job);
 
@@ -198,6 +200,10 @@ class ReliabilityIT {
         List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "eo-out", count,
                 Duration.ofSeconds(120));
         assertThat(sum(REPORTER, job.getJobID(), "numRestarts")).as("the job restarted").isGreaterThanOrEqualTo(1);
+        // in --checkpoint-dir, not in JobManager memory, which caps state at 5 MB
+        try (var checkpoints = Files.list(dir.resolve("checkpoints").resolve(job.getJobID().toHexString()))) {
+            assertThat(checkpoints.map(p -> p.getFileName().toString())).anyMatch(name -> name.startsWith("chk-"));
+        }
         job.cancel().get(30, TimeUnit.SECONDS);
 
         Map<String, Long> perId = predictions.stream()

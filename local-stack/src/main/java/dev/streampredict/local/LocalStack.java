@@ -231,7 +231,8 @@ public final class LocalStack implements Callable<Integer> {
         JobOptions options = JobOptions.parse("--bootstrap-servers", bootstrap, "--model", model.toString(),
                 "--parallelism", Integer.toString(parallelism), "--delivery-guarantee", deliveryGuarantee,
                 // everything the producer sends from now on, even before the source has its partitions
-                "--start-from-time", Long.toString(startedAt), "--job-name", "stream-predict (local)");
+                "--start-from-time", Long.toString(startedAt), "--job-name", "stream-predict (local)",
+                "--checkpoint-dir", workDir.resolve("checkpoints").toUri().toString());
         PredictionJob.configure(env, options);
         return env.executeAsync(options.jobName());
     }
