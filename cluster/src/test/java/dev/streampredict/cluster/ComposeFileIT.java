@@ -29,8 +29,8 @@ class ComposeFileIT {
     void everythingTheComposeFileNamesExistsAndAgreesWithTheBuild() throws Exception {
         JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
         JsonNode services = compose.path("services");
-        assertThat(fieldNames(services)).contains("kafka", "topics", "jobmanager", "taskmanager", "submit",
-                "producer", "prometheus", "grafana");
+        assertThat(fieldNames(services)).contains("kafka", "topics", "checkpoints-owner", "jobmanager", "taskmanager",
+                "submit", "producer", "prometheus", "grafana");
 
         // the Flink services share one definition through a YAML merge key, which this parser leaves unmerged
         JsonNode flink = compose.path("x-flink");
@@ -42,6 +42,10 @@ class ComposeFileIT {
         for (JsonNode definition : definitions) {
             for (JsonNode volume : definition.path("volumes")) {
                 String host = volume.asText().split(":")[0];
+                if (!host.startsWith(".")) {
+                    assertThat(compose.path("volumes").has(host)).as("named volume %s is declared", host).isTrue();
+                    continue;
+                }
                 if (host.equals("./models")) {
                     continue; // the user's trained models; the README says how to make models/sp500-close
                 }
@@ -60,7 +64,13 @@ class ComposeFileIT {
         assertThat(services.path("kafka").path("image").asText()).isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
 
         String flinkConf = Files.readString(ROOT.resolve("flink-conf/config.yaml"));
-        assertThat(flinkConf).contains("port: 8081").contains("port: 9249-9259");
+        assertThat(flinkConf).contains("port: 8081").contains("port: 9249-9259")
+                .contains("dir: file:///tmp/flink-checkpoints");
+        assertThat(flink.path("volumes").toString()).as("JobManager and TaskManagers share the checkpoints")
+                .contains("checkpoints:/tmp/flink-checkpoints");
+        assertThat(services.path("checkpoints-owner").path("image").asText()).isEqualTo(flink.path("image").asText());
+        assertThat(flink.path("entrypoint").toString()).as("the image's entrypoint edits a copy of the configuration")
+                .contains("cp /opt/stream-predict/conf/config.yaml /opt/flink/conf/");
         assertThat(services.path("jobmanager").path("ports").toString()).contains("8081:8081", "9249:9249");
         assertThat(Files.readString(ROOT.resolve("monitoring/prometheus.yml")))
                 .contains("jobmanager:9249", "taskmanager:9249");
