@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +84,8 @@ class ClusterIT {
                         .containsAll(inputs.stream().map(InputRecord::id).toList());
                 assertThat(failures(first)).as("the job saw the TaskManager go and recovered without it")
                         .isPositive();
+                assertThat(awaitCheckpointIn(work.resolve("checkpoints").resolve(first), Duration.ofSeconds(60)))
+                        .as("a completed checkpoint in execution.checkpointing.dir after the recovery").isTrue();
                 cancel(first);
 
                 // second submission of the same jar to the same cluster
@@ -139,6 +142,21 @@ class ClusterIT {
     }
 
     /** Failures in the job's exception history, which the web UI shows under Exceptions. */
+    private static boolean awaitCheckpointIn(Path jobDir, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var entries = Files.list(jobDir)) {
+                if (entries.anyMatch(p -> p.getFileName().toString().startsWith("chk-"))) {
+                    return true;
+                }
+            } catch (NoSuchFileException notYet) {
+                // the JobManager creates the directory with the first checkpoint
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
     private int failures(String jobId) throws Exception {
         return send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "/exceptions")).GET())
                 .path("exceptionHistory").path("entries").size();
