@@ -1,13 +1,14 @@
 package dev.streampredict.common.message;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,20 @@ public final class InputRecordCodec implements Serializable {
     }
 
     public InputRecord parse(byte[] bytes) throws InvalidRecordException {
+        Map<String, Double> features = new LinkedHashMap<>();
+        InputHeader header = parse(bytes, (name, value) -> {
+            if (features.put(name, value) != null) {
+                throw duplicate("feature '" + name + "'");
+            }
+        });
+        return new InputRecord(header.id(), header.key(), header.timestamp(), features, header.label());
+    }
+
+    /**
+     * Reads a message in one pass, handing each feature to {@code features} as it comes: a wide input (hundreds of
+     * features) is never held as a tree or a map. Problems are reported in the order they appear in the message.
+     */
+    public InputHeader parse(byte[] bytes, FeatureSink features) throws InvalidRecordException {
         if (bytes == null || bytes.length == 0) {
             throw new InvalidRecordException(EMPTY, "empty message");
         }
@@ -62,102 +77,137 @@ public final class InputRecordCodec implements Serializable {
             throw new InvalidRecordException(TOO_LARGE,
                     "message has " + bytes.length + " bytes, the limit is " + maxBytes);
         }
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(bytes);
-        } catch (IOException e) {
+        try (JsonParser json = Json.MAPPER.createParser(bytes)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidRecordException(MALFORMED_JSON, "expected a JSON object, got " + describe(json));
+            }
+            String id = null;
+            String key = null;
+            Long timestamp = null;
+            int featureCount = -1;
+            String label = null;
+            Set<String> seen = new HashSet<>(8);
+            for (String field = json.nextFieldName(); field != null; field = json.nextFieldName()) {
+                if (!seen.add(field)) {
+                    throw duplicate("field '" + field + "'");
+                }
+                json.nextToken();
+                switch (field) {
+                    case "id" -> id = text(json, field);
+                    case "key" -> key = text(json, field);
+                    case "timestamp" -> timestamp = timestamp(json);
+                    case "features" -> featureCount = features(json, features);
+                    case "label" -> label = text(json, field);
+                    default -> throw new InvalidRecordException(UNKNOWN_FIELD,
+                            "field '" + field + "' is not part of the format; allowed: " + FIELDS);
+                }
+            }
+            if (json.nextToken() != null) {
+                throw new InvalidRecordException(MALFORMED_JSON, "unexpected content after the JSON object");
+            }
+            requireText(id, "id");
+            requireText(key, "key");
+            if (timestamp == null) {
+                throw missing("timestamp");
+            }
+            if (featureCount < 0) {
+                throw missing("features");
+            }
+            if (featureCount == 0) {
+                throw new InvalidRecordException(MISSING_FIELD, "'features' is empty");
+            }
+            return new InputHeader(id, key, timestamp, label);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRecordException(MALFORMED_JSON, "not valid JSON: " + firstLine(e.getOriginalMessage()));
+        } catch (IOException e) { // reading from a byte array: only the parser's own complaints end up here
             throw new InvalidRecordException(MALFORMED_JSON, "not valid JSON: " + firstLine(e.getMessage()));
         }
-        if (root == null || !root.isObject()) {
-            throw new InvalidRecordException(MALFORMED_JSON, "expected a JSON object, got " + describe(root));
-        }
-        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw new InvalidRecordException(UNKNOWN_FIELD,
-                        "field '" + name + "' is not part of the format; allowed: " + FIELDS);
-            }
-        }
-        String id = requiredText(root, "id");
-        String key = requiredText(root, "key");
-        long timestamp = requiredTimestamp(root);
-        Map<String, Double> features = requiredFeatures(root);
-        String label = optionalText(root, "label");
-        return new InputRecord(id, key, timestamp, features, label);
     }
 
-    private static String requiredText(JsonNode root, String field) throws InvalidRecordException {
-        JsonNode node = required(root, field);
-        if (!node.isTextual()) {
-            throw new InvalidRecordException(WRONG_TYPE, "'" + field + "' must be a string, got " + describe(node));
-        }
-        if (node.textValue().isBlank()) {
-            throw new InvalidRecordException(MISSING_FIELD, "'" + field + "' is blank");
-        }
-        return node.textValue();
-    }
-
-    private static String optionalText(JsonNode root, String field) throws InvalidRecordException {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
+    /** Null for JSON null, which counts as absent. */
+    private static String text(JsonParser json, String field) throws IOException, InvalidRecordException {
+        if (json.currentToken() == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (!node.isTextual()) {
-            throw new InvalidRecordException(WRONG_TYPE, "'" + field + "' must be a string, got " + describe(node));
+        if (json.currentToken() != JsonToken.VALUE_STRING) {
+            throw new InvalidRecordException(WRONG_TYPE, "'" + field + "' must be a string, got " + describe(json));
         }
-        return node.textValue();
+        return json.getText();
     }
 
-    private static long requiredTimestamp(JsonNode root) throws InvalidRecordException {
-        JsonNode node = required(root, "timestamp");
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw new InvalidRecordException(WRONG_TYPE,
-                    "'timestamp' must be epoch milliseconds as an integer, got " + describe(node));
+    private static Long timestamp(JsonParser json) throws IOException, InvalidRecordException {
+        if (json.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
         }
-        return node.longValue();
+        if (json.currentToken() != JsonToken.VALUE_NUMBER_INT
+                || json.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw new InvalidRecordException(WRONG_TYPE,
+                    "'timestamp' must be epoch milliseconds as an integer, got " + describe(json));
+        }
+        return json.getLongValue();
     }
 
-    private static Map<String, Double> requiredFeatures(JsonNode root) throws InvalidRecordException {
-        JsonNode node = required(root, "features");
-        if (!node.isObject()) {
+    /** The number of features read, or -1 for JSON null. */
+    private static int features(JsonParser json, FeatureSink sink) throws IOException, InvalidRecordException {
+        if (json.currentToken() == JsonToken.VALUE_NULL) {
+            return -1;
+        }
+        if (json.currentToken() != JsonToken.START_OBJECT) {
             throw new InvalidRecordException(WRONG_TYPE,
-                    "'features' must be an object of named numbers, got " + describe(node));
+                    "'features' must be an object of named numbers, got " + describe(json));
         }
-        if (node.isEmpty()) {
-            throw new InvalidRecordException(MISSING_FIELD, "'features' is empty");
-        }
-        Map<String, Double> features = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            JsonNode value = entry.getValue();
-            if (!value.isNumber()) {
+        int count = 0;
+        for (String name = json.nextFieldName(); name != null; name = json.nextFieldName()) {
+            JsonToken value = json.nextToken();
+            if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
                 throw new InvalidRecordException(WRONG_TYPE,
-                        "feature '" + entry.getKey() + "' must be a number, got " + describe(value));
+                        "feature '" + name + "' must be a number, got " + describe(json));
             }
-            double number = value.doubleValue();
+            double number = json.getDoubleValue();
             if (!Double.isFinite(number)) {
-                throw new InvalidRecordException(NON_FINITE, "feature '" + entry.getKey() + "' is " + number);
+                throw new InvalidRecordException(NON_FINITE, "feature '" + name + "' is " + number);
             }
-            features.put(entry.getKey(), number);
+            sink.accept(name, number);
+            count++;
         }
-        return features;
+        return count;
     }
 
-    private static JsonNode required(JsonNode root, String field) throws InvalidRecordException {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            throw new InvalidRecordException(MISSING_FIELD, "required field '" + field + "' is missing");
+    private static void requireText(String value, String field) throws InvalidRecordException {
+        if (value == null) {
+            throw missing(field);
         }
-        return node;
+        if (value.isBlank()) {
+            throw new InvalidRecordException(MISSING_FIELD, "'" + field + "' is blank");
+        }
     }
 
-    private static String describe(JsonNode node) {
-        if (node == null) {
+    private static InvalidRecordException missing(String field) {
+        return new InvalidRecordException(MISSING_FIELD, "required field '" + field + "' is missing");
+    }
+
+    private static InvalidRecordException duplicate(String what) {
+        return new InvalidRecordException(MALFORMED_JSON, what + " appears twice");
+    }
+
+    private static String describe(JsonParser json) throws IOException {
+        JsonToken token = json.currentToken();
+        if (token == null) {
             return "nothing";
         }
-        String text = node.toString();
-        String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
-        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + shown;
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "string \"" + abbreviate(json.getText()) + "\"";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number " + abbreviate(json.getText());
+            case VALUE_TRUE, VALUE_FALSE -> "boolean " + json.getText();
+            case VALUE_NULL -> "null";
+            default -> token.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
     }
 
     private static String firstLine(String message) {

@@ -5,7 +5,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +54,14 @@ class InputRecordCodecTest {
             "WRONG_TYPE      | {'id':'1','key':'k','timestamp':1.5,'features':{'x':1}}",
             "WRONG_TYPE      | {'id':'1','key':'k','timestamp':1,'features':[1]}",
             "WRONG_TYPE      | {'id':'1','key':'k','timestamp':1,'features':{'x':'1'}}",
+            "MISSING_FIELD   | {'id':'1','key':'k','timestamp':1,'features':null}",
+            "MALFORMED_JSON  | {'id':'1','id':'2','key':'k','timestamp':1,'features':{'x':1}}",
+            "MALFORMED_JSON  | {'id':'1','key':'k','timestamp':1,'features':{'x':1,'x':2}}",
+            "WRONG_TYPE      | {'id':'1','key':'k','timestamp':123456789012345678901234567890,'features':{'x':1}}",
+            "WRONG_TYPE      | {'id':'1','key':['k'],'timestamp':1,'features':{'x':1}}",
+            "WRONG_TYPE      | {'id':'1','key':'k','timestamp':1,'features':{'x':{'y':1}}}",
             "NON_FINITE      | {'id':'1','key':'k','timestamp':1,'features':{'x':NaN}}",
+            "NON_FINITE      | {'id':'1','key':'k','timestamp':1,'features':{'x':1e400}}",
             "NON_FINITE      | {'id':'1','key':'k','timestamp':1,'features':{'x':-Infinity}}",
             "TOO_LARGE       | {'id':'1','key':'k','timestamp':1,'features':{'x':1},'pad':'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'}",
     })
@@ -63,6 +72,33 @@ class InputRecordCodecTest {
                     assertThat(e.reason()).isEqualTo(expected);
                     assertThat(e.detail()).isNotBlank();
                 });
+    }
+
+    @Test
+    void streamsEachFeatureToTheSinkInMessageOrder() throws Exception {
+        List<String> seen = new ArrayList<>();
+        InputHeader header = codec.parse(bytes("{'features':{'b':2.5,'a':-1},'key':'k','timestamp':7,'id':'x','label':'up'}"),
+                (name, value) -> seen.add(name + "=" + value));
+
+        assertThat(header).isEqualTo(new InputHeader("x", "k", 7L, "up"));
+        assertThat(seen).containsExactly("b=2.5", "a=-1.0");
+    }
+
+    @Test
+    void aSinkCanRejectTheMessage() {
+        assertThatThrownBy(() -> codec.parse(bytes("{'id':'1','key':'k','timestamp':1,'features':{'x':1}}"),
+                (name, value) -> {
+                    throw new InvalidRecordException(RejectReason.UNKNOWN_FEATURE, name);
+                }))
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.UNKNOWN_FEATURE));
+    }
+
+    @Test
+    void theDetailNamesTheOffendingValue() {
+        assertThatThrownBy(() -> codec.parse(bytes("{'id':'1','key':'k','timestamp':'yesterday','features':{'x':1}}")))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> assertThat(e.detail())
+                        .isEqualTo("'timestamp' must be epoch milliseconds as an integer, got string \"yesterday\""));
     }
 
     @Test

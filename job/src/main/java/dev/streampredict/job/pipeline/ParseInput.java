@@ -1,6 +1,6 @@
 package dev.streampredict.job.pipeline;
 
-import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.InputHeader;
 import dev.streampredict.common.message.InputRecordCodec;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.RejectReason;
@@ -28,7 +28,7 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
     private final PipelineSettings settings;
     private transient InputRecordCodec codec;
     private transient List<String> modelFeatures;
-    /** Position of each feature in the model's input: a wide model (hundreds of features) is checked in O(n). */
+    /** Position of each feature in the model's input: a wide input goes straight into the model's vector. */
     private transient Map<String, Integer> featureIndex;
     private transient InputMetrics metrics;
 
@@ -60,33 +60,35 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
     }
 
     private ScoringInput validate(RawRecord raw) throws InvalidRecordException {
-        InputRecord record = codec.parse(raw.value());
+        double[] features = new double[modelFeatures.size()];
+        boolean[] present = new boolean[features.length];
+        InputHeader header = codec.parse(raw.value(), (name, value) -> {
+            Integer index = featureIndex.get(name);
+            if (index == null) {
+                throw new InvalidRecordException(RejectReason.UNKNOWN_FEATURE, "feature '" + name
+                        + "' is not one the model reads; it reads " + modelFeatures);
+            }
+            if (present[index]) {
+                throw new InvalidRecordException(RejectReason.MALFORMED_JSON, "feature '" + name + "' appears twice");
+            }
+            present[index] = true;
+            features[index] = value;
+        });
+        for (int i = 0; i < present.length; i++) {
+            if (!present[i]) {
+                throw new InvalidRecordException(RejectReason.MISSING_FEATURE,
+                        "feature '" + modelFeatures.get(i) + "' is missing; the model reads " + modelFeatures);
+            }
+        }
         long now = System.currentTimeMillis();
-        if (record.timestamp() < settings.earliestEventTime()
-                || record.timestamp() > now + settings.maxClockSkew().toMillis()) {
+        if (header.timestamp() < settings.earliestEventTime()
+                || header.timestamp() > now + settings.maxClockSkew().toMillis()) {
             throw new InvalidRecordException(RejectReason.TIMESTAMP_OUT_OF_RANGE, "event time "
-                    + java.time.Instant.ofEpochMilli(record.timestamp()) + " is outside the accepted range ["
+                    + java.time.Instant.ofEpochMilli(header.timestamp()) + " is outside the accepted range ["
                     + java.time.Instant.ofEpochMilli(settings.earliestEventTime()) + ", now + "
                     + settings.maxClockSkew() + "]");
         }
-        double[] features = new double[modelFeatures.size()];
-        for (Map.Entry<String, Double> feature : record.features().entrySet()) {
-            Integer index = featureIndex.get(feature.getKey());
-            if (index == null) {
-                throw new InvalidRecordException(RejectReason.UNKNOWN_FEATURE, "feature '" + feature.getKey()
-                        + "' is not one the model reads; it reads " + modelFeatures);
-            }
-            features[index] = feature.getValue();
-        }
-        if (record.features().size() < features.length) { // names are unique, so some are missing
-            for (String name : modelFeatures) {
-                if (!record.features().containsKey(name)) {
-                    throw new InvalidRecordException(RejectReason.MISSING_FEATURE,
-                            "feature '" + name + "' is missing; the model reads " + modelFeatures);
-                }
-            }
-        }
-        return new ScoringInput(record.id(), record.key(), record.timestamp(), raw.timestamp(), features,
-                record.label(), raw);
+        return new ScoringInput(header.id(), header.key(), header.timestamp(), raw.timestamp(), features,
+                header.label(), raw);
     }
 }

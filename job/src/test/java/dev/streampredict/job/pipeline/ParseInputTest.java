@@ -1,0 +1,100 @@
+package dev.streampredict.job.pipeline;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.RejectReason;
+import dev.streampredict.training.ClassificationTraining;
+import dev.streampredict.training.FitOptions;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** Validation against a model with several features: the features land in the model's order, whatever the input's. */
+class ParseInputTest {
+
+    private static final List<String> FEATURES = List.of("a", "b", "c");
+
+    @TempDir
+    static Path dir;
+    private static String model;
+
+    private OneInputStreamOperatorTestHarness<RawRecord, ScoringInput> harness;
+    private long offset;
+
+    @BeforeAll
+    static void trainModel() throws Exception {
+        List<InputRecord> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            records.add(new InputRecord("id-" + i, "k", i, Map.of("a", i % 2 * 1.0, "b", i % 3 * 1.0, "c", 0.5),
+                    i % 2 == 0 ? "even" : "odd"));
+        }
+        ClassificationTraining.train(records, new ClassificationTraining.Settings("abc", "generated", FEATURES,
+                        0.2, 0.2, new FitOptions(List.of(4), 2, 1, 16, 0.01, 1)),
+                new PrintStream(OutputStream.nullOutputStream())).save(dir.resolve("model"));
+        model = dir.resolve("model").toString();
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        PipelineSettings settings = new PipelineSettings(model, 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, 1,
+                Duration.ZERO);
+        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseInput(settings)));
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void featuresAreReadIntoTheModelsOrder() throws Exception {
+        send("{'id':'1','key':'k','timestamp':5,'features':{'c':3.0,'a':1.0,'b':2.0},'label':'odd'}");
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(input -> {
+            assertThat(input.features()).containsExactly(1.0, 2.0, 3.0);
+            assertThat(input.id()).isEqualTo("1");
+            assertThat(input.key()).isEqualTo("k");
+            assertThat(input.eventTimestamp()).isEqualTo(5L);
+            assertThat(input.label()).isEqualTo("odd");
+        });
+    }
+
+    @Test
+    void featuresTheModelDoesNotReadOrNeedsAndDoesNotGetAreDeadLettered() throws Exception {
+        send("{'id':'1','key':'k','timestamp':5,'features':{'a':1,'b':2,'c':3,'d':4}}");
+        send("{'id':'2','key':'k','timestamp':5,'features':{'a':1,'c':3}}");
+        send("{'id':'3','key':'k','timestamp':5,'features':{'a':1,'b':2,'a':3}}");
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.getSideOutput(ParseInput.DEAD_LETTERS)).extracting(StreamRecord::getValue)
+                .extracting(DeadLetter::reason, DeadLetter::detail)
+                .containsExactly(
+                        tuple(RejectReason.UNKNOWN_FEATURE,
+                                "feature 'd' is not one the model reads; it reads [a, b, c]"),
+                        tuple(RejectReason.MISSING_FEATURE,
+                                "feature 'b' is missing; the model reads [a, b, c]"),
+                        tuple(RejectReason.MALFORMED_JSON, "feature 'a' appears twice"));
+    }
+
+    private void send(String singleQuoted) throws Exception {
+        byte[] value = singleQuoted.replace('\'', '"').getBytes(StandardCharsets.UTF_8);
+        harness.processElement(new RawRecord(null, value, "in", 0, offset++, 10), 10);
+    }
+}
