@@ -24,6 +24,17 @@ class PredictionCodecTest {
     }
 
     @Test
+    void aNonAsciiInputIsEmbeddedAsItsUtf8Bytes() {
+        String zurich = "{\"id\":\"8\",\"key\":\"Zürich\",\"timestamp\":3,\"features\":{\"°C\":-2.5}}";
+        Prediction p = Prediction.regression("8", "Zürich", zurich, "°C", -2.0, "v1", 1000L, 12L, 16);
+
+        byte[] json = codec.toJson(p);
+
+        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8)).endsWith(",\"input\":" + zurich + "}");
+        assertThat(codec.parse(json)).isEqualTo(p);
+    }
+
+    @Test
     void classificationRoundTrip() {
         Map<String, Double> probabilities = new LinkedHashMap<>();
         probabilities.put("setosa", 0.9);
