@@ -67,7 +67,9 @@ public final class JobOptions {
     Duration checkpointInterval;
 
     @Option(names = "--checkpoint-dir",
-            description = "Where checkpoints go, e.g. file:///data/checkpoints or s3://bucket/path (default: the cluster's execution.checkpointing.dir; without one Flink keeps them in JobManager memory, at most 5 MB of state).")
+            description = "Where checkpoints go, e.g. file:///data/checkpoints or s3://bucket/path (default: the "
+                    + "cluster's execution.checkpointing.dir; without one, Flink keeps them in JobManager memory, "
+                    + "which refuses state over 5 MB).")
     String checkpointDir;
 
     @Option(names = "--buffer-timeout", defaultValue = "5ms", converter = DurationConverter.class,

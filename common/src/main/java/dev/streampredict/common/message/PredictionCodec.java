@@ -24,8 +24,8 @@ public final class PredictionCodec implements Serializable {
         byte[] input = p.input().getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + input.length);
         try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
-            // the input goes last, after the generator: as bytes, not re-encoded character by character (for a wide
-            // input that was most of the cost of a prediction); so the generator must leave the object open
+            // The input goes last, written as its bytes: through the generator it would be re-encoded character by
+            // character, the largest single cost of writing a prediction for a wide input. So the object stays open.
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
             json.writeStartObject();
             json.writeStringField("id", p.id());
