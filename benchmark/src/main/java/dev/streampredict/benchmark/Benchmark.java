@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -31,8 +32,16 @@ import java.util.concurrent.Callable;
         description = "Measures the pipeline against raw Kafka on the same broker, and its end-to-end latency.")
 public final class Benchmark implements Callable<Integer> {
 
+    private static final int[] PARALLELISMS = {1, 2};
+
     @Option(names = "--records", defaultValue = "200000", description = "Backlog size for the throughput runs (default: ${DEFAULT-VALUE}).")
     long records;
+
+    @Option(names = "--repeat", defaultValue = "3",
+            description = "Rounds of the throughput runs (raw passthrough, then the pipeline at parallelism 1 and 2), "
+                    + "interleaved so that drift on a shared machine hits each alike; medians are reported "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int repeat;
 
     @Option(names = "--keys", defaultValue = "1000", description = "Synthetic series (default: ${DEFAULT-VALUE}).")
     int keys;
@@ -99,17 +108,8 @@ public final class Benchmark implements Callable<Integer> {
             }
             table.add("producer (this project's CLI code)", "as fast as possible", records / seconds(start), "records/s");
 
-            out.println("raw Kafka passthrough ...");
-            double raw = RawPassthrough.copy(bootstrap, "bench-in", "bench-raw-out", records);
-            table.add("raw Kafka passthrough (consume+produce)", "1 thread", raw, "records/s");
-
             PipelineRuns runs = new PipelineRuns(bootstrap, model.toString(), jobArgs, workDir.resolve("checkpoints"));
-            for (int parallelism : new int[]{1, 2}) {
-                out.printf("pipeline draining the backlog at parallelism %d ...%n", parallelism);
-                double drained = runs.drain("bench-in", records, parallelism);
-                table.add("pipeline drain", "parallelism " + parallelism, drained, "predictions/s");
-                table.add("pipeline / raw Kafka", "parallelism " + parallelism, drained / raw, "ratio");
-            }
+            throughput("", "bench-in", "bench-raw-out", records, bootstrap, runs, table);
             if (peerRecords > 0) {
                 peerWorkload(bootstrap, table);
             }
@@ -155,17 +155,48 @@ public final class Benchmark implements Callable<Integer> {
         }
         table.condition("peer record size", bytes + " bytes of JSON (784 features, 3 decimals)");
         table.add("peer FFNN: producer", "as fast as possible", peerRecords / seconds(start), "records/s");
-        double raw = RawPassthrough.copy(bootstrap, "peer-in", "peer-raw-out", peerRecords);
-        table.add("peer FFNN: raw Kafka passthrough", "1 thread", raw, "records/s");
         PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs, workDir.resolve("checkpoints"));
-        for (int parallelism : new int[]{1, 2}) {
-            out.printf("peer FFNN: pipeline draining the backlog at parallelism %d ...%n", parallelism);
-            double drained = runs.drain("peer-in", peerRecords, parallelism);
-            table.add("peer FFNN: pipeline drain", "parallelism " + parallelism, drained, "predictions/s");
-            table.add("peer FFNN: pipeline / raw Kafka", "parallelism " + parallelism, drained / raw, "ratio");
+        double[] drained = throughput("peer FFNN: ", "peer-in", "peer-raw-out", peerRecords, bootstrap, runs, table);
+        for (int parallelism : PARALLELISMS) {
             table.add("peer FFNN: pipeline / peer's best (2,225/s)", "parallelism " + parallelism,
-                    drained / PeerModel.PUBLISHED_BEST_PER_SECOND, "ratio");
+                    drained[parallelism - 1] / PeerModel.PUBLISHED_BEST_PER_SECOND, "ratio");
         }
+    }
+
+    /**
+     * The raw passthrough and the pipeline drains of the same backlog, in {@code repeat} interleaved rounds; adds
+     * their medians and the ratios of the medians to the table, and returns the pipeline's medians by parallelism.
+     */
+    private double[] throughput(String workload, String input, String rawOutput, long count, String bootstrap,
+                                PipelineRuns runs, ResultTable table) throws Exception {
+        double[] raw = new double[repeat];
+        double[][] drained = new double[PARALLELISMS.length][repeat];
+        for (int round = 0; round < repeat; round++) {
+            System.out.printf("%sround %d of %d: raw Kafka passthrough, then the pipeline at parallelism 1 and 2 ...%n",
+                    workload, round + 1, repeat);
+            raw[round] = RawPassthrough.copy(bootstrap, input, rawOutput, count);
+            for (int i = 0; i < PARALLELISMS.length; i++) {
+                drained[i][round] = runs.drain(input, count, PARALLELISMS[i]);
+            }
+        }
+        String median = "median of " + repeat;
+        double rawMedian = median(raw);
+        table.add(workload + "raw Kafka passthrough (consume+produce)", "1 thread, " + median, rawMedian, "records/s");
+        double[] medians = new double[PARALLELISMS.length];
+        for (int i = 0; i < PARALLELISMS.length; i++) {
+            medians[i] = median(drained[i]);
+            String setting = "parallelism " + PARALLELISMS[i];
+            table.add(workload + "pipeline drain", setting + ", " + median, medians[i], "predictions/s");
+            table.add(workload + "pipeline / raw Kafka", setting, medians[i] / rawMedian, "ratio");
+        }
+        return medians;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /**

@@ -32,9 +32,9 @@ final class ResultTable {
     void print(PrintStream out) {
         out.println();
         conditions.forEach((k, v) -> out.printf("%-28s %s%n", k, v));
-        out.printf("%n%-44s %-40s %14s  %s%n", "measurement", "setting", "value", "unit");
+        out.printf("%n%-52s %-34s %14s  %s%n", "measurement", "setting", "value", "unit");
         for (Row r : rows) {
-            out.printf("%-44s %-40s %14s  %s%n", r.measurement(), r.setting(), format(r.value()), r.unit());
+            out.printf("%-52s %-34s %14s  %s%n", r.measurement(), r.setting(), format(r.value()), r.unit());
         }
     }
 
