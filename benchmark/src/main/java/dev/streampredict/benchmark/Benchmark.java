@@ -34,6 +34,9 @@ public final class Benchmark implements Callable<Integer> {
 
     private static final int[] PARALLELISMS = {1, 2};
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--records", defaultValue = "200000", description = "Backlog size for the throughput runs (default: ${DEFAULT-VALUE}).")
     long records;
 
@@ -84,6 +87,9 @@ public final class Benchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (repeat < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1, was " + repeat);
+        }
         PrintStream out = System.out;
         Files.createDirectories(workDir);
         Path model = new ModelBootstrap(out).forSynthetic(10, 50, 1.0, workDir.resolve("models"));
@@ -157,9 +163,9 @@ public final class Benchmark implements Callable<Integer> {
         table.add("peer FFNN: producer", "as fast as possible", peerRecords / seconds(start), "records/s");
         PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs, workDir.resolve("checkpoints"));
         double[] drained = throughput("peer FFNN: ", "peer-in", "peer-raw-out", peerRecords, bootstrap, runs, table);
-        for (int parallelism : PARALLELISMS) {
-            table.add("peer FFNN: pipeline / peer's best (2,225/s)", "parallelism " + parallelism,
-                    drained[parallelism - 1] / PeerModel.PUBLISHED_BEST_PER_SECOND, "ratio");
+        for (int i = 0; i < PARALLELISMS.length; i++) {
+            table.add("peer FFNN: pipeline / peer's best (2,225/s)", "parallelism " + PARALLELISMS[i],
+                    drained[i] / PeerModel.PUBLISHED_BEST_PER_SECOND, "ratio");
         }
     }
 

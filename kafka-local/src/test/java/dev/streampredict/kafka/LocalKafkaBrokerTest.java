@@ -1,5 +1,7 @@
 package dev.streampredict.kafka;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +35,12 @@ class LocalKafkaBrokerTest {
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir)) {
             port = Integer.parseInt(broker.bootstrapServers().split(":")[1]);
             Topics.ensure(broker.bootstrapServers(), Map.of("t", 2));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers()))) {
+                assertThat(admin.describeTopics(Set.of("t")).allTopicNames().get(30, TimeUnit.SECONDS).get("t")
+                        .partitions()).as("ready when ensure returns").hasSize(2)
+                        .allSatisfy(p -> assertThat(p.leader()).isNotNull());
+            }
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
