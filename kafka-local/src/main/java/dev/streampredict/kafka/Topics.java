@@ -3,10 +3,12 @@ package dev.streampredict.kafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -21,7 +23,7 @@ public final class Topics {
     }
 
     /**
-     * Returns once every topic exists and every partition has a leader that knows it.
+     * Returns once every topic exists and every partition is served by its leader.
      *
      * @param partitionsByTopic topic name to partition count
      */
@@ -41,35 +43,34 @@ public final class Topics {
                     }
                 }
             }
-            awaitLeaders(admin, partitionsByTopic.keySet());
+            awaitServed(admin, partitionsByTopic.keySet());
         }
     }
 
     /**
-     * An idempotent producer that writes to a partition the broker has not finished creating can lose a batch: the
+     * An idempotent producer that writes to a partition the broker has not finished opening can lose a batch: the
      * first request fails as retriable, a later one is appended, and the retry is then out of sequence until it
-     * expires (KAFKA-15591, fixed after Kafka 4.2.0). Waiting for the leaders closes that window.
+     * expires (KAFKA-15591, fixed after Kafka 4.2.0). The broker names a leader in its metadata a moment before it
+     * serves the partition, so readiness is asked of the partitions themselves: their end offsets.
      */
-    private static void awaitLeaders(Admin admin, Set<String> topics) throws Exception {
+    private static void awaitServed(Admin admin, Set<String> topics) throws Exception {
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
         while (true) {
             try {
-                Map<String, TopicDescription> descriptions =
-                        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
-                boolean led = descriptions.values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (led) {
-                    return;
-                }
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()
+                        .forEach(d -> d.partitions().forEach(p ->
+                                partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+                return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof RetriableException)) {
                     throw e;
                 }
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("topics " + topics + " have no leader after " + READY_TIMEOUT_MS
-                        + " ms; check the broker's log");
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("topics " + topics + " are not served after " + READY_TIMEOUT_MS
+                            + " ms (" + e.getCause().getMessage() + "); check the broker's log", e);
+                }
             }
             Thread.sleep(50);
         }
