@@ -50,8 +50,8 @@ public final class Topics {
     /**
      * An idempotent producer that writes to a partition the broker has not finished opening can lose a batch: the
      * first request fails as retriable, a later one is appended, and the retry is then out of sequence until it
-     * expires (KAFKA-15591, fixed after Kafka 4.2.0). The broker names a leader in its metadata a moment before it
-     * serves the partition, so readiness is asked of the partitions themselves: their end offsets.
+     * expires (KAFKA-15591; the Kafka 4.2.0 used here has it). The broker names a leader in its metadata a moment
+     * before it serves the partition, so readiness is asked of the partitions themselves: their end offsets.
      */
     private static void awaitServed(Admin admin, Set<String> topics) throws Exception {
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
