@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# All tests, with everything they need: unit tests, then integration tests against a real Kafka broker, Flink
-# MiniClusters, the one-command stack as a separate process, the real Prometheus and a headless Chromium.
-# Installs what is missing from Debian's packages when run as root (JDK 17, Maven, prometheus, chromium,
-# docker-compose).
+# Everything the tests need, before `mvn -B verify` (the README's test command is
+# `scripts/test-setup.sh && mvn -B verify`): a JDK 17 and Maven, and Debian's prometheus, chromium, chromium-driver
+# and docker-compose for the monitoring and compose-file checks, installed when run as root. Then the two checks
+# that need no JVM: the Prometheus configuration and docker-compose.yml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-toolchain.sh
@@ -24,7 +24,4 @@ if have_tools; then
   promtool check config monitoring/prometheus.yml
   # Debian's docker-compose (1.29) validates the file against the Compose schema; it needs no Docker engine
   docker-compose --file docker-compose.yml config --quiet
-  # from here on the monitoring checks in LocalStackIT must run, not skip
-  export STREAM_PREDICT_MONITORING_TOOLS=required
 fi
-mvn -B verify "$@"
