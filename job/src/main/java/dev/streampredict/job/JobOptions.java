@@ -37,6 +37,16 @@ public final class JobOptions {
     @Option(names = "--dead-letter-topic", defaultValue = "input-data-dlq", description = "Invalid input goes here (default: ${DEFAULT-VALUE}).")
     String deadLetterTopic;
 
+    @Option(names = "--model-registry", paramLabel = "TOPIC",
+            description = "Model registry topic (e.g. models): the job serves its stable model and follows its "
+                    + "publications and canary/shadow/promote/rollback commands while running. Without --model, "
+                    + "the job starts with the registry's stable model.")
+    String registryTopic;
+
+    @Option(names = "--shadow-topic", defaultValue = "predictions-shadow",
+            description = "A shadow model's predictions go here (default: ${DEFAULT-VALUE}).")
+    String shadowTopic;
+
     @Option(names = "--group-id", defaultValue = "stream-predict", description = "Kafka consumer group (default: ${DEFAULT-VALUE}).")
     String groupId;
 
@@ -51,8 +61,10 @@ public final class JobOptions {
     @Option(names = "--bounded", description = "Stop at the input's end offsets as of job start.")
     boolean bounded;
 
-    @Option(names = "--model", defaultValue = "models/sp500-close",
-            description = "Model artifact directory, or classpath:<folder> inside the job jar (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model artifact directory, or classpath:<folder> inside the job jar: the stable model of a "
+                    + "new job (read once, at submission; afterwards the model lives in the job's state). "
+                    + "Needed unless --model-registry names a registry with a stable model.")
     String model;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
@@ -140,12 +152,15 @@ public final class JobOptions {
     }
 
     public KafkaSettings kafka() {
-        return new KafkaSettings(bootstrapServers, inputTopic, predictionsTopic, deadLetterTopic, groupId,
+        return new KafkaSettings(bootstrapServers, inputTopic, predictionsTopic, deadLetterTopic, registryTopic,
+                shadowTopic, groupId,
                 startingOffsets, startFromTime, bounded, deliveryGuarantee.flink, transactionalIdPrefix);
     }
 
-    public PipelineSettings pipeline() {
-        return new PipelineSettings(model, maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness,
+    /** The pipeline's settings, with the models it starts with. */
+    PipelineSettings pipeline(StartingModels models) {
+        return new PipelineSettings(models.schema(), models.registryEntries(), !checkpointInterval.isZero(),
+                maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness,
                 rememberedIdsPerKey, batchSize, batchTimeout);
     }
 
@@ -170,6 +185,7 @@ public final class JobOptions {
         return jobName;
     }
 
+    /** The model directory, or null when the registry decides. */
     public String model() {
         return model;
     }

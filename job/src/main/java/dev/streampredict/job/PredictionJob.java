@@ -3,8 +3,6 @@ package dev.streampredict.job;
 import dev.streampredict.job.pipeline.KafkaIO;
 import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PredictionPipeline;
-import dev.streampredict.model.ModelArtifact;
-import dev.streampredict.model.ModelMetadata;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -36,9 +34,7 @@ public final class PredictionJob {
     }
 
     /** Adds the production topology, wired to Kafka as {@code options} say, to {@code env}. */
-    public static void configure(StreamExecutionEnvironment env, JobOptions options) {
-        // Fail at submission, not in a restart loop on the task managers, when the model cannot be read.
-        ModelMetadata model = ModelArtifact.readMetadata(options.model());
+    public static void configure(StreamExecutionEnvironment env, JobOptions options) throws Exception {
         if (options.exactlyOnce() && options.checkpointInterval().isZero()) {
             throw new IllegalArgumentException("--delivery-guarantee EXACTLY_ONCE commits predictions at "
                     + "checkpoints: set --checkpoint-interval to more than 0");
@@ -56,11 +52,17 @@ public final class PredictionJob {
             storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
             env.configure(storage);
         }
+        // Fail at submission, not in a restart loop on the task managers, when no model can serve.
+        StartingModels models = StartingModels.resolve(options);
         KafkaSettings kafka = options.kafka();
+        boolean registry = kafka.registryTopic() != null;
         new PredictionPipeline(KafkaIO.source(kafka), KafkaIO.predictionSink(kafka), KafkaIO.deadLetterSink(kafka),
-                options.pipeline()).build(env);
-        System.out.printf("job '%s': %s -> model %s (%s) -> %s, dead letters to %s, parallelism %d, %s%n",
-                options.jobName(), kafka.inputTopic(), model.modelVersion(), model.task(), kafka.predictionsTopic(),
-                kafka.deadLetterTopic(), options.parallelism(), kafka.deliveryGuarantee());
+                registry ? KafkaIO.registrySource(kafka, models.registryOffsets()) : null,
+                registry ? KafkaIO.shadowSink(kafka) : null, options.pipeline(models)).build(env);
+        System.out.printf("job '%s': %s -> %s, %s -> %s, dead letters to %s%s, parallelism %d, %s%n",
+                options.jobName(), kafka.inputTopic(), models.schema(), models.registry().policy(),
+                kafka.predictionsTopic(), kafka.deadLetterTopic(),
+                registry ? ", models from " + kafka.registryTopic() + ", shadow predictions to "
+                        + kafka.shadowTopic() : "", options.parallelism(), kafka.deliveryGuarantee());
     }
 }

@@ -23,16 +23,17 @@ public final class FeatureEncoder {
     /**
      * Writes the inputs for one regression window into {@code row} at {@code offset}.
      *
-     * @param window the last {@code windowSize} values of the target, oldest first
+     * @param window past values of the target, oldest first: the model reads the last {@code windowSize} of them
      */
     public void encodeWindow(double[] window, float[] row, int offset) {
+        int start = window.length - metadata.windowSize();
         if (differences) {
-            for (int i = 1; i < window.length; i++) {
-                row[offset + i - 1] = (float) standardizer.standardize(0, window[i] - window[i - 1]);
+            for (int i = start + 1; i < window.length; i++) {
+                row[offset + i - start - 1] = (float) standardizer.standardize(0, window[i] - window[i - 1]);
             }
         } else {
-            for (int i = 0; i < window.length; i++) {
-                row[offset + i] = (float) standardizer.standardize(0, window[i]);
+            for (int i = start; i < window.length; i++) {
+                row[offset + i - start] = (float) standardizer.standardize(0, window[i]);
             }
         }
     }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * A model artifact: a directory (or a classpath folder, {@code classpath:models/sp500}) holding
@@ -34,7 +35,7 @@ public final class ModelArtifact {
         Files.createDirectories(directory);
         Path networkTmp = directory.resolve(NETWORK_FILE + ".tmp");
         ModelSerializer.writeModel(network, networkTmp.toFile(), false);
-        Files.move(networkTmp, directory.resolve(NETWORK_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(networkTmp, directory.resolve(NETWORK_FILE), StandardCopyOption.REPLACE_EXISTING);
         // Metadata last: its presence marks a complete artifact.
         JSON.writeValue(directory.resolve(METADATA_FILE).toFile(), metadata);
     }
@@ -46,42 +47,75 @@ public final class ModelArtifact {
 
     /** Reads only the metadata: cheap, for operators that validate input against the model's features. */
     public static ModelMetadata readMetadata(String location) {
-        String file = describe(location, METADATA_FILE);
-        ModelMetadata metadata;
         try (InputStream in = open(location, METADATA_FILE)) {
+            return parseMetadata(in, describe(location, METADATA_FILE));
+        } catch (IOException e) {
+            throw new ModelArtifactException("model metadata " + describe(location, METADATA_FILE)
+                    + " is not readable: " + e.getMessage() + ". Retrain the model or restore the file from a good copy.",
+                    e);
+        }
+    }
+
+    /** Loads metadata and network and checks that they fit together. */
+    public static Predictor load(String location) {
+        ModelMetadata metadata = readMetadata(location);
+        try (InputStream in = open(location, NETWORK_FILE)) {
+            return loadNetwork(metadata, in, describe(location, NETWORK_FILE));
+        } catch (IOException e) {
+            throw new ModelArtifactException("model network " + describe(location, NETWORK_FILE)
+                    + " is not readable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Both files of the artifact at {@code location}, as they are stored. */
+    static byte[] readFile(String location, String name) {
+        try (InputStream in = open(location, name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ModelArtifactException("model file " + describe(location, name) + " is not readable: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** @param where names the file in error messages */
+    static ModelMetadata parseMetadata(InputStream in, String where) {
+        ModelMetadata metadata;
+        try {
             metadata = JSON.readValue(in, ModelMetadata.class);
-        } catch (ModelArtifactException e) {
-            throw e;
         } catch (Exception e) {
-            throw new ModelArtifactException("model metadata " + file + " is not readable: " + e.getMessage()
+            throw new ModelArtifactException("model metadata " + where + " is not readable: " + e.getMessage()
                     + ". Retrain the model or restore the file from a good copy.", e);
         }
         if (metadata.formatVersion() != ModelMetadata.CURRENT_FORMAT) {
-            throw new ModelArtifactException("model metadata " + file + " has format version "
+            throw new ModelArtifactException("model metadata " + where + " has format version "
                     + metadata.formatVersion() + "; this build reads version " + ModelMetadata.CURRENT_FORMAT
                     + ". Retrain the model with this build.");
         }
         return metadata;
     }
 
-    /** Loads metadata and network and checks that they fit together. */
-    public static Predictor load(String location) {
-        ModelMetadata metadata = readMetadata(location);
-        String file = describe(location, NETWORK_FILE);
+    static byte[] metadataJson(ModelMetadata metadata) {
+        try {
+            return JSON.writeValueAsBytes(metadata);
+        } catch (IOException e) {
+            throw new IllegalStateException("model metadata is always serialisable", e);
+        }
+    }
+
+    /** @param where names the file in error messages */
+    static Predictor loadNetwork(ModelMetadata metadata, InputStream in, String where) {
         MultiLayerNetwork network;
-        try (InputStream in = open(location, NETWORK_FILE)) {
+        try {
             network = ModelSerializer.restoreMultiLayerNetwork(in, false);
-        } catch (ModelArtifactException e) {
-            throw e;
         } catch (Exception | LinkageError e) {
-            throw new ModelArtifactException("model network " + file + " is corrupt or truncated ("
+            throw new ModelArtifactException("model network " + where + " is corrupt or truncated ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + "). Retrain the model or restore the file from a good copy.", e);
         }
         long inputs = network.layerInputSize(0);
         long outputs = outputSize(network);
         if (inputs != metadata.networkInputs() || outputs != metadata.networkOutputs()) {
-            throw new ModelArtifactException("model network " + file + " takes " + inputs + " inputs and gives "
+            throw new ModelArtifactException("model network " + where + " takes " + inputs + " inputs and gives "
                     + outputs + " outputs, but its metadata describes " + metadata.networkInputs() + " and "
                     + metadata.networkOutputs() + ": the two files come from different models. Retrain.");
         }

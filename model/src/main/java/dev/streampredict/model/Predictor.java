@@ -27,14 +27,11 @@ public final class Predictor {
         return metadata;
     }
 
-    public MultiLayerNetwork network() {
-        return network;
-    }
-
     /**
      * Forecasts the next value after each window, in one network call.
      *
-     * @param windows the first {@code count} entries are windows of {@code windowSize} values, oldest first
+     * @param windows the first {@code count} entries are windows of at least {@code windowSize} values, oldest
+     *                first; the model reads the last {@code windowSize} of each
      */
     public double[] forecast(double[][] windows, int count) {
         requireTask(Task.REGRESSION);

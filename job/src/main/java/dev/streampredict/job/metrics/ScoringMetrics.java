@@ -1,6 +1,5 @@
 package dev.streampredict.job.metrics;
 
-import dev.streampredict.common.message.RejectReason;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -8,7 +7,8 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * Metrics of the scoring operator, per parallel instance. Errors are summed from the start of the instance;
+ * Metrics of one model version in the scoring operator, per parallel instance, under the label
+ * {@value #MODEL_VERSION}: stable, canary and shadow are reported side by side on the same traffic. Errors are summed from the start of the instance;
  * a dashboard sums {@code squared_error_sum} and {@code evaluated_predictions_total} over instances for the
  * pipeline's MSE, or divides their rates for a recent one; the {@code recent_*} gauges average the instance's
  * last {@value #RECENT} evaluated predictions.
@@ -32,13 +32,18 @@ public final class ScoringMetrics {
     public static final int RECENT = 1_000;
     public static final String MODEL_INFO = "model_info";
     public static final String MODEL_VERSION = "model_version";
+    /** What the version does now: see {@link Role}. */
+    public static final String MODEL_ROLE = "model_role";
+
+    /** Values of the {@value #MODEL_ROLE} gauge. */
+    public enum Role { RETIRED, STABLE, CANARY, SHADOW }
 
     private static final int HISTOGRAM_WINDOW = 10_000;
 
     private final Counter predictions;
     private final Counter evaluated;
     private final Counter correct;
-    private final Counter duplicates;
+    private volatile Role role = Role.RETIRED;
     private final Histogram latency;
     private final Histogram inference;
     private final SlidingMean recentSquaredError = new SlidingMean(RECENT);
@@ -47,12 +52,11 @@ public final class ScoringMetrics {
     private volatile double squaredErrorSum;
     private volatile double absoluteErrorSum;
 
-    public ScoringMetrics(MetricGroup group, String modelVersion) {
+    ScoringMetrics(MetricGroup operator, String modelVersion) {
+        MetricGroup group = operator.addGroup(MODEL_VERSION, modelVersion);
         predictions = group.counter(PREDICTIONS);
         evaluated = group.counter(EVALUATED);
         correct = group.counter(CORRECT);
-        duplicates = group.addGroup(InputMetrics.REASON, RejectReason.DUPLICATE_ID.label())
-                .counter(InputMetrics.INVALID_RECORDS);
         group.gauge(SQUARED_ERROR_SUM, (Gauge<Double>) () -> squaredErrorSum);
         group.gauge(ABSOLUTE_ERROR_SUM, (Gauge<Double>) () -> absoluteErrorSum);
         group.gauge(MSE, (Gauge<Double>) () -> ratio(squaredErrorSum));
@@ -63,7 +67,8 @@ public final class ScoringMetrics {
         group.gauge(RECENT_ACCURACY, (Gauge<Double>) recentCorrect::mean);
         latency = group.histogram(LATENCY_MS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         inference = group.histogram(INFERENCE_US, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        group.addGroup(MODEL_VERSION, modelVersion).gauge(MODEL_INFO, (Gauge<Integer>) () -> 1);
+        group.gauge(MODEL_INFO, (Gauge<Integer>) () -> 1);
+        group.gauge(MODEL_ROLE, (Gauge<Integer>) () -> role.ordinal());
     }
 
     public void predicted(long latencyMs) {
@@ -71,8 +76,8 @@ public final class ScoringMetrics {
         latency.update(latencyMs);
     }
 
-    public void duplicate() {
-        duplicates.inc();
+    void role(Role role) {
+        this.role = role;
     }
 
     public void inferred(long nanos, int batch) {

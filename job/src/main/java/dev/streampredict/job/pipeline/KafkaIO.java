@@ -2,6 +2,7 @@ package dev.streampredict.job.pipeline;
 
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
+import dev.streampredict.model.registry.RegistryRecords;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -15,11 +16,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /** The job's Kafka source and sinks. */
 public final class KafkaIO {
@@ -64,8 +67,31 @@ public final class KafkaIO {
         };
     }
 
+    /**
+     * The registry topic from {@code startingOffsets}: the offsets up to which the job read it at submission, so
+     * that no record is applied twice or missed.
+     */
+    public static KafkaSource<RegistryMessage> registrySource(KafkaSettings kafka,
+                                                              Map<TopicPartition, Long> startingOffsets) {
+        var builder = KafkaSource.<RegistryMessage>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(kafka.registryTopic())
+                .setGroupId(kafka.groupId() + "-registry")
+                .setStartingOffsets(OffsetsInitializer.offsets(startingOffsets, OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RegistryDeserializer())
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        if (kafka.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
     public static KafkaSink<Prediction> predictionSink(KafkaSettings kafka) {
         return sink(kafka, new PredictionSerializer(kafka.predictionsTopic()), "predictions");
+    }
+
+    public static KafkaSink<Prediction> shadowSink(KafkaSettings kafka) {
+        return sink(kafka, new PredictionSerializer(kafka.shadowTopic()), "shadow-predictions");
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
@@ -100,6 +126,19 @@ public final class KafkaIO {
         @Override
         public TypeInformation<RawRecord> getProducedType() {
             return TypeInformation.of(RawRecord.class);
+        }
+    }
+
+    static final class RegistryDeserializer implements KafkaRecordDeserializationSchema<RegistryMessage> {
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RegistryMessage> out) {
+            out.collect(new RegistryMessage(RegistryRecords.type(record), RegistryRecords.version(record),
+                    record.value(), RegistryRecords.where(record)));
+        }
+
+        @Override
+        public TypeInformation<RegistryMessage> getProducedType() {
+            return TypeInformation.of(RegistryMessage.class);
         }
     }
 

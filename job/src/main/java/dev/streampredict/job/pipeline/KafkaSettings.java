@@ -10,9 +10,11 @@ import java.io.Serializable;
  * @param startFromTime         if not null, start at the first record written at or after this epoch ms
  * @param bounded               stop at the input's end offsets as of job start (for tests and benchmarks)
  * @param transactionalIdPrefix exactly-once only: must be unique per job on the Kafka cluster
+ * @param registryTopic         the model registry, or {@code null} to serve only the model the job starts with
+ * @param shadowTopic           where a shadow model's predictions go
  */
 public record KafkaSettings(String bootstrapServers, String inputTopic, String predictionsTopic,
-                            String deadLetterTopic, String groupId, StartingOffsets startingOffsets, Long startFromTime, boolean bounded,
+                            String deadLetterTopic, String registryTopic, String shadowTopic, String groupId, StartingOffsets startingOffsets, Long startFromTime, boolean bounded,
                             DeliveryGuarantee deliveryGuarantee, String transactionalIdPrefix)
         implements Serializable {
 

@@ -5,13 +5,12 @@ import dev.streampredict.common.message.InputRecordCodec;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.InputMetrics;
-import dev.streampredict.model.ModelArtifact;
-import dev.streampredict.model.ModelMetadata;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +38,7 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
     @Override
     public void open(OpenContext context) {
         codec = new InputRecordCodec(settings.maxMessageBytes());
-        ModelMetadata metadata = ModelArtifact.readMetadata(settings.modelLocation());
-        modelFeatures = metadata.features();
+        modelFeatures = settings.schema().features();
         featureIndex = new HashMap<>();
         for (int i = 0; i < modelFeatures.size(); i++) {
             featureIndex.put(modelFeatures.get(i), i);
@@ -84,8 +82,8 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
         if (header.timestamp() < settings.earliestEventTime()
                 || header.timestamp() > now + settings.maxClockSkew().toMillis()) {
             throw new InvalidRecordException(RejectReason.TIMESTAMP_OUT_OF_RANGE, "event time "
-                    + java.time.Instant.ofEpochMilli(header.timestamp()) + " is outside the accepted range ["
-                    + java.time.Instant.ofEpochMilli(settings.earliestEventTime()) + ", now + "
+                    + Instant.ofEpochMilli(header.timestamp()) + " is outside the accepted range ["
+                    + Instant.ofEpochMilli(settings.earliestEventTime()) + ", now + "
                     + settings.maxClockSkew() + "]");
         }
         return new ScoringInput(header.id(), header.key(), header.timestamp(), raw.timestamp(), features,

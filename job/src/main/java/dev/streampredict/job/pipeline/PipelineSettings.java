@@ -1,12 +1,18 @@
 package dev.streampredict.job.pipeline;
 
+import dev.streampredict.job.inference.InputSchema;
+
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.HashMap;
 
 /**
  * What the topology needs besides its source and sinks.
  *
- * @param modelLocation      model artifact directory, or {@code classpath:…}
+ * @param schema             what the inputs look like, from the model the job started with
+ * @param initialRegistry    the models and policy a job without state starts with
+ *                           ({@link dev.streampredict.model.registry.RegistryState#toEntries()})
+ * @param swapAtCheckpoints  whether the job checkpoints, so that a new serving policy waits for a barrier
  * @param maxMessageBytes    larger inputs go to the dead-letter topic as {@code too_large}
  * @param earliestEventTime  inputs with an older event time are rejected as {@code timestamp_out_of_range}
  * @param maxClockSkew       inputs with an event time further than this in the future are rejected likewise
@@ -16,7 +22,8 @@ import java.time.Duration;
  * @param batchSize          most inputs scored in one model call
  * @param batchTimeout       longest an input waits for its batch to fill; zero scores every input at once
  */
-public record PipelineSettings(String modelLocation, int maxMessageBytes, long earliestEventTime,
+public record PipelineSettings(InputSchema schema, HashMap<String, byte[]> initialRegistry,
+                               boolean swapAtCheckpoints, int maxMessageBytes, long earliestEventTime,
                                Duration maxClockSkew, Duration outOfOrderness, int rememberedIdsPerKey,
                                int batchSize, Duration batchTimeout)
         implements Serializable {

@@ -10,14 +10,19 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The job's topology, built in one place that never knows where its data comes from or goes to:
  * <pre>
  * source -> parse-and-validate -+-> event-time -> keyBy(key) -> model-scorer -+-> predictions sink
+ *                               |                                 ^            |
+ *                               |          model registry --(broadcast)        +-> shadow predictions sink
  *                               |                                              |
  *                               +-> (invalid) ------------> dead-letter sink <-+ (duplicate id)
  * </pre>
+ * Without a registry source the job serves the model it started with; without a shadow sink, shadow predictions
+ * are only counted.
  * Every operator has a fixed uid, so savepoints stay restorable as the code evolves.
  */
 public final class PredictionPipeline {
@@ -25,13 +30,22 @@ public final class PredictionPipeline {
     private final Source<RawRecord, ?, ?> source;
     private final Sink<Prediction> predictionSink;
     private final Sink<DeadLetter> deadLetterSink;
+    private final Source<RegistryMessage, ?, ?> registry;
+    private final Sink<Prediction> shadowSink;
     private final PipelineSettings settings;
 
+    /**
+     * @param registry   the model registry topic from where the job started, or {@code null}
+     * @param shadowSink where a shadow model's predictions go, or {@code null}
+     */
     public PredictionPipeline(Source<RawRecord, ?, ?> source, Sink<Prediction> predictionSink,
-                              Sink<DeadLetter> deadLetterSink, PipelineSettings settings) {
+                              Sink<DeadLetter> deadLetterSink, Source<RegistryMessage, ?, ?> registry,
+                              Sink<Prediction> shadowSink, PipelineSettings settings) {
         this.source = source;
         this.predictionSink = predictionSink;
         this.deadLetterSink = deadLetterSink;
+        this.registry = registry;
+        this.shadowSink = shadowSink;
         this.settings = settings;
     }
 
@@ -43,6 +57,12 @@ public final class PredictionPipeline {
                 .name("parse-and-validate")
                 .uid("parse-and-validate");
 
+        SingleOutputStreamOperator<RegistryMessage> models = (registry != null
+                ? env.fromSource(registry, WatermarkStrategy.noWatermarks(), "model-registry")
+                : env.fromData(List.of(), TypeInformation.of(RegistryMessage.class)))
+                .setParallelism(1)
+                .uid("model-registry");
+
         SingleOutputStreamOperator<Prediction> predictions = valid
                 .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<ScoringInput>forBoundedOutOfOrderness(settings.outOfOrderness())
@@ -51,10 +71,19 @@ public final class PredictionPipeline {
                 .name("event-time")
                 .uid("event-time")
                 .keyBy(ScoringInput::key)
+                // one registry reader, broadcast: every subtask sees the same records in the same order
+                .connect(models.broadcast())
                 .transform("model-scorer", TypeInformation.of(Prediction.class), new ModelScorer(
-                        settings.modelLocation(), settings.rememberedIdsPerKey(), settings.batchSize(),
-                        settings.batchTimeout().toMillis()))
+                        settings.schema(), settings.initialRegistry(), settings.swapAtCheckpoints(),
+                        settings.rememberedIdsPerKey(), settings.batchSize(), settings.batchTimeout().toMillis()))
                 .uid("model-scorer");
+
+        if (shadowSink != null) {
+            predictions.getSideOutput(ModelScorer.SHADOW_PREDICTIONS)
+                    .sinkTo(shadowSink)
+                    .name("shadow-predictions")
+                    .uid("shadow-predictions");
+        }
 
         predictions
                 .sinkTo(predictionSink)

@@ -1,58 +1,35 @@
 package dev.streampredict.job.pipeline;
 
-import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.RejectReason;
-import dev.streampredict.training.ClassificationTraining;
-import dev.streampredict.training.FitOptions;
+import dev.streampredict.job.inference.InputSchema;
+import dev.streampredict.model.Task;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-/** Validation against a model with several features: the features land in the model's order, whatever the input's. */
+/** Validation against a schema with several features: the features land in the model's order, whatever the input's. */
 class ParseInputTest {
 
     private static final List<String> FEATURES = List.of("a", "b", "c");
 
-    @TempDir
-    static Path dir;
-    private static String model;
-
     private OneInputStreamOperatorTestHarness<RawRecord, ScoringInput> harness;
     private long offset;
 
-    @BeforeAll
-    static void trainModel() throws Exception {
-        List<InputRecord> records = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            records.add(new InputRecord("id-" + i, "k", i, Map.of("a", i % 2 * 1.0, "b", i % 3 * 1.0, "c", 0.5),
-                    i % 2 == 0 ? "even" : "odd"));
-        }
-        ClassificationTraining.train(records, new ClassificationTraining.Settings("abc", "generated", FEATURES,
-                        0.2, 0.2, new FitOptions(List.of(4), 2, 1, 16, 0.01, 1)),
-                new PrintStream(OutputStream.nullOutputStream())).save(dir.resolve("model"));
-        model = dir.resolve("model").toString();
-    }
-
     @BeforeEach
     void open() throws Exception {
-        PipelineSettings settings = new PipelineSettings(model, 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, 1,
+        PipelineSettings settings = new PipelineSettings(
+                new InputSchema(Task.CLASSIFICATION, FEATURES, null), new HashMap<>(), false, 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, 1,
                 Duration.ZERO);
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseInput(settings)));
         harness.open();

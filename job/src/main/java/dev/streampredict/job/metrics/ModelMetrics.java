@@ -1,0 +1,59 @@
+package dev.streampredict.job.metrics;
+
+import dev.streampredict.common.message.RejectReason;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Metrics of the scoring operator as a whole: duplicates, registry records refused (by reason, registered up front
+ * so that a dashboard shows 0 before the first), swaps of the serving policy, and one {@link ScoringMetrics} per
+ * model version that has served or shadowed here.
+ */
+public final class ModelMetrics {
+
+    public static final String MODEL_REJECTED = "model_rejected_total";
+    public static final String MODEL_SWAPS = "model_swaps_total";
+    /** Every reason a registry record can be refused for. */
+    public static final List<String> REJECTION_REASONS = List.of("unreadable", "corrupt", "mismatch",
+            "non_finite_output", "unknown_version", "invalid_command", "malformed_record");
+
+    private final MetricGroup group;
+    private final Counter duplicates;
+    private final Counter swaps;
+    private final Map<String, Counter> rejected = new HashMap<>();
+    private final Map<String, ScoringMetrics> versions = new HashMap<>();
+
+    public ModelMetrics(MetricGroup group) {
+        this.group = group;
+        duplicates = group.addGroup(InputMetrics.REASON, RejectReason.DUPLICATE_ID.label())
+                .counter(InputMetrics.INVALID_RECORDS);
+        swaps = group.counter(MODEL_SWAPS);
+        for (String reason : REJECTION_REASONS) {
+            rejected.put(reason, group.addGroup(InputMetrics.REASON, reason).counter(MODEL_REJECTED));
+        }
+    }
+
+    public void duplicate() {
+        duplicates.inc();
+    }
+
+    public void rejected(String reason) {
+        rejected.computeIfAbsent(reason, r -> group.addGroup(InputMetrics.REASON, r).counter(MODEL_REJECTED)).inc();
+    }
+
+    /** A new serving policy took effect: each version's role gauge changes to {@code roles}, others retire. */
+    public void swapped(Map<String, ScoringMetrics.Role> roles) {
+        swaps.inc();
+        versions.values().forEach(m -> m.role(ScoringMetrics.Role.RETIRED));
+        roles.forEach((version, role) -> of(version).role(role));
+    }
+
+    /** The metrics of one version, registered when it first serves. */
+    public ScoringMetrics of(String version) {
+        return versions.computeIfAbsent(version, v -> new ScoringMetrics(group, v));
+    }
+}

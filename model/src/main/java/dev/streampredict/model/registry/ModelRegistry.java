@@ -1,0 +1,133 @@
+package dev.streampredict.model.registry;
+
+import dev.streampredict.model.ModelArchive;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The model registry: one Kafka topic with one partition, so that every reader sees artifacts and commands in the
+ * same order. The topic keeps every record ({@code retention.ms=-1}) rather than being compacted: commands such as
+ * {@code promote} are meaningful only in sequence, and the log is the audit trail of what served when. Records may
+ * be up to {@value #MAX_RECORD_BYTES} bytes (the topic's {@code max.message.bytes}), well above a model archive of
+ * this project (tens to hundreds of KB).
+ */
+public final class ModelRegistry {
+
+    public static final String DEFAULT_TOPIC = "models";
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+    private static final long TIMEOUT_S = 30;
+
+    private final String bootstrapServers;
+    private final String topic;
+
+    public ModelRegistry(String bootstrapServers, String topic) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** Creates the topic if it is missing; an existing topic is left as it is. */
+    public void ensureTopic() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, "-1",
+                    TopicConfig.RETENTION_BYTES_CONFIG, "-1",
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES)));
+            admin.createTopics(Set.of(newTopic)).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Writes the artifact, then each command, in one ordered, acknowledged batch. */
+    public void publish(ModelArchive archive, List<ModelCommand> commands) throws Exception {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        records.add(RegistryRecords.artifact(topic, archive));
+        commands.forEach(c -> records.add(RegistryRecords.command(topic, c)));
+        send(records);
+    }
+
+    public void send(ModelCommand command) throws Exception {
+        send(List.of(RegistryRecords.command(topic, command)));
+    }
+
+    private void send(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                producer.send(record).get(TIMEOUT_S, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Every record of the topic up to its end as of this call, and the offsets after them. */
+    public Snapshot read() {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(TIMEOUT_S)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (partitions.isEmpty()) {
+                throw new IllegalStateException("model registry topic '" + topic + "' does not exist on "
+                        + bootstrapServers + "; publish a model first (scripts/model.sh publish DIR)");
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(TIMEOUT_S));
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reading model registry topic '" + topic + "' did not reach "
+                            + "its end within " + TIMEOUT_S + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                        records.add(record);
+                    }
+                }
+            }
+            return new Snapshot(records, end);
+        }
+    }
+
+    /** The registry as read at one moment. */
+    public record Snapshot(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, Long> endOffsets) {
+    }
+}
