@@ -152,7 +152,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
         Path out = dataDir.resolve("format.out");
         Process format = new ProcessBuilder(java(classpath, dataDir, "-Xmx256m", "kafka.tools.StorageTool",
-                "format", "--standalone", "--ignore-formatted", "-c", config.toString(), "-t", clusterId))
+                "format", "--standalone", "--ignore-formatted", "-c", config.toString(),
+                // one id in 64 starts with '-', which as a separate argument would read as an option
+                "--cluster-id=" + clusterId))
                 .redirectErrorStream(true)
                 .redirectOutput(out.toFile())
                 .start();
