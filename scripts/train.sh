@@ -8,4 +8,6 @@ if [ ! -f "$root/model-training/target/runtime.classpath" ] || [ ! -f "$jar" ]; 
 fi
 # One ND4J thread: the same numbers on every run for a given seed.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-exec java -cp "$jar:$(cat "$root/model-training/target/runtime.classpath")" dev.streampredict.training.TrainCli "$@"
+# scripts/model.sh runs the registry CLI of the same module
+exec java -cp "$jar:$(cat "$root/model-training/target/runtime.classpath")" \
+  "${STREAM_PREDICT_CLI:-dev.streampredict.training.TrainCli}" "$@"

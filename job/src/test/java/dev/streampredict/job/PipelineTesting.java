@@ -16,6 +16,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,15 +47,32 @@ final class PipelineTesting {
 
     /** Trains a small regression model on {@code keys} synthetic series and saves it under {@code dir}. */
     static Path trainSyntheticModel(Path dir, int keys) throws IOException {
+        return trainSyntheticModel(dir, "synthetic-value", keys, WINDOW, 7);
+    }
+
+    /** A model of another name, window and seed, for tests that swap models. */
+    static Path trainSyntheticModel(Path dir, String name, int keys, int window, long seed) throws IOException {
+        return trainSyntheticModel(dir, name, SyntheticSeries.FEATURE, keys, window, seed);
+    }
+
+    /** A model of the synthetic series under another feature name: it cannot score the usual inputs. */
+    static Path trainSyntheticModelOf(Path dir, String name, String feature, int keys) throws IOException {
+        return trainSyntheticModel(dir, name, feature, keys, WINDOW, 7);
+    }
+
+    private static Path trainSyntheticModel(Path dir, String name, String feature, int keys, int window, long seed)
+            throws IOException {
         SyntheticSeries history = new SyntheticSeries(keys, 25, 0.5, 1, new AtomicLong()::incrementAndGet);
         List<InputRecord> records = new ArrayList<>();
         for (int i = 0; i < 3_000; i++) {
-            records.add(history.next());
+            InputRecord r = history.next();
+            records.add(new InputRecord(r.id(), r.key(), r.timestamp(),
+                    Map.of(feature, r.features().get(SyntheticSeries.FEATURE)), null));
         }
-        Path modelDir = dir.resolve("synthetic-model");
-        RegressionTraining.train(records, new RegressionTraining.Settings("synthetic-value", "generated",
-                        SyntheticSeries.FEATURE, WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15,
-                        new FitOptions(List.of(16, 16), 20, 5, 64, 0.003, 7)),
+        Path modelDir = dir.resolve(name);
+        RegressionTraining.train(records, new RegressionTraining.Settings(name, "generated",
+                        feature, window, TargetMode.DIFFERENCE, 0.15, 0.15,
+                        new FitOptions(List.of(16, 16), 20, 5, 64, 0.003, seed)),
                 new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
         return modelDir;
     }
@@ -91,6 +109,13 @@ final class PipelineTesting {
      */
     static ForecastErrors assertForecastsUseEachKeysWholeHistory(List<Prediction> predictions, Predictor model)
             throws InvalidRecordException {
+        return assertForecastsUseEachKeysWholeHistory(predictions, Map.of(model.metadata().modelVersion(), model));
+    }
+
+    /** As above, each prediction checked against the model of the version it names. */
+    static ForecastErrors assertForecastsUseEachKeysWholeHistory(List<Prediction> predictions,
+                                                                  Map<String, Predictor> models)
+            throws InvalidRecordException {
         InputRecordCodec codec = new InputRecordCodec();
         double squaredErrorSum = 0;
         long evaluated = 0;
@@ -99,9 +124,12 @@ final class PipelineTesting {
             for (int i = 0; i < ofKey.size(); i++) {
                 Prediction p = ofKey.get(i);
                 values.add(codec.parse(p.input().getBytes(StandardCharsets.UTF_8)).features().get(SyntheticSeries.FEATURE));
+                Predictor model = models.get(p.modelVersion());
+                assertThat(model).as("model of version %s", p.modelVersion()).isNotNull();
+                int window = model.metadata().windowSize();
                 assertThat(p.windowFill()).as("window fill of prediction %d of key %s", i, p.key())
-                        .isEqualTo(Math.min(i + 1, WINDOW));
-                assertThat(p.prediction()).isCloseTo(model.forecast(new double[][]{windowOf(values)}, 1)[0],
+                        .isEqualTo(Math.min(i + 1, window));
+                assertThat(p.prediction()).isCloseTo(model.forecast(new double[][]{windowOf(values, window)}, 1)[0],
                         within(1e-6));
                 if (i > 0) {
                     double error = ofKey.get(i - 1).prediction() - values.get(i);
@@ -122,30 +150,49 @@ final class PipelineTesting {
         return byKey;
     }
 
-    private static double[] windowOf(List<Double> values) {
-        double[] window = new double[WINDOW];
-        int fill = Math.min(values.size(), WINDOW);
+    private static double[] windowOf(List<Double> values, int size) {
+        double[] window = new double[size];
+        int fill = Math.min(values.size(), size);
         List<Double> last = values.subList(values.size() - fill, values.size());
-        for (int i = 0; i < WINDOW; i++) {
-            window[i] = last.get(Math.max(0, i - (WINDOW - fill)));
+        for (int i = 0; i < size; i++) {
+            window[i] = last.get(Math.max(0, i - (size - fill)));
         }
         return window;
     }
 
     /** The metric summed over every operator instance whose metric identifier contains {@code scope}. */
     static double sum(InMemoryReporter reporter, JobID job, String scope, String metric) {
+        List<Metric> found = find(reporter, job, scope, metric);
+        assertThat(found).as("metric %s (%s) is registered", metric, scope).isNotEmpty();
         double total = 0;
-        boolean found = false;
-        Map<String, Metric> metrics = new HashMap<>(reporter.getMetricsByIdentifiers(job));
-        for (Map.Entry<String, Metric> e : metrics.entrySet()) {
-            if (e.getKey().endsWith("." + metric) && e.getKey().contains(scope)) {
-                Metric m = e.getValue();
-                total += m instanceof Counter c ? c.getCount() : ((Number) ((Gauge<?>) m).getValue()).doubleValue();
-                found = true;
-            }
+        for (Metric m : found) {
+            total += m instanceof Counter c ? c.getCount() : ((Number) ((Gauge<?>) m).getValue()).doubleValue();
         }
-        assertThat(found).as("metric %s (%s) is registered", metric, scope).isTrue();
         return total;
+    }
+
+    static boolean isRegistered(InMemoryReporter reporter, JobID job, String metric) {
+        return !find(reporter, job, "", metric).isEmpty();
+    }
+
+    /**
+     * By group, not by identifier: a task of one operator (the registry source) has task and operator metrics of
+     * the same identifier, which {@link InMemoryReporter#getMetricsByIdentifiers} refuses to merge.
+     */
+    private static List<Metric> find(InMemoryReporter reporter, JobID job, String scope, String metric) {
+        List<Metric> found = new ArrayList<>();
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : new HashMap<>(reporter.getMetricsByGroup())
+                .entrySet()) {
+            if (!job.toString().equals(group.getKey().getAllVariables().get("<job_id>"))) {
+                continue;
+            }
+            new HashMap<>(group.getValue()).forEach((name, m) -> {
+                if (name.equals(metric) && group.getKey().getMetricIdentifier(name).contains(scope)) {
+                    found.add(m);
+                }
+            });
+        }
+        return found;
     }
 
     static double sum(InMemoryReporter reporter, JobID job, String metric) {

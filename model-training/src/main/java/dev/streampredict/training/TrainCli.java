@@ -4,6 +4,7 @@ import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.TargetMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,6 +69,20 @@ public final class TrainCli implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Directory to write the model artifact to.")
     Path output;
 
+    @Option(names = "--publish", description = "After training, publish the model to the registry topic.")
+    boolean publish;
+
+    @Option(names = "--publish-as", defaultValue = "stable",
+            description = "With --publish: stable, shadow, canary or none (default: ${DEFAULT-VALUE}).")
+    String publishAs;
+
+    @Option(names = "--canary-percent", defaultValue = "10",
+            description = "With --publish-as canary: share of keys (default: ${DEFAULT-VALUE}).")
+    int canaryPercent;
+
+    @CommandLine.Mixin
+    ModelCli.RegistryOptions registry = new ModelCli.RegistryOptions();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new TrainCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
@@ -117,6 +132,15 @@ public final class TrainCli implements Callable<Integer> {
         }
         model.save(output);
         System.out.printf("wrote model %s to %s%n", model.metadata().modelVersion(), output.toAbsolutePath());
+        if (publish) {
+            try {
+                ModelCli.publish(registry.registry(), ModelArchive.of(output.toString()), publishAs, canaryPercent,
+                        System.out);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+        }
         return 0;
     }
 }

@@ -84,11 +84,11 @@ public final class ModelRegistry {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(2 * TIMEOUT_S));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (ProducerRecord<byte[], byte[]> record : records) {
-                producer.send(record).get(TIMEOUT_S, TimeUnit.SECONDS);
+                producer.send(record).get(2 * TIMEOUT_S, TimeUnit.SECONDS);
             }
         }
     }

@@ -1,0 +1,246 @@
+package dev.streampredict.job;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.PredictionCodec;
+import dev.streampredict.job.metrics.ModelMetrics;
+import dev.streampredict.job.metrics.ScoringMetrics;
+import dev.streampredict.kafka.LocalKafkaBroker;
+import dev.streampredict.kafka.Topics;
+import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.model.registry.ModelRegistry;
+import dev.streampredict.model.registry.RegistryRecords;
+import dev.streampredict.producer.InputProducer;
+import dev.streampredict.producer.SyntheticSeries;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static dev.streampredict.job.PipelineTesting.assertForecastsUseEachKeysWholeHistory;
+import static dev.streampredict.job.PipelineTesting.byKeyInOrder;
+import static dev.streampredict.job.PipelineTesting.readPredictions;
+import static dev.streampredict.job.PipelineTesting.startJob;
+import static dev.streampredict.job.PipelineTesting.sum;
+import static dev.streampredict.job.PipelineTesting.syntheticRecords;
+import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Models changed while the job runs, on a real broker and MiniCluster, in exactly-once mode under a steady stream:
+ * a new stable version, refused artifacts, a shadow, a promotion and a rollback, each published to the registry
+ * topic as a user would.
+ */
+class ModelSwapIT {
+
+    private static final int KEYS = 12;
+    private static final int PARALLELISM = 2;
+    private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(PARALLELISM)
+            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
+            .build());
+
+    @TempDir
+    static Path dir;
+    private static LocalKafkaBroker kafka;
+    private static ModelArchive a;
+    private static ModelArchive b;
+    private static ModelArchive c;
+
+    @BeforeAll
+    static void startKafkaAndTrain() throws Exception {
+        kafka = LocalKafkaBroker.start(dir.resolve("kafka"));
+        a = ModelArchive.of(trainSyntheticModel(dir, "model-a", KEYS, 8, 1).toString());
+        b = ModelArchive.of(trainSyntheticModel(dir, "model-b", KEYS, 6, 2).toString());
+        c = ModelArchive.of(trainSyntheticModel(dir, "model-c", KEYS, 8, 3).toString());
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @Test
+    void stableShadowPromoteAndRollbackTakeEffectAtCheckpointsWithExactlyOnePredictionPerInput() throws Exception {
+        Topics.ensure(kafka.bootstrapServers(), Map.of("swap-in", 2, "swap-out", 2, "swap-shadow", 2,
+                "swap-dlq", 1));
+        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "swap-models");
+        registry.ensureTopic();
+        registry.publish(a, List.of(command(ModelCommand.Action.STABLE, a.version())));
+        List<InputRecord> inputs = syntheticRecords(KEYS, 6_000, 21);
+
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--input-topic", "swap-in", "--predictions-topic", "swap-out", "--dead-letter-topic", "swap-dlq",
+                "--model-registry", "swap-models", "--shadow-topic", "swap-shadow",
+                "--delivery-guarantee", "exactly-once", "--checkpoint-interval", "500ms",
+                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(), "--starting-offsets", "earliest",
+                "--parallelism", Integer.toString(PARALLELISM), "--job-name", "model-swap-it");
+        JobID id = job.getJobID();
+        awaitRunning(job);
+        Thread sender = sendInBackground("swap-in", inputs, 400);
+
+        awaitPredictions(id, 1_000);
+        registry.publish(b, List.of(command(ModelCommand.Action.STABLE, b.version())));
+        sendRaw("swap-models", "broken", "not a model archive".getBytes(StandardCharsets.UTF_8));
+        ModelArchive otherFeature = ModelArchive.of(PipelineTesting.trainSyntheticModelOf(dir, "model-d", "level",
+                KEYS).toString());
+        registry.publish(otherFeature, List.of(command(ModelCommand.Action.STABLE, otherFeature.version())));
+        awaitPredictions(id, 2_500);
+        registry.publish(c, List.of(command(ModelCommand.Action.SHADOW, c.version())));
+        awaitPredictions(id, 3_800);
+        registry.send(command(ModelCommand.Action.PROMOTE, null));
+        awaitPredictions(id, 4_800);
+        registry.send(command(ModelCommand.Action.ROLLBACK, null));
+        sender.join();
+
+        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "swap-out", inputs.size(),
+                Duration.ofSeconds(90));
+        Thread.sleep(2_000); // the last checkpoint commits the last shadow predictions too (there are none by now)
+        List<Prediction> shadow = TopicReader.readToEnd(kafka.bootstrapServers(), "swap-shadow").stream()
+                .map(r -> new PredictionCodec().parse(r.value())).toList();
+        double cSquaredErrors = sum(REPORTER, id, ScoringMetrics.MODEL_VERSION + "." + c.version(),
+                ScoringMetrics.SQUARED_ERROR_SUM);
+        double cEvaluated = sum(REPORTER, id, ScoringMetrics.MODEL_VERSION + "." + c.version(),
+                ScoringMetrics.EVALUATED);
+        double unreadable = sum(REPORTER, id, "reason.unreadable", ModelMetrics.MODEL_REJECTED);
+        double unknownVersion = sum(REPORTER, id, "reason.unknown_version", ModelMetrics.MODEL_REJECTED);
+        double mismatch = sum(REPORTER, id, "reason.mismatch", ModelMetrics.MODEL_REJECTED);
+        job.cancel().get(30, TimeUnit.SECONDS);
+
+        Map<String, Long> perId = predictions.stream()
+                .collect(Collectors.groupingBy(Prediction::id, Collectors.counting()));
+        assertThat(perId).as("none duplicated").allSatisfy((input, n) -> assertThat(n).isOne());
+        assertThat(perId.keySet()).as("none lost").containsExactlyInAnyOrderElementsOf(
+                inputs.stream().map(InputRecord::id).toList());
+        for (Map.Entry<String, List<Prediction>> key : byKeyInOrder(predictions).entrySet()) {
+            assertThat(phases(key.getValue())).as("versions serving key %s, in order", key.getKey())
+                    .containsExactly(a.version(), b.version(), c.version(), b.version());
+        }
+        // every forecast is its version's answer to the key's whole history: no window was lost in a swap
+        assertForecastsUseEachKeysWholeHistory(predictions, Map.of(a.version(), a.load(), b.version(), b.load(),
+                c.version(), c.load()));
+
+        Map<String, Prediction> servedById = predictions.stream()
+                .collect(Collectors.toMap(Prediction::id, Function.identity()));
+        assertThat(shadow).as("shadow predictions").isNotEmpty().extracting(Prediction::modelVersion)
+                .containsOnly(c.version());
+        assertThat(shadow).extracting(Prediction::id).doesNotHaveDuplicates()
+                .allSatisfy(input -> assertThat(servedById.get(input).modelVersion()).isEqualTo(b.version()));
+
+        // C's error, as the job reported it, is the error of every forecast C made, shadow or serving
+        List<Prediction> byC = new ArrayList<>(shadow);
+        predictions.stream().filter(p -> p.modelVersion().equals(c.version())).forEach(byC::add);
+        double[] recomputed = errorsOf(byC, inputs);
+        assertThat(cEvaluated).isEqualTo(recomputed[1]);
+        assertThat(cSquaredErrors).isCloseTo(recomputed[0], within(1e-9 * recomputed[0]));
+
+        assertThat(unreadable).as("the broken archive, refused by each subtask").isEqualTo(PARALLELISM);
+        assertThat(mismatch).as("the model of another feature").isEqualTo(PARALLELISM);
+        assertThat(unknownVersion).as("the command naming it").isEqualTo(PARALLELISM);
+    }
+
+    /** Versions in the order they served, consecutive repeats folded. */
+    private static List<String> phases(List<Prediction> ofKey) {
+        List<String> phases = new ArrayList<>();
+        for (Prediction p : ofKey) {
+            if (phases.isEmpty() || !phases.get(phases.size() - 1).equals(p.modelVersion())) {
+                phases.add(p.modelVersion());
+            }
+        }
+        return phases;
+    }
+
+    /** Squared-error sum and count of {@code forecasts} against each key's next input value. */
+    private static double[] errorsOf(List<Prediction> forecasts, List<InputRecord> inputs) {
+        Map<String, Double> nextValue = new HashMap<>();
+        Map<String, InputRecord> lastOfKey = new HashMap<>();
+        for (InputRecord input : inputs) {
+            InputRecord previous = lastOfKey.put(input.key(), input);
+            if (previous != null) {
+                nextValue.put(previous.id(), input.features().get(SyntheticSeries.FEATURE));
+            }
+        }
+        double sum = 0;
+        int count = 0;
+        for (Prediction p : forecasts) {
+            Double next = nextValue.get(p.id());
+            if (next != null) {
+                sum += (p.prediction() - next) * (p.prediction() - next);
+                count++;
+            }
+        }
+        return new double[]{sum, count};
+    }
+
+    private static ModelCommand command(ModelCommand.Action action, String version) {
+        return ModelCommand.of(action, version, 0, "ModelSwapIT");
+    }
+
+    private static void sendRaw(String topic, String version, byte[] value) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, null,
+                    version.getBytes(StandardCharsets.UTF_8), value);
+            record.headers().add(new RecordHeader(RegistryRecords.HEADER_TYPE, "artifact".getBytes(StandardCharsets.UTF_8)));
+            record.headers().add(new RecordHeader(RegistryRecords.HEADER_VERSION, version.getBytes(StandardCharsets.UTF_8)));
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitPredictions(JobID job, long count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!PipelineTesting.isRegistered(REPORTER, job, ScoringMetrics.PREDICTIONS)
+                || sum(REPORTER, job, ScoringMetrics.PREDICTIONS) < count) {
+            assertThat(System.nanoTime()).as("%d predictions within 60 s", count).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static Thread sendInBackground(String topic, List<InputRecord> records, double perSecond) {
+        Thread thread = new Thread(() -> {
+            try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), topic)) {
+                producer.run(records.iterator(), perSecond, records.size(), () -> true);
+                producer.flush();
+            }
+        }, "test-producer-" + topic);
+        thread.start();
+        return thread;
+    }
+
+    private static void awaitRunning(JobClient job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (job.getJobStatus().get() != JobStatus.RUNNING) {
+            assertThat(System.nanoTime()).as("job running within 60 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+}
