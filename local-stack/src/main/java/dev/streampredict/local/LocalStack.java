@@ -5,11 +5,17 @@ import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.job.JobOptions;
 import dev.streampredict.job.PredictionJob;
+import dev.streampredict.job.inference.InputSchema;
+import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.model.registry.ModelRegistry;
+import dev.streampredict.model.registry.RegistryState;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import dev.streampredict.producer.CsvReplay;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.training.ModelCli;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -88,6 +94,7 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--status-interval", defaultValue = "5", description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
     int statusInterval;
 
+    private static final String SHADOW_TOPIC = "predictions-shadow";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -127,7 +134,8 @@ public final class LocalStack implements Callable<Integer> {
                 broker = LocalKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
                 bootstrap = broker.bootstrapServers();
             }
-            Topics.ensure(bootstrap, Map.of("input-data", 4, "predictions", 4, "input-data-dlq", 1));
+            Topics.ensure(bootstrap, Map.of("input-data", 4, "predictions", 4, "input-data-dlq", 1,
+                    SHADOW_TOPIC, 4));
 
             ModelBootstrap models = new ModelBootstrap(System.out);
             Path model;
@@ -145,7 +153,8 @@ public final class LocalStack implements Callable<Integer> {
             LiveHistory history = new LiveHistory("http://localhost:" + webPort);
             monitor = new PredictionMonitor(bootstrap, "predictions", "input-data-dlq", history);
             livePage = new LivePage(livePort, history, monitor);
-            job = startJob(bootstrap, model);
+            serveFromRegistry(new ModelRegistry(bootstrap, ModelRegistry.DEFAULT_TOPIC), model);
+            job = startJob(bootstrap);
             new FlinkRest(webPort).awaitAllTasksRunning(job.getJobID(), Duration.ofMinutes(2));
             InputProducer producer = new InputProducer(bootstrap, "input-data");
             Iterator<InputRecord> source = records;
@@ -219,7 +228,28 @@ public final class LocalStack implements Callable<Integer> {
                 spec.labelColumn());
     }
 
-    private JobClient startJob(String bootstrap, Path model) throws Exception {
+    /**
+     * The job follows the registry, so that models can be published, shadowed, promoted and rolled back while it
+     * runs. A registry kept from an earlier run keeps what was promoted there, unless its stable model reads other
+     * inputs than this run's (another --source); then this run's model becomes the stable one.
+     */
+    private static void serveFromRegistry(ModelRegistry registry, Path model) throws Exception {
+        registry.ensureTopic();
+        ModelArchive archive = ModelArchive.of(model.toString());
+        RegistryState now = ModelCli.read(registry);
+        String stable = now.policy().stable();
+        if (stable != null && InputSchema.of(ModelArchive.parse(now.archive(stable)).metadata())
+                .equals(InputSchema.of(archive.metadata()))) {
+            System.out.printf("model registry '%s': serving %s%n", registry.topic(), now.policy());
+            return;
+        }
+        registry.publish(archive, List.of(ModelCommand.of(ModelCommand.Action.STABLE, archive.version(), 0,
+                "run-local: the model for this source")));
+        System.out.printf("model registry '%s': published %s as the stable model%n", registry.topic(),
+                archive.version());
+    }
+
+    private JobClient startJob(String bootstrap) throws Exception {
         Configuration flink = new Configuration();
         flink.set(RestOptions.PORT, webPort);
         flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -228,7 +258,8 @@ public final class LocalStack implements Callable<Integer> {
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-        JobOptions options = JobOptions.parse("--bootstrap-servers", bootstrap, "--model", model.toString(),
+        JobOptions options = JobOptions.parse("--bootstrap-servers", bootstrap,
+                "--model-registry", ModelRegistry.DEFAULT_TOPIC, "--shadow-topic", SHADOW_TOPIC,
                 "--parallelism", Integer.toString(parallelism), "--delivery-guarantee", deliveryGuarantee,
                 // everything the producer sends from now on, even before the source has its partitions
                 "--start-from-time", Long.toString(startedAt), "--job-name", "stream-predict (local)",
@@ -255,7 +286,7 @@ public final class LocalStack implements Callable<Integer> {
                   Prometheus        http://localhost:%d/metrics   (monitoring/ has a Prometheus config and Grafana dashboard)
                   Kafka             %s  topics: input-data (in), predictions (out), input-data-dlq (rejected)
                   read predictions  scripts/kafka-tool.sh console-consumer --bootstrap-server %s --topic predictions
-                  model             %s
+                  model             %s   (registry: scripts/model.sh list; README: Updating the model)
                   logs              %s
                 Ctrl-C stops everything.
 

@@ -111,15 +111,17 @@ class LocalStackIT {
                 URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         Files.writeString(Path.of("target", "local-stack-it-metrics.txt"), metrics);
         String operator = "flink_taskmanager_job_task_operator_";
+        // a key-value metric group becomes a label, and its key a prefix of the name
+        String version = operator + "model_version_";
         assertThat(sum(metrics, operator + "input_records_total")).isPositive();
-        assertThat(sum(metrics, operator + "predictions_total")).isPositive();
-        assertThat(sum(metrics, operator + "evaluated_predictions_total")).isPositive();
-        assertThat(sum(metrics, operator + "recent_mse")).isPositive().isFinite();
-        assertThat(metrics).containsPattern(operator + "latency_ms\\{[^}]*quantile=\"0.99\"")
-                .containsPattern(operator + "inference_us\\{[^}]*quantile=\"0.5\"")
-                // a key-value metric group becomes a label, and its key a prefix of the name
+        assertThat(sum(metrics, version + "predictions_total")).isPositive();
+        assertThat(sum(metrics, version + "evaluated_predictions_total")).isPositive();
+        assertThat(sum(metrics, version + "recent_mse")).isPositive().isFinite();
+        assertThat(metrics).containsPattern(version + "latency_ms\\{[^}]*quantile=\"0.99\"")
+                .containsPattern(version + "inference_us\\{[^}]*quantile=\"0.5\"")
                 .containsPattern(operator + "reason_invalid_records_total\\{[^}]*reason=\"malformed_json\"")
-                .containsPattern(operator + "model_version_model_info\\{[^}]*model_version=\"sp500_close_")
+                .containsPattern(operator + "reason_model_rejected_total\\{[^}]*reason=\"corrupt\"")
+                .containsPattern(version + "model_role\\{[^}]*model_version=\"sp500_close_")
                 .containsPattern(operator + "pendingRecords\\{");
     }
 
@@ -147,7 +149,7 @@ class LocalStackIT {
             HttpClient http = HttpClient.newHttpClient();
             ObjectMapper json = new ObjectMapper();
             URI query = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
-                    + "sum(flink_taskmanager_job_task_operator_predictions_total)");
+                    + "sum(flink_taskmanager_job_task_operator_model_version_predictions_total)");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             double predictions = 0;
             while (predictions <= 0) {

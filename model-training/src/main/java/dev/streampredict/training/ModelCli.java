@@ -230,7 +230,7 @@ public final class ModelCli {
     }
 
     /** The registry as a job would see it, with archives checked by their metadata only. */
-    static RegistryState read(ModelRegistry registry) {
+    public static RegistryState read(ModelRegistry registry) {
         return replay(registry.read());
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,11 +24,15 @@ class DashboardTest {
         JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
         // the Prometheus reporter turns a key-value metric group into a label, and prefixes the name with its key
         String invalidByReason = InputMetrics.REASON + "_" + InputMetrics.INVALID_RECORDS;
-        String modelInfo = ScoringMetrics.MODEL_VERSION + "_" + ScoringMetrics.MODEL_INFO;
-        Set<String> registered = Set.of(InputMetrics.INPUT_RECORDS, invalidByReason,
-                ScoringMetrics.PREDICTIONS, ScoringMetrics.RECENT_MSE, ScoringMetrics.RECENT_MAE,
-                ScoringMetrics.RECENT_ACCURACY, ScoringMetrics.LATENCY_MS, ScoringMetrics.INFERENCE_US, modelInfo,
-                "pendingRecords"); // Flink's Kafka source (FLIP-33)
+        String rejectedByReason = InputMetrics.REASON + "_" + ModelMetrics.MODEL_REJECTED;
+        Set<String> registered = new HashSet<>(Set.of(InputMetrics.INPUT_RECORDS, invalidByReason, rejectedByReason,
+                "pendingRecords")); // Flink's Kafka source (FLIP-33)
+        // each model version's metrics are a group of their own
+        for (String perVersion : List.of(ScoringMetrics.PREDICTIONS, ScoringMetrics.RECENT_MSE,
+                ScoringMetrics.RECENT_MAE, ScoringMetrics.RECENT_ACCURACY, ScoringMetrics.LATENCY_MS,
+                ScoringMetrics.INFERENCE_US, ScoringMetrics.MODEL_ROLE)) {
+            registered.add(version(perVersion));
+        }
 
         Set<String> queried = new HashSet<>();
         for (JsonNode panel : dashboard.path("panels")) {
@@ -42,8 +47,13 @@ class DashboardTest {
             }
         }
         assertThat(registered).containsAll(queried);
-        assertThat(queried).as("throughput, latency, error, accuracy, invalid input, lag, model version")
-                .contains(ScoringMetrics.PREDICTIONS, ScoringMetrics.LATENCY_MS, ScoringMetrics.RECENT_MSE,
-                        ScoringMetrics.RECENT_ACCURACY, invalidByReason, "pendingRecords", modelInfo);
+        assertThat(queried).as("throughput, latency, error, accuracy, invalid input, lag, model versions")
+                .contains(version(ScoringMetrics.PREDICTIONS), version(ScoringMetrics.LATENCY_MS),
+                        version(ScoringMetrics.RECENT_MSE), version(ScoringMetrics.RECENT_ACCURACY), invalidByReason,
+                        "pendingRecords", version(ScoringMetrics.MODEL_ROLE), rejectedByReason);
+    }
+
+    private static String version(String metric) {
+        return ScoringMetrics.MODEL_VERSION + "_" + metric;
     }
 }
