@@ -34,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,7 @@ class ModelSwapIT {
         ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "swap-models");
         registry.ensureTopic();
         registry.publish(a, List.of(command(ModelCommand.Action.STABLE, a.version())));
-        List<InputRecord> inputs = syntheticRecords(KEYS, 6_000, 21);
+        List<InputRecord> inputs = syntheticRecords(KEYS, 8_000, 21);
 
         JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
                 "--input-topic", "swap-in", "--predictions-topic", "swap-out", "--dead-letter-topic", "swap-dlq",
@@ -108,18 +109,24 @@ class ModelSwapIT {
         awaitRunning(job);
         Thread sender = sendInBackground("swap-in", inputs, 400);
 
+        // each step waits until every subtask serves as told, then for more predictions, so that every key
+        // sees every phase: commands arriving within one checkpoint interval would take effect together
         awaitPredictions(id, 1_000);
         registry.publish(b, List.of(command(ModelCommand.Action.STABLE, b.version())));
         sendRaw("swap-models", "broken", "not a model archive".getBytes(StandardCharsets.UTF_8));
         ModelArchive otherFeature = ModelArchive.of(PipelineTesting.trainSyntheticModelOf(dir, "model-d", "level",
                 KEYS).toString());
         registry.publish(otherFeature, List.of(command(ModelCommand.Action.STABLE, otherFeature.version())));
-        awaitPredictions(id, 2_500);
+        awaitRole(id, b, ScoringMetrics.Role.STABLE);
+        awaitMorePredictions(id, 800);
         registry.publish(c, List.of(command(ModelCommand.Action.SHADOW, c.version())));
-        awaitPredictions(id, 3_800);
+        awaitRole(id, c, ScoringMetrics.Role.SHADOW);
+        awaitMorePredictions(id, 1_200);
         registry.send(command(ModelCommand.Action.PROMOTE, null));
-        awaitPredictions(id, 4_800);
+        awaitRole(id, c, ScoringMetrics.Role.STABLE);
+        awaitMorePredictions(id, 800);
         registry.send(command(ModelCommand.Action.ROLLBACK, null));
+        awaitRole(id, b, ScoringMetrics.Role.STABLE);
         sender.join();
 
         List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "swap-out", inputs.size(),
@@ -214,6 +221,20 @@ class ModelSwapIT {
             record.headers().add(new RecordHeader(RegistryRecords.HEADER_VERSION, version.getBytes(StandardCharsets.UTF_8)));
             producer.send(record).get(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static void awaitRole(JobID job, ModelArchive model, ScoringMetrics.Role role) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!PipelineTesting.values(REPORTER, job, ScoringMetrics.MODEL_VERSION + "." + model.version(),
+                ScoringMetrics.MODEL_ROLE).equals(Collections.nCopies(PARALLELISM, (double) role.ordinal()))) {
+            assertThat(System.nanoTime()).as("every subtask has %s as %s within 60 s", model.version(), role)
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static void awaitMorePredictions(JobID job, long more) throws Exception {
+        awaitPredictions(job, (long) sum(REPORTER, job, ScoringMetrics.PREDICTIONS) + more);
     }
 
     private static void awaitPredictions(JobID job, long count) throws Exception {

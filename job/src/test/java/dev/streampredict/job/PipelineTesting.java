@@ -171,6 +171,12 @@ final class PipelineTesting {
         return total;
     }
 
+    /** The metric's value in each operator instance whose metric identifier contains {@code scope}. */
+    static List<Double> values(InMemoryReporter reporter, JobID job, String scope, String metric) {
+        return find(reporter, job, scope, metric).stream().map(m -> m instanceof Counter c ? (double) c.getCount()
+                : ((Number) ((Gauge<?>) m).getValue()).doubleValue()).toList();
+    }
+
     static boolean isRegistered(InMemoryReporter reporter, JobID job, String metric) {
         return !find(reporter, job, "", metric).isEmpty();
     }

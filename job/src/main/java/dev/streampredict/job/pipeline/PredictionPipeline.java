@@ -8,9 +8,9 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The job's topology, built in one place that never knows where its data comes from or goes to:
@@ -57,11 +57,17 @@ public final class PredictionPipeline {
                 .name("parse-and-validate")
                 .uid("parse-and-validate");
 
-        SingleOutputStreamOperator<RegistryMessage> models = (registry != null
+        SingleOutputStreamOperator<RegistryMessage> models = registry != null
                 ? env.fromSource(registry, WatermarkStrategy.noWatermarks(), "model-registry")
-                : env.fromData(List.of(), TypeInformation.of(RegistryMessage.class)))
                 .setParallelism(1)
-                .uid("model-registry");
+                .uid("model-registry")
+                // without a registry, an input that ends at once: the model the job started with serves for good
+                : env.fromSequence(0, 0).setParallelism(1).uid("no-model-registry")
+                .flatMap((Long ignored, Collector<RegistryMessage> none) -> {
+                })
+                .returns(RegistryMessage.class)
+                .setParallelism(1)
+                .uid("no-model-registry-records");
 
         SingleOutputStreamOperator<Prediction> predictions = valid
                 .assignTimestampsAndWatermarks(WatermarkStrategy
