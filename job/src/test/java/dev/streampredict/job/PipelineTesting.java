@@ -129,8 +129,10 @@ final class PipelineTesting {
                 int window = model.metadata().windowSize();
                 assertThat(p.windowFill()).as("window fill of prediction %d of key %s", i, p.key())
                         .isEqualTo(Math.min(i + 1, window));
-                assertThat(p.prediction()).isCloseTo(model.forecast(new double[][]{windowOf(values, window)}, 1)[0],
-                        within(1e-6));
+                double expected = model.forecast(new double[][]{windowOf(values, window)}, 1)[0];
+                // a float32 network: batches of other shapes and memory layouts round the last bits differently
+                assertThat(p.prediction()).as("forecast %d of key %s", i, p.key())
+                        .isCloseTo(expected, within(1e-5 * Math.max(1, Math.abs(expected))));
                 if (i > 0) {
                     double error = ofKey.get(i - 1).prediction() - values.get(i);
                     squaredErrorSum += error * error;

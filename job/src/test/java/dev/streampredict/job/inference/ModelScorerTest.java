@@ -176,7 +176,7 @@ class ModelScorerTest {
         Prediction swapped = out.get(3);
         assertThat(swapped.windowFill()).isEqualTo(4);
         assertThat(swapped.prediction()).isCloseTo(widerModel.forecast(new double[][]{
-                {a[0], a[0], a[0], a[1], a[2], a[3]}}, 1)[0], within(1e-9));
+                {a[0], a[0], a[0], a[1], a[2], a[3]}}, 1)[0], within(1e-6));
     }
 
     @Test
@@ -218,9 +218,9 @@ class ModelScorerTest {
         assertThat(shadowed).extracting(Prediction::modelVersion).containsOnly(wider.version()).hasSize(3);
         assertThat(shadowed).extracting(Prediction::id).isEqualTo(served.stream().map(Prediction::id).toList());
         assertThat(shadowed.get(2).prediction()).isCloseTo(widerModel.forecast(new double[][]{
-                {a[0], a[0], a[0], a[0], a[1], a[2]}}, 1)[0], within(1e-9));
+                {a[0], a[0], a[0], a[0], a[1], a[2]}}, 1)[0], within(1e-6));
         assertThat(served.get(2).prediction()).isCloseTo(model.forecast(new double[][]{
-                {a[0], a[0], a[1], a[2]}}, 1)[0], within(1e-9));
+                {a[0], a[0], a[1], a[2]}}, 1)[0], within(1e-6));
     }
 
     @Test
