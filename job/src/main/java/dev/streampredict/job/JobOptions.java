@@ -2,6 +2,7 @@ package dev.streampredict.job;
 
 import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PipelineSettings;
+import dev.streampredict.job.promotion.PromotionRule;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine;
@@ -46,6 +47,21 @@ public final class JobOptions {
     @Option(names = "--shadow-topic", defaultValue = "predictions-shadow",
             description = "A shadow model's predictions go here (default: ${DEFAULT-VALUE}).")
     String shadowTopic;
+
+    @Option(names = "--auto-promote-after", defaultValue = "0", paramLabel = "N",
+            description = "With --model-registry: once a canary or shadow and the stable model have each met N "
+                    + "outcomes (actual values or labels), promote the candidate if its error is lower by "
+                    + "--promote-margin, roll it back if higher by --rollback-margin; 0 never decides (default: "
+                    + "${DEFAULT-VALUE}).")
+    long autoPromoteAfter;
+
+    @Option(names = "--promote-margin", defaultValue = "0.05",
+            description = "Relative error reduction that earns promotion (default: ${DEFAULT-VALUE}).")
+    double promoteMargin;
+
+    @Option(names = "--rollback-margin", defaultValue = "0.05",
+            description = "Relative error increase that earns rollback (default: ${DEFAULT-VALUE}).")
+    double rollbackMargin;
 
     @Option(names = "--group-id", defaultValue = "stream-predict", description = "Kafka consumer group (default: ${DEFAULT-VALUE}).")
     String groupId;
@@ -161,7 +177,12 @@ public final class JobOptions {
     PipelineSettings pipeline(StartingModels models) {
         return new PipelineSettings(models.schema(), models.registryEntries(), !checkpointInterval.isZero(),
                 maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness,
-                rememberedIdsPerKey, batchSize, batchTimeout);
+                rememberedIdsPerKey, batchSize, batchTimeout, promotion());
+    }
+
+    /** The automatic promotion rule, or null when it is off. */
+    PromotionRule promotion() {
+        return autoPromoteAfter > 0 ? new PromotionRule(autoPromoteAfter, promoteMargin, rollbackMargin) : null;
     }
 
     public int parallelism() {

@@ -52,13 +52,20 @@ public final class PredictionJob {
             storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
             env.configure(storage);
         }
+        if (options.promotion() != null && (options.kafka().registryTopic() == null
+                || options.checkpointInterval().isZero())) {
+            throw new IllegalArgumentException("--auto-promote-after writes its decisions to the model registry and "
+                    + "judges at checkpoints: give --model-registry and a --checkpoint-interval above 0");
+        }
         // Fail at submission, not in a restart loop on the task managers, when no model can serve.
         StartingModels models = StartingModels.resolve(options);
         KafkaSettings kafka = options.kafka();
         boolean registry = kafka.registryTopic() != null;
-        new PredictionPipeline(KafkaIO.source(kafka), KafkaIO.predictionSink(kafka), KafkaIO.deadLetterSink(kafka),
+        new PredictionPipeline(KafkaIO.source(kafka),
                 registry ? KafkaIO.registrySource(kafka, models.registryOffsets()) : null,
-                registry ? KafkaIO.shadowSink(kafka) : null, options.pipeline(models)).build(env);
+                new PredictionPipeline.Outputs(KafkaIO.predictionSink(kafka), KafkaIO.deadLetterSink(kafka),
+                        registry ? KafkaIO.shadowSink(kafka) : null, registry ? KafkaIO.decisionSink(kafka) : null),
+                options.pipeline(models)).build(env);
         System.out.printf("job '%s': %s -> %s, %s -> %s, dead letters to %s%s, parallelism %d, %s%n",
                 options.jobName(), kafka.inputTopic(), models.schema(), models.registry().policy(),
                 kafka.predictionsTopic(), kafka.deadLetterTopic(),

@@ -10,6 +10,7 @@ import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.ModelRegistry;
+import dev.streampredict.model.registry.RegistryEntry;
 import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
@@ -173,6 +174,55 @@ class ModelSwapIT {
         assertThat(unreadable).as("the broken archive, refused by each subtask").isEqualTo(PARALLELISM);
         assertThat(mismatch).as("the model of another feature").isEqualTo(PARALLELISM);
         assertThat(unknownVersion).as("the command naming it").isEqualTo(PARALLELISM);
+    }
+
+    @Test
+    void aBetterShadowIsPromotedAndAWorseOneRolledBackAutomaticallyWithTheirNumbersInTheRegistry() throws Exception {
+        Topics.ensure(kafka.bootstrapServers(), Map.of("auto-in", 2, "auto-out", 2, "auto-shadow", 2,
+                "auto-dlq", 1));
+        ModelArchive poor = ModelArchive.of(PipelineTesting.trainPoorSyntheticModel(dir, "poor", KEYS, 5).toString());
+        ModelArchive poorer = ModelArchive.of(PipelineTesting.trainPoorSyntheticModel(dir, "poorer", KEYS, 6)
+                .toString());
+        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "auto-models");
+        registry.ensureTopic();
+        registry.publish(poor, List.of(command(ModelCommand.Action.STABLE, poor.version())));
+        List<InputRecord> inputs = syntheticRecords(KEYS, 10_000, 31);
+
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--input-topic", "auto-in", "--predictions-topic", "auto-out", "--dead-letter-topic", "auto-dlq",
+                "--model-registry", "auto-models", "--shadow-topic", "auto-shadow", "--auto-promote-after", "300",
+                "--delivery-guarantee", "exactly-once", "--checkpoint-interval", "500ms",
+                "--transactional-id-prefix", "auto-it",
+                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(), "--starting-offsets", "earliest",
+                "--parallelism", Integer.toString(PARALLELISM), "--job-name", "auto-promotion-it");
+        JobID id = job.getJobID();
+        awaitRunning(job);
+        Thread sender = sendInBackground("auto-in", inputs, 500);
+
+        awaitPredictions(id, 500);
+        registry.publish(a, List.of(command(ModelCommand.Action.SHADOW, a.version())));
+        awaitRole(id, a, ScoringMetrics.Role.STABLE); // promoted by the job itself
+        registry.publish(poorer, List.of(command(ModelCommand.Action.SHADOW, poorer.version())));
+        awaitRole(id, poorer, ScoringMetrics.Role.RETIRED); // shadowed, then rolled back by the job itself
+        sender.join();
+        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "auto-out", inputs.size(),
+                Duration.ofSeconds(90));
+        job.cancel().get(30, TimeUnit.SECONDS);
+
+        List<ModelCommand> automatic = registry.read().records().stream()
+                .map(RegistryRecords::parse)
+                .filter(e -> e instanceof RegistryEntry.Command)
+                .map(e -> ((RegistryEntry.Command) e).command())
+                .filter(c -> c.reason().startsWith("automatic")).toList();
+        assertThat(automatic).extracting(ModelCommand::action)
+                .containsExactly(ModelCommand.Action.PROMOTE, ModelCommand.Action.ROLLBACK);
+        assertThat(automatic.get(0).reason()).contains(a.version() + " MSE").contains("vs stable " + poor.version());
+        assertThat(automatic.get(1).reason()).contains(poorer.version() + " MSE").contains("vs stable " + a.version());
+        assertThat(predictions).extracting(Prediction::id).doesNotHaveDuplicates().hasSize(inputs.size());
+        for (Map.Entry<String, List<Prediction>> key : byKeyInOrder(predictions).entrySet()) {
+            assertThat(phases(key.getValue())).as("versions serving key %s", key.getKey())
+                    .containsExactly(poor.version(), a.version());
+        }
     }
 
     /** Versions in the order they served, consecutive repeats folded. */

@@ -52,16 +52,24 @@ final class PipelineTesting {
 
     /** A model of another name, window and seed, for tests that swap models. */
     static Path trainSyntheticModel(Path dir, String name, int keys, int window, long seed) throws IOException {
-        return trainSyntheticModel(dir, name, SyntheticSeries.FEATURE, keys, window, seed);
+        return train(dir, name, SyntheticSeries.FEATURE, keys, window, TargetMode.DIFFERENCE,
+                new FitOptions(List.of(16, 16), 20, 5, 64, 0.003, seed));
     }
 
     /** A model of the synthetic series under another feature name: it cannot score the usual inputs. */
     static Path trainSyntheticModelOf(Path dir, String name, String feature, int keys) throws IOException {
-        return trainSyntheticModel(dir, name, feature, keys, WINDOW, 7);
+        return train(dir, name, feature, keys, WINDOW, TargetMode.DIFFERENCE,
+                new FitOptions(List.of(16, 16), 20, 5, 64, 0.003, 7));
     }
 
-    private static Path trainSyntheticModel(Path dir, String name, String feature, int keys, int window, long seed)
-            throws IOException {
+    /** A model far worse than the others: levels, not steps, from two hidden units trained for one epoch. */
+    static Path trainPoorSyntheticModel(Path dir, String name, int keys, long seed) throws IOException {
+        return train(dir, name, SyntheticSeries.FEATURE, keys, WINDOW, TargetMode.LEVEL,
+                new FitOptions(List.of(2), 1, 1, 64, 0.001, seed));
+    }
+
+    private static Path train(Path dir, String name, String feature, int keys, int window, TargetMode mode,
+                              FitOptions fit) throws IOException {
         SyntheticSeries history = new SyntheticSeries(keys, 25, 0.5, 1, new AtomicLong()::incrementAndGet);
         List<InputRecord> records = new ArrayList<>();
         for (int i = 0; i < 3_000; i++) {
@@ -70,10 +78,8 @@ final class PipelineTesting {
                     Map.of(feature, r.features().get(SyntheticSeries.FEATURE)), null));
         }
         Path modelDir = dir.resolve(name);
-        RegressionTraining.train(records, new RegressionTraining.Settings(name, "generated",
-                        feature, window, TargetMode.DIFFERENCE, 0.15, 0.15,
-                        new FitOptions(List.of(16, 16), 20, 5, 64, 0.003, seed)),
-                new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
+        RegressionTraining.train(records, new RegressionTraining.Settings(name, "generated", feature, window, mode,
+                0.15, 0.15, fit), new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
         return modelDir;
     }
 

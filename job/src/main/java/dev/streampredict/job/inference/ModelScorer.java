@@ -4,7 +4,10 @@ import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.ModelMetrics;
 import dev.streampredict.job.metrics.ScoringMetrics;
+import dev.streampredict.job.promotion.Trial;
+import dev.streampredict.job.promotion.TrialReport;
 import dev.streampredict.job.pipeline.DeadLetter;
+import dev.streampredict.job.pipeline.PipelineSettings;
 import dev.streampredict.job.pipeline.RegistryMessage;
 import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.model.Predictor;
@@ -69,6 +72,9 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     /** The shadow model's predictions: the same inputs, never served. */
     public static final OutputTag<Prediction> SHADOW_PREDICTIONS = new OutputTag<>("shadow-predictions") {
     };
+    /** While a candidate is tried and automatic promotion is on: each subtask's outcomes, at every checkpoint. */
+    public static final OutputTag<TrialReport> TRIALS = new OutputTag<>("trials") {
+    };
     static final MapStateDescriptor<String, byte[]> REGISTRY = new MapStateDescriptor<>("model-registry",
             BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
@@ -79,6 +85,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     /** The registry a new job starts with (from {@code --model}, or the registry topic read at submission). */
     private final HashMap<String, byte[]> initialRegistry;
     private final boolean swapAtCheckpoints;
+    private final boolean reportTrials;
     private final int rememberedIdsPerKey;
     private final int maxBatch;
     private final long maxWaitMs;
@@ -88,6 +95,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private transient ModelCheck check;
     private transient ServingModels serving;
     private transient boolean policyChanged;
+    /** The outcomes of the stable model and the candidate beside it, or null without a candidate. */
+    private transient Trial trial;
     private transient ValueState<SeriesWindow> windows;
     private transient ValueState<RecentIds> recentIds;
     private transient ModelMetrics metrics;
@@ -109,26 +118,22 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private transient int size;
     private transient ScheduledFuture<?> flushTimer;
 
-    /**
-     * @param initialRegistry   {@link RegistryState#toEntries()} of the registry a job without state starts with;
-     *                          its policy must name a stable version
-     * @param swapAtCheckpoints whether the job checkpoints, so that policy changes wait for a barrier
-     */
-    public ModelScorer(InputSchema schema, Map<String, byte[]> initialRegistry, boolean swapAtCheckpoints,
-                       int rememberedIdsPerKey, int maxBatch, long maxWaitMs) {
+    /** Takes the schema, the initial registry, and the batching, id and swap settings from {@code settings}. */
+    public ModelScorer(PipelineSettings settings) {
+        rememberedIdsPerKey = settings.rememberedIdsPerKey();
+        maxBatch = settings.batchSize();
+        maxWaitMs = settings.batchTimeout().toMillis();
         if (rememberedIdsPerKey < 1 || maxBatch < 1 || maxWaitMs < 0) {
             throw new IllegalArgumentException("need remembered ids per key >= 1, batch size >= 1 and batch "
                     + "timeout >= 0, got " + rememberedIdsPerKey + ", " + maxBatch + ", " + maxWaitMs);
         }
-        if (RegistryState.fromEntries(initialRegistry).policy().stable() == null) {
+        if (RegistryState.fromEntries(settings.initialRegistry()).policy().stable() == null) {
             throw new IllegalArgumentException("the initial registry names no stable model");
         }
-        this.schema = schema;
-        this.initialRegistry = new HashMap<>(initialRegistry);
-        this.swapAtCheckpoints = swapAtCheckpoints;
-        this.rememberedIdsPerKey = rememberedIdsPerKey;
-        this.maxBatch = maxBatch;
-        this.maxWaitMs = maxWaitMs;
+        schema = settings.schema();
+        initialRegistry = new HashMap<>(settings.initialRegistry());
+        swapAtCheckpoints = settings.swapAtCheckpoints();
+        reportTrials = settings.promotion() != null;
     }
 
     @Override
@@ -250,6 +255,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             rows = new double[maxBatch][width];
         }
         metrics.swapped(serving.roles());
+        trial = candidate == null ? null : new Trial(registry.policySerial(), registry.policy().stable(), candidate,
+                schema.task() == Task.CLASSIFICATION);
         policyChanged = false;
         if (previous != null) {
             LOG.info("subtask {} now serves {} (was {})", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
@@ -260,6 +267,10 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         flush();
+        if (reportTrials && trial != null) {
+            output.collect(TRIALS, new StreamRecord<>(trial.report(
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
+        }
         if (policyChanged) {
             activate();
         }
@@ -323,18 +334,25 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             window.evaluated++;
             window.squaredErrorSum += error * error;
             // state from before versions were recorded: the stable model made it
-            metrics.of(window.pendingVersion != null ? window.pendingVersion : serving.policy.stable())
-                    .forecastError(error);
+            forecastMet(window.pendingVersion != null ? window.pendingVersion : serving.policy.stable(), error);
             window.pendingForecast = Double.NaN;
         }
         if (!Double.isNaN(window.shadowForecast)) {
-            metrics.of(window.shadowVersion).forecastError(window.shadowForecast - value);
+            forecastMet(window.shadowVersion, window.shadowForecast - value);
             window.shadowForecast = Double.NaN;
         }
         window.add(value);
         window.copyTo(rows[slot]);
         fills[slot] = window.fill();
         windows.update(window);
+    }
+
+    /** A forecast of {@code version} met the value it forecast. */
+    private void forecastMet(String version, double error) {
+        metrics.of(version).forecastError(error);
+        if (trial != null) {
+            trial.outcome(version, error * error);
+        }
     }
 
     private void flush() throws Exception {
@@ -427,9 +445,9 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
                 int last = lastSlotOfKey.get(input.key());
                 batchSquaredError[last] += error * error;
                 batchEvaluated[last]++;
-                metrics.of(version).forecastError(error);
+                forecastMet(version, error);
                 if (shadowed != null) {
-                    metrics.of(shadowVersion).forecastError(shadowed[previous] - value);
+                    forecastMet(shadowVersion, shadowed[previous] - value);
                 }
             }
             Prediction prediction = Prediction.regression(input.id(), input.key(), input.json(), schema.target(),
@@ -483,7 +501,11 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         String predicted = classes.get(Predictor.mostLikely(probabilities));
         ScoringMetrics versionMetrics = metrics.of(version);
         if (input.label() != null) {
-            versionMetrics.classified(predicted.equals(input.label()));
+            boolean right = predicted.equals(input.label());
+            versionMetrics.classified(right);
+            if (trial != null) {
+                trial.outcome(version, right ? 0 : 1);
+            }
         }
         Prediction prediction = Prediction.classification(input.id(), input.key(), input.json(), predicted,
                 byClass, version, now, now - input.ingestTimestamp());

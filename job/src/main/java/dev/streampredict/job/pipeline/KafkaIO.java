@@ -2,6 +2,7 @@ package dev.streampredict.job.pipeline;
 
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
+import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.RegistryRecords;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -92,6 +93,13 @@ public final class KafkaIO {
 
     public static KafkaSink<Prediction> shadowSink(KafkaSettings kafka) {
         return sink(kafka, new PredictionSerializer(kafka.shadowTopic()), "shadow-predictions");
+    }
+
+    /** Automatic promotions and rollbacks, as command records of the registry topic. */
+    public static KafkaSink<ModelCommand> decisionSink(KafkaSettings kafka) {
+        String topic = kafka.registryTopic();
+        return sink(kafka, (command, context, timestamp) -> RegistryRecords.command(topic, command),
+                "promotion-decisions");
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {

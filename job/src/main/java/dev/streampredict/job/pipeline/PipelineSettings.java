@@ -1,6 +1,7 @@
 package dev.streampredict.job.pipeline;
 
 import dev.streampredict.job.inference.InputSchema;
+import dev.streampredict.job.promotion.PromotionRule;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -21,10 +22,11 @@ import java.util.HashMap;
  *                           {@code duplicate_id}
  * @param batchSize          most inputs scored in one model call
  * @param batchTimeout       longest an input waits for its batch to fill; zero scores every input at once
+ * @param promotion          when a canary or shadow is promoted or rolled back automatically; {@code null}: never
  */
 public record PipelineSettings(InputSchema schema, HashMap<String, byte[]> initialRegistry,
                                boolean swapAtCheckpoints, int maxMessageBytes, long earliestEventTime,
                                Duration maxClockSkew, Duration outOfOrderness, int rememberedIdsPerKey,
-                               int batchSize, Duration batchTimeout)
+                               int batchSize, Duration batchTimeout, PromotionRule promotion)
         implements Serializable {
 }

@@ -2,6 +2,9 @@ package dev.streampredict.job.pipeline;
 
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.job.inference.ModelScorer;
+import dev.streampredict.job.promotion.PromotionJudge;
+import dev.streampredict.job.promotion.TrialReport;
+import dev.streampredict.model.registry.ModelCommand;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -19,33 +22,37 @@ import java.time.Duration;
  *                               |                                 ^            |
  *                               |          model registry --(broadcast)        +-> shadow predictions sink
  *                               |                                              |
+ *                               |                                              +-> (trial reports) -> promotion-judge
+ *                               |                                              |      -> decisions sink (the registry)
  *                               +-> (invalid) ------------> dead-letter sink <-+ (duplicate id)
  * </pre>
  * Without a registry source the job serves the model it started with; without a shadow sink, shadow predictions
- * are only counted.
+ * are only counted; without a decisions sink or a promotion rule, nothing is promoted automatically.
  * Every operator has a fixed uid, so savepoints stay restorable as the code evolves.
  */
 public final class PredictionPipeline {
 
+    /**
+     * Where the job's results go.
+     *
+     * @param shadow    a shadow model's predictions, or {@code null}
+     * @param decisions automatic promotions and rollbacks, written to the registry, or {@code null}
+     */
+    public record Outputs(Sink<Prediction> predictions, Sink<DeadLetter> deadLetters, Sink<Prediction> shadow,
+                          Sink<ModelCommand> decisions) {
+    }
+
     private final Source<RawRecord, ?, ?> source;
-    private final Sink<Prediction> predictionSink;
-    private final Sink<DeadLetter> deadLetterSink;
     private final Source<RegistryMessage, ?, ?> registry;
-    private final Sink<Prediction> shadowSink;
+    private final Outputs outputs;
     private final PipelineSettings settings;
 
-    /**
-     * @param registry   the model registry topic from where the job started, or {@code null}
-     * @param shadowSink where a shadow model's predictions go, or {@code null}
-     */
-    public PredictionPipeline(Source<RawRecord, ?, ?> source, Sink<Prediction> predictionSink,
-                              Sink<DeadLetter> deadLetterSink, Source<RegistryMessage, ?, ?> registry,
-                              Sink<Prediction> shadowSink, PipelineSettings settings) {
+    /** @param registry the model registry topic from where the job started, or {@code null} */
+    public PredictionPipeline(Source<RawRecord, ?, ?> source, Source<RegistryMessage, ?, ?> registry,
+                              Outputs outputs, PipelineSettings settings) {
         this.source = source;
-        this.predictionSink = predictionSink;
-        this.deadLetterSink = deadLetterSink;
         this.registry = registry;
-        this.shadowSink = shadowSink;
+        this.outputs = outputs;
         this.settings = settings;
     }
 
@@ -79,26 +86,37 @@ public final class PredictionPipeline {
                 .keyBy(ScoringInput::key)
                 // one registry reader, broadcast: every subtask sees the same records in the same order
                 .connect(models.broadcast())
-                .transform("model-scorer", TypeInformation.of(Prediction.class), new ModelScorer(
-                        settings.schema(), settings.initialRegistry(), settings.swapAtCheckpoints(),
-                        settings.rememberedIdsPerKey(), settings.batchSize(), settings.batchTimeout().toMillis()))
+                .transform("model-scorer", TypeInformation.of(Prediction.class), new ModelScorer(settings))
                 .uid("model-scorer");
 
-        if (shadowSink != null) {
+        if (outputs.shadow() != null) {
             predictions.getSideOutput(ModelScorer.SHADOW_PREDICTIONS)
-                    .sinkTo(shadowSink)
+                    .sinkTo(outputs.shadow())
                     .name("shadow-predictions")
                     .uid("shadow-predictions");
         }
+        if (outputs.decisions() != null && settings.promotion() != null) {
+            predictions.getSideOutput(ModelScorer.TRIALS)
+                    .keyBy(TrialReport::trial)
+                    .process(new PromotionJudge(settings.promotion()))
+                    .returns(ModelCommand.class)
+                    .setParallelism(1)
+                    .name("promotion-judge")
+                    .uid("promotion-judge")
+                    .sinkTo(outputs.decisions())
+                    .setParallelism(1)
+                    .name("promotion-decisions")
+                    .uid("promotion-decisions");
+        }
 
         predictions
-                .sinkTo(predictionSink)
+                .sinkTo(outputs.predictions())
                 .name("predictions")
                 .uid("predictions");
 
         valid.getSideOutput(ParseInput.DEAD_LETTERS)
                 .union(predictions.getSideOutput(ModelScorer.DUPLICATES))
-                .sinkTo(deadLetterSink)
+                .sinkTo(outputs.deadLetters())
                 .name("dead-letters")
                 .uid("dead-letters");
     }

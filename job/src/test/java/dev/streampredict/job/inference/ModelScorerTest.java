@@ -4,7 +4,9 @@ import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.job.pipeline.RawRecord;
 import dev.streampredict.job.pipeline.ScoringInput;
+import dev.streampredict.job.pipeline.PipelineSettings;
 import dev.streampredict.job.pipeline.RegistryMessage;
+import dev.streampredict.job.promotion.PromotionRule;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.RegistryState;
@@ -29,6 +31,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -264,6 +267,40 @@ class ModelScorerTest {
     }
 
     @Test
+    void eachCheckpointReportsTheTrialsOutcomesOfStableAndShadowOnTheSameInputs() throws Exception {
+        open(1, 0);
+        publish(wider);
+        command(ModelCommand.Action.SHADOW, wider.version(), 0);
+        harness.prepareSnapshotPreBarrier(1);
+        double[] a = {1.0, 1.2, 1.1, 1.5};
+        for (double value : a) {
+            send("a", value);
+        }
+        harness.prepareSnapshotPreBarrier(2);
+
+        List<Prediction> served = harness.extractOutputValues();
+        List<Prediction> shadowed = harness.getSideOutput(ModelScorer.SHADOW_PREDICTIONS).stream()
+                .map(StreamRecord::getValue).toList();
+        assertThat(harness.getSideOutput(ModelScorer.TRIALS)).extracting(StreamRecord::getValue)
+                .singleElement().satisfies(report -> {
+                    assertThat(report.stable()).isEqualTo(first.version());
+                    assertThat(report.candidate()).isEqualTo(wider.version());
+                    assertThat(report.stableOutcomes()).isEqualTo(3);
+                    assertThat(report.candidateOutcomes()).isEqualTo(3);
+                    assertThat(report.stableError()).isCloseTo(squaredErrors(served, a), within(1e-9));
+                    assertThat(report.candidateError()).isCloseTo(squaredErrors(shadowed, a), within(1e-9));
+                });
+    }
+
+    private static double squaredErrors(List<Prediction> forecasts, double[] actual) {
+        double sum = 0;
+        for (int i = 0; i + 1 < actual.length; i++) {
+            sum += Math.pow(forecasts.get(i).prediction() - actual[i + 1], 2);
+        }
+        return sum;
+    }
+
+    @Test
     void rollbackReturnsToThePreviousStableVersion() throws Exception {
         open(1, 0);
         publish(wider);
@@ -283,9 +320,10 @@ class ModelScorerTest {
     }
 
     private void open(int maxBatch, long maxWaitMs, OperatorSubtaskState restored) throws Exception {
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelScorer(
-                InputSchema.of(first.metadata()), RegistryState.withStable(first).toEntries(), true, 8, maxBatch,
-                maxWaitMs), ScoringInput::key, message -> "", Types.STRING);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelScorer(new PipelineSettings(
+                InputSchema.of(first.metadata()), new HashMap<>(RegistryState.withStable(first).toEntries()), true,
+                4096, 0, Duration.ofHours(1), Duration.ZERO, 8, maxBatch, Duration.ofMillis(maxWaitMs),
+                new PromotionRule(1_000, 0.05, 0.05))), ScoringInput::key, message -> "", Types.STRING);
         if (restored != null) {
             harness.initializeState(restored);
         }

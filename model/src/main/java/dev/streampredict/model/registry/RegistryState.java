@@ -32,6 +32,8 @@ public final class RegistryState {
     }
 
     private ServingPolicy policy = ServingPolicy.empty();
+    /** How many times the policy changed: names a policy, the same in every reader of the same records. */
+    private long policySerial;
     /** Publication order: the oldest unreferenced archives go first. */
     private final Map<String, byte[]> archives = new LinkedHashMap<>();
 
@@ -40,11 +42,16 @@ public final class RegistryState {
         RegistryState state = new RegistryState();
         state.archives.put(archive.version(), archive.bytes());
         state.policy = new ServingPolicy(archive.version(), null, ServingPolicy.Mode.NONE, 0, List.of());
+        state.policySerial = 1;
         return state;
     }
 
     public ServingPolicy policy() {
         return policy;
+    }
+
+    public long policySerial() {
+        return policySerial;
     }
 
     public byte[] archive(String version) {
@@ -73,6 +80,9 @@ public final class RegistryState {
             ServingPolicy next = policy.apply(command.command(), archives::containsKey);
             boolean changed = !next.equals(policy);
             policy = next;
+            if (changed) {
+                policySerial++;
+            }
             prune();
             return changed;
         }
@@ -97,7 +107,8 @@ public final class RegistryState {
     public Map<String, byte[]> toEntries() {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try {
-            entries.put(POLICY_KEY, JSON.writeValueAsBytes(new Stored(policy, List.copyOf(archives.keySet()))));
+            entries.put(POLICY_KEY, JSON.writeValueAsBytes(new Stored(policy, policySerial,
+                    List.copyOf(archives.keySet()))));
         } catch (IOException e) {
             throw new IllegalStateException("a policy is always serialisable", e);
         }
@@ -115,6 +126,7 @@ public final class RegistryState {
         try {
             Stored read = JSON.readValue(stored, Stored.class);
             state.policy = read.policy();
+            state.policySerial = read.policySerial();
             for (String version : read.order()) {
                 state.archives.put(version, entries.get(ARTIFACT_PREFIX + version));
             }
@@ -124,6 +136,6 @@ public final class RegistryState {
         return state;
     }
 
-    private record Stored(ServingPolicy policy, List<String> order) {
+    private record Stored(ServingPolicy policy, long policySerial, List<String> order) {
     }
 }
