@@ -12,7 +12,6 @@ import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.ModelRegistry;
 import dev.streampredict.model.registry.RegistryEntry;
 import dev.streampredict.model.registry.RegistryRecords;
-import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -44,11 +43,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static dev.streampredict.job.PipelineTesting.assertForecastsUseEachKeysWholeHistory;
+import static dev.streampredict.job.PipelineTesting.awaitRunning;
 import static dev.streampredict.job.PipelineTesting.byKeyInOrder;
 import static dev.streampredict.job.PipelineTesting.readPredictions;
 import static dev.streampredict.job.PipelineTesting.startJob;
 import static dev.streampredict.job.PipelineTesting.sum;
-import static dev.streampredict.job.PipelineTesting.syntheticRecords;
 import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -98,7 +97,6 @@ class ModelSwapIT {
         ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "swap-models");
         registry.ensureTopic();
         registry.publish(a, List.of(command(ModelCommand.Action.STABLE, a.version())));
-        List<InputRecord> inputs = syntheticRecords(KEYS, 8_000, 21);
 
         JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
                 "--input-topic", "swap-in", "--predictions-topic", "swap-out", "--dead-letter-topic", "swap-dlq",
@@ -108,7 +106,7 @@ class ModelSwapIT {
                 "--parallelism", Integer.toString(PARALLELISM), "--job-name", "model-swap-it");
         JobID id = job.getJobID();
         awaitRunning(job);
-        Thread sender = sendInBackground("swap-in", inputs, 400);
+        SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "swap-in", KEYS, 21, 400);
 
         // each step waits until every subtask serves as told, then for more predictions, so that every key
         // sees every phase: commands arriving within one checkpoint interval would take effect together
@@ -128,7 +126,8 @@ class ModelSwapIT {
         awaitMorePredictions(id, 800);
         registry.send(command(ModelCommand.Action.ROLLBACK, null));
         awaitRole(id, b, ScoringMetrics.Role.STABLE);
-        sender.join();
+        awaitMorePredictions(id, 800);
+        List<InputRecord> inputs = stream.stop();
 
         List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "swap-out", inputs.size(),
                 Duration.ofSeconds(90));
@@ -186,7 +185,6 @@ class ModelSwapIT {
         ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "auto-models");
         registry.ensureTopic();
         registry.publish(poor, List.of(command(ModelCommand.Action.STABLE, poor.version())));
-        List<InputRecord> inputs = syntheticRecords(KEYS, 10_000, 31);
 
         JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
                 "--input-topic", "auto-in", "--predictions-topic", "auto-out", "--dead-letter-topic", "auto-dlq",
@@ -197,14 +195,14 @@ class ModelSwapIT {
                 "--parallelism", Integer.toString(PARALLELISM), "--job-name", "auto-promotion-it");
         JobID id = job.getJobID();
         awaitRunning(job);
-        Thread sender = sendInBackground("auto-in", inputs, 500);
+        SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "auto-in", KEYS, 31, 500);
 
         awaitPredictions(id, 500);
         registry.publish(a, List.of(command(ModelCommand.Action.SHADOW, a.version())));
         awaitRole(id, a, ScoringMetrics.Role.STABLE); // promoted by the job itself
         registry.publish(poorer, List.of(command(ModelCommand.Action.SHADOW, poorer.version())));
         awaitRole(id, poorer, ScoringMetrics.Role.RETIRED); // shadowed, then rolled back by the job itself
-        sender.join();
+        List<InputRecord> inputs = stream.stop();
         List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "auto-out", inputs.size(),
                 Duration.ofSeconds(90));
         job.cancel().get(30, TimeUnit.SECONDS);
@@ -292,25 +290,6 @@ class ModelSwapIT {
         while (!PipelineTesting.isRegistered(REPORTER, job, ScoringMetrics.PREDICTIONS)
                 || sum(REPORTER, job, ScoringMetrics.PREDICTIONS) < count) {
             assertThat(System.nanoTime()).as("%d predictions within 60 s", count).isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private static Thread sendInBackground(String topic, List<InputRecord> records, double perSecond) {
-        Thread thread = new Thread(() -> {
-            try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), topic)) {
-                producer.run(records.iterator(), perSecond, records.size(), () -> true);
-                producer.flush();
-            }
-        }, "test-producer-" + topic);
-        thread.start();
-        return thread;
-    }
-
-    private static void awaitRunning(JobClient job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (job.getJobStatus().get() != JobStatus.RUNNING) {
-            assertThat(System.nanoTime()).as("job running within 60 s").isLessThan(deadline);
             Thread.sleep(100);
         }
     }

@@ -11,6 +11,7 @@ import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.training.FitOptions;
 import dev.streampredict.training.RegressionTraining;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,6 +100,14 @@ final class PipelineTesting {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
         PredictionJob.configure(env, options);
         return env.executeAsync(options.jobName());
+    }
+
+    static void awaitRunning(JobClient job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (job.getJobStatus().get() != JobStatus.RUNNING) {
+            assertThat(System.nanoTime()).as("job running within 60 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     static List<Prediction> readPredictions(String bootstrap, String topic, int expected, Duration timeout) {

@@ -49,6 +49,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static dev.streampredict.job.PipelineTesting.assertForecastsUseEachKeysWholeHistory;
+import static dev.streampredict.job.PipelineTesting.awaitRunning;
 import static dev.streampredict.job.PipelineTesting.byKeyInOrder;
 import static dev.streampredict.job.PipelineTesting.header;
 import static dev.streampredict.job.PipelineTesting.readPredictions;
@@ -333,13 +334,5 @@ class ReliabilityIT {
         }, "test-producer-" + topic);
         thread.start();
         return thread;
-    }
-
-    private static void awaitRunning(JobClient job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (job.getJobStatus().get() != JobStatus.RUNNING) {
-            assertThat(System.nanoTime()).as("job running within 60 s").isLessThan(deadline);
-            Thread.sleep(100);
-        }
     }
 }

@@ -1,0 +1,58 @@
+package dev.streampredict.job;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.producer.InputProducer;
+import dev.streampredict.producer.SyntheticSeries;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Synthetic series sent at a steady rate until stopped, remembering what was sent: a test that waits for the job
+ * step by step never runs out of input on a slow machine.
+ */
+final class SteadyStream implements AutoCloseable {
+
+    private final List<InputRecord> sent = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    SteadyStream(String bootstrap, String topic, int keys, long seed, double perSecond) {
+        SyntheticSeries series = new SyntheticSeries(keys, 25, 0.5, seed, System::currentTimeMillis);
+        Iterator<InputRecord> recorded = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public InputRecord next() {
+                InputRecord record = series.next();
+                sent.add(record);
+                return record;
+            }
+        };
+        thread = new Thread(() -> {
+            try (InputProducer producer = new InputProducer(bootstrap, topic)) {
+                producer.run(recorded, perSecond, 0, running::get);
+                producer.flush();
+            }
+        }, "steady-stream-" + topic);
+        thread.start();
+    }
+
+    /** Stops sending, waits until everything sent is acknowledged, and returns it in the order sent. */
+    List<InputRecord> stop() throws InterruptedException {
+        running.set(false);
+        thread.join();
+        return List.copyOf(sent);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
