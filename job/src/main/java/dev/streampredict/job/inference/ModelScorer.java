@@ -3,7 +3,6 @@ package dev.streampredict.job.inference;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.ModelMetrics;
-import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.job.promotion.Trial;
 import dev.streampredict.job.promotion.TrialReport;
 import dev.streampredict.job.pipeline.DeadLetter;
@@ -31,10 +30,7 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 
@@ -53,11 +49,8 @@ import java.util.concurrent.ScheduledFuture;
  * so every exactly-once transaction, is scored by one policy, and a replay after a failure scores its inputs with
  * the policy they had. Without checkpoints, a change takes effect at once.
  * <p>
- * <b>Tasks.</b> Regression: the key's last values live in keyed state; each new value is first compared with the
- * forecasts made from the previous window (the serving one and the shadow's, each counted for its version), then
- * joins the window, and the models forecast the next value. When the previous forecast of the key is in the same
- * batch, the comparison happens once the batch is scored. Classification: the feature vector is classified; if the
- * input carries its true label, it counts towards the accuracy of each version that classified it.
+ * What a batch means for the model's task (a series window per key, or a feature vector) is a {@link TaskScoring}:
+ * {@link SeriesForecasting} or {@link Classifying}.
  * <p>
  * Every valid input gets exactly one prediction, from the model serving its key, and one on
  * {@link #SHADOW_PREDICTIONS} while a shadow runs; an input whose id the key has just scored goes to
@@ -97,25 +90,10 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private transient boolean policyChanged;
     /** The outcomes of the stable model and the candidate beside it, or null without a candidate. */
     private transient Trial trial;
-    private transient ValueState<SeriesWindow> windows;
     private transient ValueState<RecentIds> recentIds;
     private transient ModelMetrics metrics;
-
-    // the batch being collected; slot i holds the i-th input since the last flush
-    private transient double[][] rows;
-    private transient ScoringInput[] inputs;
-    private transient long[] timestamps;
-    private transient int[] fills;
-    private transient Predictor[] servedBy;
-    /** Regression: slot of the same key's previous input in this batch, whose forecast this input's value checks. */
-    private transient int[] previousSlot;
-    private transient double[] batchSquaredError;
-    private transient int[] batchEvaluated;
-    /** Regression: each key in the batch, with the slot of its latest input. */
-    private transient Map<String, Integer> lastSlotOfKey;
-    private transient double[][] groupRows;
-    private transient int[] groupSlots;
-    private transient int size;
+    private transient TaskScoring task;
+    private transient Batch batch;
     private transient ScheduledFuture<?> flushTimer;
 
     /** Takes the schema, the initial registry, and the batching, id and swap settings from {@code settings}. */
@@ -155,18 +133,13 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         super.open();
         check = new ModelCheck(schema);
         metrics = new ModelMetrics(getMetricGroup());
-        windows = getRuntimeContext().getState(new ValueStateDescriptor<>("series-window", SeriesWindow.class));
         recentIds = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-ids", RecentIds.class));
-        inputs = new ScoringInput[maxBatch];
-        timestamps = new long[maxBatch];
-        fills = new int[maxBatch];
-        servedBy = new Predictor[maxBatch];
-        previousSlot = new int[maxBatch];
-        batchSquaredError = new double[maxBatch];
-        batchEvaluated = new int[maxBatch];
-        groupRows = new double[maxBatch][];
-        groupSlots = new int[maxBatch];
-        lastSlotOfKey = new HashMap<>();
+        Scored scored = new Reporting();
+        task = schema.task() == Task.REGRESSION
+                ? new SeriesForecasting(schema.target(), getRuntimeContext().getState(new ValueStateDescriptor<>(
+                        "series-window", SeriesWindow.class)), this::setCurrentKey, scored, maxBatch)
+                : new Classifying(schema.features().size(), scored);
+        batch = new Batch(maxBatch);
         activate();
         warmUp(serving.stable);
         if (serving.candidate != null) {
@@ -184,15 +157,9 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
      */
     private void warmUp(Predictor predictor) {
         long start = System.nanoTime();
-        int width = schema.task() == Task.REGRESSION ? predictor.metadata().windowSize() : schema.features().size();
-        double[][] scratch = new double[maxBatch][width];
+        double[][] scratch = new double[maxBatch][task.width(predictor)];
         for (int i = 0; i < WARM_UP_CALLS; i++) {
-            int count = i % 2 == 0 ? 1 : maxBatch;
-            if (schema.task() == Task.REGRESSION) {
-                predictor.forecast(scratch, count);
-            } else {
-                predictor.classify(scratch, count);
-            }
+            task.call(predictor, scratch, i % 2 == 0 ? 1 : maxBatch);
         }
         LOG.info("model {} warm-up: {} calls in {} ms", predictor.metadata().modelVersion(), WARM_UP_CALLS,
                 (System.nanoTime() - start) / 1_000_000);
@@ -250,10 +217,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         String candidate = registry.policy().candidate();
         serving = new ServingModels(registry.policy(), check.predictor(registry.policy().stable(), registry),
                 candidate != null ? check.predictor(candidate, registry) : null);
-        int width = schema.task() == Task.REGRESSION ? serving.widestWindow() : schema.features().size();
-        if (rows == null || rows[0].length != width) {
-            rows = new double[maxBatch][width];
-        }
+        batch.width(task.width(serving));
         metrics.swapped(serving.roles());
         trial = candidate == null ? null : new Trial(registry.policySerial(), registry.policy().stable(), candidate,
                 schema.task() == Task.CLASSIFICATION);
@@ -290,19 +254,12 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
                     record.getTimestamp()));
             return;
         }
-        int slot = size++;
-        // ScoringInput is an immutable record, which Flink never reuses: holding it until the flush is safe
-        inputs[slot] = input;
-        timestamps[slot] = record.hasTimestamp() ? record.getTimestamp() : input.eventTimestamp();
-        servedBy[slot] = serving.serving(input.key());
-        if (schema.task() == Task.REGRESSION) {
-            addToWindow(input, slot);
-        } else {
-            System.arraycopy(input.features(), 0, rows[slot], 0, rows[slot].length);
-        }
-        if (size == maxBatch || maxWaitMs == 0) {
+        int slot = batch.add(input, record.hasTimestamp() ? record.getTimestamp() : input.eventTimestamp(),
+                serving.serving(input.key()));
+        task.add(input, slot, batch);
+        if (batch.full() || maxWaitMs == 0) {
             flush();
-        } else if (size == 1) {
+        } else if (batch.size == 1) {
             long now = getProcessingTimeService().getCurrentProcessingTime();
             flushTimer = getProcessingTimeService().registerTimer(now + maxWaitMs, time -> flush());
         }
@@ -320,197 +277,52 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         return true;
     }
 
-    private void addToWindow(ScoringInput input, int slot) throws Exception {
-        double value = input.features()[0];
-        SeriesWindow window = windows.value();
-        if (window == null) {
-            window = SeriesWindow.empty(rows[slot].length);
-        }
-        window.growTo(rows[slot].length);
-        Integer previous = lastSlotOfKey.put(input.key(), slot);
-        previousSlot[slot] = previous == null ? -1 : previous;
-        if (!Double.isNaN(window.pendingForecast)) { // forecast from an earlier batch: check it now
-            double error = window.pendingForecast - value;
-            window.evaluated++;
-            window.squaredErrorSum += error * error;
-            // state from before versions were recorded: the stable model made it
-            forecastMet(window.pendingVersion != null ? window.pendingVersion : serving.policy.stable(), error);
-            window.pendingForecast = Double.NaN;
-        }
-        if (!Double.isNaN(window.shadowForecast)) {
-            forecastMet(window.shadowVersion, window.shadowForecast - value);
-            window.shadowForecast = Double.NaN;
-        }
-        window.add(value);
-        window.copyTo(rows[slot]);
-        fills[slot] = window.fill();
-        windows.update(window);
-    }
-
-    /** A forecast of {@code version} met the value it forecast. */
-    private void forecastMet(String version, double error) {
-        metrics.of(version).forecastError(error);
-        if (trial != null) {
-            trial.outcome(version, error * error);
-        }
-    }
-
     private void flush() throws Exception {
         if (flushTimer != null) {
             flushTimer.cancel(false);
             flushTimer = null;
         }
-        if (size == 0) {
+        if (batch.size == 0) {
             return;
         }
-        Predictor shadow = serving.shadow();
-        if (schema.task() == Task.REGRESSION) {
-            double[] served = new double[size];
-            forEachServingGroup((model, batch, count, slots) -> {
-                double[] forecasts = score(model, batch, count, Predictor::forecast);
-                for (int j = 0; j < count; j++) {
-                    served[slots[j]] = forecasts[j];
-                }
-            });
-            emitForecasts(served, shadow == null ? null : score(shadow, rows, size, Predictor::forecast), shadow);
-        } else {
-            double[][] served = new double[size][];
-            forEachServingGroup((model, batch, count, slots) -> {
-                double[][] probabilities = score(model, batch, count, Predictor::classify);
-                for (int j = 0; j < count; j++) {
-                    served[slots[j]] = probabilities[j];
-                }
-            });
-            emitClasses(served, shadow == null ? null : score(shadow, rows, size, Predictor::classify), shadow);
+        task.score(batch, serving);
+        batch.clear();
+    }
+
+    /** The scorer's side of a task's scoring: outputs, each version's metrics, and the trial's outcomes. */
+    private final class Reporting implements Scored {
+        @Override
+        public void prediction(Prediction prediction, long timestamp) {
+            metrics.of(prediction.modelVersion()).predicted(prediction.latencyMs());
+            output.collect(new StreamRecord<>(prediction, timestamp));
         }
-        Arrays.fill(inputs, 0, size, null);
-        size = 0;
-    }
 
-    /** One model call: forecasts (a {@code double[]}) or class probabilities (a {@code double[][]}). */
-    @FunctionalInterface
-    private interface Scoring<R> {
-        R score(Predictor model, double[][] rows, int count);
-    }
-
-    /** The rows of a batch that one model serves; row {@code j} is slot {@code slots[j]} of the batch. */
-    @FunctionalInterface
-    private interface ServingGroup {
-        void score(Predictor model, double[][] rows, int count, int[] slots);
-    }
-
-    private <R> R score(Predictor model, double[][] batch, int count, Scoring<R> scoring) {
-        long start = System.nanoTime();
-        R result = scoring.score(model, batch, count);
-        metrics.of(model.metadata().modelVersion()).inferred(System.nanoTime() - start, count);
-        return result;
-    }
-
-    /** The batch in one group, or under a canary one group per model, so that each model is called once. */
-    private void forEachServingGroup(ServingGroup group) {
-        if (!serving.canary()) {
-            for (int i = 0; i < size; i++) {
-                groupSlots[i] = i;
-            }
-            group.score(serving.stable, rows, size, groupSlots);
-            return;
+        @Override
+        public void shadowPrediction(Prediction prediction, long timestamp) {
+            metrics.of(prediction.modelVersion()).predicted(prediction.latencyMs());
+            output.collect(SHADOW_PREDICTIONS, new StreamRecord<>(prediction, timestamp));
         }
-        for (Predictor model : List.of(serving.stable, serving.candidate)) {
-            int count = 0;
-            for (int i = 0; i < size; i++) {
-                if (servedBy[i] == model) {
-                    groupRows[count] = rows[i];
-                    groupSlots[count++] = i;
-                }
-            }
-            if (count > 0) {
-                group.score(model, groupRows, count, groupSlots);
+
+        @Override
+        public void forecastMet(String version, double error) {
+            metrics.of(version).forecastError(error);
+            if (trial != null) {
+                trial.outcome(version, error * error);
             }
         }
-        Arrays.fill(groupRows, null);
-    }
 
-    private void emitForecasts(double[] served, double[] shadowed, Predictor shadow) throws Exception {
-        long now = System.currentTimeMillis();
-        Arrays.fill(batchSquaredError, 0, size, 0);
-        Arrays.fill(batchEvaluated, 0, size, 0);
-        String shadowVersion = shadow == null ? null : shadow.metadata().modelVersion();
-        for (int i = 0; i < size; i++) {
-            ScoringInput input = inputs[i];
-            String version = servedBy[i].metadata().modelVersion();
-            double value = input.features()[0];
-            int previous = previousSlot[i];
-            if (previous >= 0) { // the key's previous forecasts were made in this batch, by the same models
-                double error = served[previous] - value;
-                int last = lastSlotOfKey.get(input.key());
-                batchSquaredError[last] += error * error;
-                batchEvaluated[last]++;
-                forecastMet(version, error);
-                if (shadowed != null) {
-                    forecastMet(shadowVersion, shadowed[previous] - value);
-                }
-            }
-            Prediction prediction = Prediction.regression(input.id(), input.key(), input.json(), schema.target(),
-                    served[i], version, now, now - input.ingestTimestamp(),
-                    Math.min(fills[i], servedBy[i].metadata().windowSize()));
-            metrics.of(version).predicted(prediction.latencyMs());
-            output.collect(new StreamRecord<>(prediction, timestamps[i]));
-            if (shadowed != null) {
-                Prediction shadowPrediction = Prediction.regression(input.id(), input.key(), input.json(),
-                        schema.target(), shadowed[i], shadowVersion, now, now - input.ingestTimestamp(),
-                        Math.min(fills[i], shadow.metadata().windowSize()));
-                metrics.of(shadowVersion).predicted(shadowPrediction.latencyMs());
-                output.collect(SHADOW_PREDICTIONS, new StreamRecord<>(shadowPrediction, timestamps[i]));
-            }
-        }
-        // each key's latest forecasts wait in its state for the key's next value
-        for (Map.Entry<String, Integer> entry : lastSlotOfKey.entrySet()) {
-            int last = entry.getValue();
-            setCurrentKey(entry.getKey());
-            SeriesWindow window = windows.value();
-            window.pendingForecast = served[last];
-            window.pendingVersion = servedBy[last].metadata().modelVersion();
-            window.shadowForecast = shadowed != null ? shadowed[last] : Double.NaN;
-            window.shadowVersion = shadowVersion;
-            window.evaluated += batchEvaluated[last];
-            window.squaredErrorSum += batchSquaredError[last];
-            windows.update(window);
-        }
-        lastSlotOfKey.clear();
-    }
-
-    private void emitClasses(double[][] served, double[][] shadowed, Predictor shadow) {
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < size; i++) {
-            ScoringInput input = inputs[i];
-            output.collect(new StreamRecord<>(classified(input, servedBy[i], served[i], now), timestamps[i]));
-            if (shadowed != null) {
-                output.collect(SHADOW_PREDICTIONS, new StreamRecord<>(classified(input, shadow, shadowed[i], now),
-                        timestamps[i]));
-            }
-        }
-    }
-
-    private Prediction classified(ScoringInput input, Predictor model, double[] probabilities, long now) {
-        List<String> classes = model.metadata().classes();
-        String version = model.metadata().modelVersion();
-        Map<String, Double> byClass = new LinkedHashMap<>();
-        for (int c = 0; c < probabilities.length; c++) {
-            byClass.put(classes.get(c), probabilities[c]);
-        }
-        String predicted = classes.get(Predictor.mostLikely(probabilities));
-        ScoringMetrics versionMetrics = metrics.of(version);
-        if (input.label() != null) {
-            boolean right = predicted.equals(input.label());
-            versionMetrics.classified(right);
+        @Override
+        public void classified(String version, boolean right) {
+            metrics.of(version).classified(right);
             if (trial != null) {
                 trial.outcome(version, right ? 0 : 1);
             }
         }
-        Prediction prediction = Prediction.classification(input.id(), input.key(), input.json(), predicted,
-                byClass, version, now, now - input.ingestTimestamp());
-        versionMetrics.predicted(prediction.latencyMs());
-        return prediction;
+
+        @Override
+        public void inferred(String version, long nanos, int count) {
+            metrics.of(version).inferred(nanos, count);
+        }
     }
 
     // ---- time and the end of input

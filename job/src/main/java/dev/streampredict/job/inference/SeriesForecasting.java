@@ -1,0 +1,151 @@
+package dev.streampredict.job.inference;
+
+import dev.streampredict.common.message.Prediction;
+import dev.streampredict.job.pipeline.ScoringInput;
+import dev.streampredict.model.Predictor;
+import org.apache.flink.api.common.state.ValueState;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Regression of a series: the key's last values live in keyed state ({@link SeriesWindow}); each new value is first
+ * compared with the forecasts made from the previous window (the serving one and the shadow's, each counted for the
+ * version that made it), then joins the window, and the models forecast the next value. When the previous forecast
+ * of the key is in the same batch, the comparison happens once the batch is scored.
+ */
+final class SeriesForecasting implements TaskScoring {
+
+    private final String target;
+    private final ValueState<SeriesWindow> windows;
+    /** Sets the key of the keyed state, to update each key's window after the batch is scored. */
+    private final Consumer<String> currentKey;
+    private final Scored scored;
+    private final int[] fills;
+    /** Slot of the same key's previous input in this batch, whose forecast this input's value checks. */
+    private final int[] previousSlot;
+    private final double[] batchSquaredError;
+    private final int[] batchEvaluated;
+    /** Each key in the batch, with the slot of its latest input. */
+    private final Map<String, Integer> lastSlotOfKey = new HashMap<>();
+
+    SeriesForecasting(String target, ValueState<SeriesWindow> windows, Consumer<String> currentKey, Scored scored,
+                      int capacity) {
+        this.target = target;
+        this.windows = windows;
+        this.currentKey = currentKey;
+        this.scored = scored;
+        fills = new int[capacity];
+        previousSlot = new int[capacity];
+        batchSquaredError = new double[capacity];
+        batchEvaluated = new int[capacity];
+    }
+
+    @Override
+    public int width(Predictor model) {
+        return model.metadata().windowSize();
+    }
+
+    @Override
+    public int width(ServingModels serving) {
+        return serving.widestWindow();
+    }
+
+    @Override
+    public void add(ScoringInput input, int slot, Batch batch) throws Exception {
+        double value = input.features()[0];
+        double[] row = batch.rows[slot];
+        SeriesWindow window = windows.value();
+        if (window == null) {
+            window = SeriesWindow.empty(row.length);
+        }
+        window.growTo(row.length);
+        Integer previous = lastSlotOfKey.put(input.key(), slot);
+        previousSlot[slot] = previous == null ? -1 : previous;
+        if (!Double.isNaN(window.pendingForecast)) { // forecast from an earlier batch: check it now
+            double error = window.pendingForecast - value;
+            window.evaluated++;
+            window.squaredErrorSum += error * error;
+            // state from before versions were recorded: the stable model made it
+            scored.forecastMet(window.pendingVersion != null ? window.pendingVersion
+                    : batch.servedBy[slot].metadata().modelVersion(), error);
+            window.pendingForecast = Double.NaN;
+        }
+        if (!Double.isNaN(window.shadowForecast)) {
+            scored.forecastMet(window.shadowVersion, window.shadowForecast - value);
+            window.shadowForecast = Double.NaN;
+        }
+        window.add(value);
+        window.copyTo(row);
+        fills[slot] = window.fill();
+        windows.update(window);
+    }
+
+    @Override
+    public void score(Batch batch, ServingModels serving) throws Exception {
+        double[] served = new double[batch.size];
+        batch.forEachServingGroup(serving, (model, rows, count, slots) -> {
+            double[] forecasts = scored.call(model, rows, count, Predictor::forecast);
+            for (int j = 0; j < count; j++) {
+                served[slots[j]] = forecasts[j];
+            }
+        });
+        Predictor shadow = serving.shadow();
+        double[] shadowed = shadow == null ? null : scored.call(shadow, batch.rows, batch.size, Predictor::forecast);
+        emit(batch, served, shadow, shadowed);
+    }
+
+    private void emit(Batch batch, double[] served, Predictor shadow, double[] shadowed) throws Exception {
+        long now = System.currentTimeMillis();
+        int size = batch.size;
+        Arrays.fill(batchSquaredError, 0, size, 0);
+        Arrays.fill(batchEvaluated, 0, size, 0);
+        String shadowVersion = shadow == null ? null : shadow.metadata().modelVersion();
+        for (int i = 0; i < size; i++) {
+            ScoringInput input = batch.inputs[i];
+            Predictor model = batch.servedBy[i];
+            String version = model.metadata().modelVersion();
+            double value = input.features()[0];
+            int previous = previousSlot[i];
+            if (previous >= 0) { // the key's previous forecasts were made in this batch, by the same models
+                double error = served[previous] - value;
+                int last = lastSlotOfKey.get(input.key());
+                batchSquaredError[last] += error * error;
+                batchEvaluated[last]++;
+                scored.forecastMet(version, error);
+                if (shadowed != null) {
+                    scored.forecastMet(shadowVersion, shadowed[previous] - value);
+                }
+            }
+            scored.prediction(Prediction.regression(input.id(), input.key(), input.json(), target, served[i],
+                    version, now, now - input.ingestTimestamp(), Math.min(fills[i], width(model))),
+                    batch.timestamps[i]);
+            if (shadowed != null) {
+                scored.shadowPrediction(Prediction.regression(input.id(), input.key(), input.json(), target,
+                        shadowed[i], shadowVersion, now, now - input.ingestTimestamp(),
+                        Math.min(fills[i], width(shadow))), batch.timestamps[i]);
+            }
+        }
+        // each key's latest forecasts wait in its state for the key's next value
+        for (Map.Entry<String, Integer> entry : lastSlotOfKey.entrySet()) {
+            int last = entry.getValue();
+            currentKey.accept(entry.getKey());
+            SeriesWindow window = windows.value();
+            window.pendingForecast = served[last];
+            window.pendingVersion = batch.servedBy[last].metadata().modelVersion();
+            window.shadowForecast = shadowed != null ? shadowed[last] : Double.NaN;
+            window.shadowVersion = shadowVersion;
+            window.evaluated += batchEvaluated[last];
+            window.squaredErrorSum += batchSquaredError[last];
+            windows.update(window);
+        }
+        lastSlotOfKey.clear();
+    }
+
+    @Override
+    public void call(Predictor model, double[][] rows, int count) {
+        model.forecast(rows, count);
+    }
+}
