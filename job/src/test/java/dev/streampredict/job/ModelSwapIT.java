@@ -16,9 +16,13 @@ import dev.streampredict.producer.SyntheticSeries;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -220,6 +224,69 @@ class ModelSwapIT {
         for (Map.Entry<String, List<Prediction>> key : byKeyInOrder(predictions).entrySet()) {
             assertThat(phases(key.getValue())).as("versions serving key %s", key.getKey())
                     .containsExactly(poor.version(), a.version());
+        }
+    }
+
+    @Test
+    void aSwappedModelServesOnAfterALostTaskManagerAndAfterASavepointRestoredWithTheOldModelsPath(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        Topics.ensure(kafka.bootstrapServers(), Map.of("keep-in", 2, "keep-out", 2, "keep-shadow", 2,
+                "keep-dlq", 1));
+        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "keep-models");
+        registry.ensureTopic();
+        String[] args = {"--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "keep-in",
+                "--predictions-topic", "keep-out", "--dead-letter-topic", "keep-dlq",
+                "--model", dir.resolve("model-a").toString(), "--model-registry", "keep-models",
+                "--shadow-topic", "keep-shadow", "--delivery-guarantee", "exactly-once",
+                "--checkpoint-interval", "500ms", "--transactional-id-prefix", "keep-it",
+                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(), "--starting-offsets", "earliest",
+                "--parallelism", Integer.toString(PARALLELISM), "--job-name", "model-keep-it"};
+        JobClient first = startJob(new Configuration(), args);
+        awaitRunning(first);
+        SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "keep-in", KEYS, 41, 300);
+        awaitPredictions(first.getJobID(), 500);
+        registry.publish(b, List.of(command(ModelCommand.Action.STABLE, b.version())));
+        awaitRole(first.getJobID(), b, ScoringMetrics.Role.STABLE);
+        awaitCompletedCheckpoints(first.getJobID(), 2); // the state with B is in a completed checkpoint
+
+        cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
+        cluster.startTaskManager();
+        awaitRunning(first);
+        awaitMorePredictions(first.getJobID(), 600);
+        String savepoint = first.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+
+        // the same arguments, whose --model is A: the restored state, not the path, decides what serves
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        JobClient second = startJob(restore, args);
+        awaitRunning(second);
+        awaitPredictions(second.getJobID(), 600);
+        List<InputRecord> inputs = stream.stop();
+        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "keep-out", inputs.size(),
+                Duration.ofSeconds(90));
+        second.cancel().get(30, TimeUnit.SECONDS);
+
+        Map<String, Long> perId = predictions.stream()
+                .collect(Collectors.groupingBy(Prediction::id, Collectors.counting()));
+        assertThat(perId).as("none duplicated").allSatisfy((input, n) -> assertThat(n).isOne());
+        assertThat(perId.keySet()).as("none lost").containsExactlyInAnyOrderElementsOf(
+                inputs.stream().map(InputRecord::id).toList());
+        for (Map.Entry<String, List<Prediction>> key : byKeyInOrder(predictions).entrySet()) {
+            assertThat(phases(key.getValue())).as("versions serving key %s", key.getKey())
+                    .containsExactly(a.version(), b.version());
+        }
+        assertForecastsUseEachKeysWholeHistory(predictions, Map.of(a.version(), a.load(), b.version(), b.load()));
+    }
+
+    private static void awaitCompletedCheckpoints(JobID job, int more) throws Exception {
+        double start = PipelineTesting.isRegistered(REPORTER, job, "numberOfCompletedCheckpoints")
+                ? sum(REPORTER, job, "numberOfCompletedCheckpoints") : 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!PipelineTesting.isRegistered(REPORTER, job, "numberOfCompletedCheckpoints")
+                || sum(REPORTER, job, "numberOfCompletedCheckpoints") < start + more) {
+            assertThat(System.nanoTime()).as("%d more checkpoints within 60 s", more).isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 
