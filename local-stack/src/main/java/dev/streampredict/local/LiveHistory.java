@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * What the live page plots: per key, recent forecasts next to the values that then arrived; and once a second,
- * throughput, latency percentiles and the mean absolute error of that second. Bounded: old points fall off.
+ * throughput, latency percentiles and the mean absolute error of that second, overall and per model version
+ * (served or shadow), so that a candidate is compared with the stable model on the same stream. Bounded: old points
+ * fall off.
  */
 final class LiveHistory {
 
@@ -18,7 +20,8 @@ final class LiveHistory {
     }
 
     /** One second of the pipeline. */
-    record Second(long time, double predictionsPerSecond, long latencyP50, long latencyP99, double meanAbsError) {
+    record Second(long time, double predictionsPerSecond, long latencyP50, long latencyP99, double meanAbsError,
+                  Map<String, Double> meanAbsErrorByVersion) {
     }
 
     /** Everything the page needs in one response. */
@@ -35,14 +38,17 @@ final class LiveHistory {
     private long lastPredictions = -1;
     private double absErrorSum;
     private long errors;
+    /** This second's absolute error sum and count, by version. */
+    private final Map<String, double[]> byVersion = new LinkedHashMap<>();
 
     LiveHistory(String flinkUrl) {
         this.flinkUrl = flinkUrl;
     }
 
-    synchronized void forecastMet(String key, long time, double actual, double predicted) {
+    synchronized void forecastMet(String key, long time, double actual, double predicted, String version) {
         absErrorSum += Math.abs(predicted - actual);
         errors++;
+        versionError(version, Math.abs(predicted - actual));
         Deque<Point> points = series.get(key);
         if (points == null) {
             if (series.size() >= KEYS) {
@@ -57,14 +63,27 @@ final class LiveHistory {
         }
     }
 
+    synchronized void shadowForecastMet(String version, double absError) {
+        versionError(version, absError);
+    }
+
+    private void versionError(String version, double absError) {
+        double[] sumAndCount = byVersion.computeIfAbsent(version, v -> new double[2]);
+        sumAndCount[0] += absError;
+        sumAndCount[1]++;
+    }
+
     /** Closes the second that ends at {@code time}, given the monitor's counts at that moment. */
     synchronized void endSecond(long time, PredictionMonitor.Snapshot snapshot) {
         double rate = lastPredictions < 0 ? 0 : snapshot.predictions() - lastPredictions;
         lastPredictions = snapshot.predictions();
+        Map<String, Double> meanByVersion = new LinkedHashMap<>();
+        byVersion.forEach((version, sumAndCount) -> meanByVersion.put(version, sumAndCount[0] / sumAndCount[1]));
         seconds.addLast(new Second(time, rate, snapshot.latencyP50(), snapshot.latencyP99(),
-                errors == 0 ? Double.NaN : absErrorSum / errors));
+                errors == 0 ? Double.NaN : absErrorSum / errors, meanByVersion));
         absErrorSum = 0;
         errors = 0;
+        byVersion.clear();
         if (seconds.size() > SECONDS) {
             seconds.removeFirst();
         }

@@ -151,7 +151,7 @@ public final class LocalStack implements Callable<Integer> {
             }
 
             LiveHistory history = new LiveHistory("http://localhost:" + webPort);
-            monitor = new PredictionMonitor(bootstrap, "predictions", "input-data-dlq", history);
+            monitor = new PredictionMonitor(bootstrap, "predictions", SHADOW_TOPIC, "input-data-dlq", history);
             livePage = new LivePage(livePort, history, monitor);
             serveFromRegistry(new ModelRegistry(bootstrap, ModelRegistry.DEFAULT_TOPIC), model);
             job = startJob(bootstrap);

@@ -39,11 +39,17 @@ public final class ModelBootstrap {
         out.printf("no model in %s yet: training one on %s (column '%s')%n", dir, spec.file(), target);
         List<InputRecord> history = CsvRecordReader.readAll(spec, row -> {
         });
-        return train(history, name, spec.file().getFileName().toString(), target, dir);
+        return train(history, name, spec.file().getFileName().toString(), target, dir, FIT.seed());
     }
 
     /** A next-value model for the synthetic series, trained on generated history (not the live stream). */
     public Path forSynthetic(int keys, double period, double noise, Path modelsDir) throws IOException {
+        return forSyntheticSeed(keys, period, noise, FIT.seed(), modelsDir);
+    }
+
+    /** As {@link #forSynthetic}, with another seed for the network's initial weights: a second version. */
+    public Path forSyntheticSeed(int keys, double period, double noise, long seed, Path modelsDir)
+            throws IOException {
         String name = "synthetic-" + SyntheticSeries.FEATURE;
         Path dir = modelsDir.resolve(name);
         if (ModelArtifact.exists(dir)) {
@@ -55,14 +61,16 @@ public final class ModelBootstrap {
         for (int i = 0; i < keys * 600; i++) {
             history.add(generator.next());
         }
-        return train(history, name, "synthetic series (generated, seed 1)", SyntheticSeries.FEATURE, dir);
+        return train(history, name, "synthetic series (generated, seed 1)", SyntheticSeries.FEATURE, dir, seed);
     }
 
-    private Path train(List<InputRecord> history, String name, String source, String target, Path dir)
+    private Path train(List<InputRecord> history, String name, String source, String target, Path dir, long seed)
             throws IOException {
         long start = System.nanoTime();
+        FitOptions fit = new FitOptions(FIT.hidden(), FIT.maxEpochs(), FIT.patience(), FIT.batchSize(),
+                FIT.learningRate(), seed);
         var model = RegressionTraining.train(history, new RegressionTraining.Settings(name, source, target,
-                WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15, FIT), new PrintStream(PrintStream.nullOutputStream()));
+                WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15, fit), new PrintStream(PrintStream.nullOutputStream()));
         model.save(dir);
         out.printf("trained %s in %.0f s%n", model.metadata().modelVersion(), (System.nanoTime() - start) / 1e9);
         describe(model.metadata());

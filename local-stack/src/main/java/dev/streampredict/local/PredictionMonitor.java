@@ -22,9 +22,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Watches the predictions and dead-letter topics as a downstream reader would (read_committed, from the end at
- * start) and keeps what the status line shows: counts, latency percentiles, and the running MSE of the
- * forecasts against the values that followed, next to the MSE of "next = last".
+ * Watches the predictions, shadow predictions and dead-letter topics as a downstream reader would (read_committed,
+ * from the end at start) and keeps what the status line shows: counts, latency percentiles, and the running MSE of
+ * the served forecasts against the values that followed, next to the MSE of "next = last". The live page gets each
+ * forecast's error under the version that made it, served or shadow.
  */
 public final class PredictionMonitor implements AutoCloseable {
 
@@ -37,12 +38,14 @@ public final class PredictionMonitor implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String predictionsTopic;
+    private final String shadowTopic;
     private final Thread thread;
     private final LiveHistory history;
     private final PredictionCodec predictionCodec = new PredictionCodec();
     private final InputRecordCodec inputCodec = new InputRecordCodec();
     private final long[] latencies = new long[LATENCY_SAMPLES];
-    private final Map<String, double[]> lastForecastAndValue = new HashMap<>();
+    private final Map<String, Prediction> lastServed = new HashMap<>();
+    private final Map<String, Prediction> lastShadowed = new HashMap<>();
     private long predictions;
     private long deadLetters;
     private long evaluated;
@@ -51,8 +54,10 @@ public final class PredictionMonitor implements AutoCloseable {
     private long classified;
     private long correct;
 
-    PredictionMonitor(String bootstrapServers, String predictionsTopic, String deadLetterTopic, LiveHistory history) {
+    PredictionMonitor(String bootstrapServers, String predictionsTopic, String shadowTopic, String deadLetterTopic,
+                      LiveHistory history) {
         this.predictionsTopic = predictionsTopic;
+        this.shadowTopic = shadowTopic;
         this.history = history;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -61,7 +66,7 @@ public final class PredictionMonitor implements AutoCloseable {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(predictionsTopic, deadLetterTopic)) {
+        for (String topic : List.of(predictionsTopic, shadowTopic, deadLetterTopic)) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
@@ -79,6 +84,8 @@ public final class PredictionMonitor implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.topic().equals(predictionsTopic)) {
                         observe(predictionCodec.parse(record.value()));
+                    } else if (record.topic().equals(shadowTopic)) {
+                        observeShadow(predictionCodec.parse(record.value()));
                     } else {
                         synchronized (this) {
                             deadLetters++;
@@ -113,14 +120,35 @@ public final class PredictionMonitor implements AutoCloseable {
         if (actual == null) {
             return;
         }
-        double[] last = lastForecastAndValue.get(p.key());
+        Prediction last = lastServed.put(p.key(), p);
         if (last != null) {
-            history.forecastMet(p.key(), p.predictionTimestamp(), actual, last[0]);
-            squaredErrorSum += (last[0] - actual) * (last[0] - actual);
-            persistenceSquaredErrorSum += (last[1] - actual) * (last[1] - actual);
+            double forecast = last.prediction();
+            double previousActual = actualOf(last);
+            history.forecastMet(p.key(), p.predictionTimestamp(), actual, forecast, last.modelVersion());
+            squaredErrorSum += (forecast - actual) * (forecast - actual);
+            persistenceSquaredErrorSum += (previousActual - actual) * (previousActual - actual);
             evaluated++;
         }
-        lastForecastAndValue.put(p.key(), new double[]{p.prediction(), actual});
+    }
+
+    /** A shadow scores every input, so its predictions of a key meet their values within its own topic. */
+    private synchronized void observeShadow(Prediction p) {
+        if (p.prediction() == null) {
+            return;
+        }
+        Prediction last = lastShadowed.put(p.key(), p);
+        if (last != null) {
+            history.shadowForecastMet(last.modelVersion(), Math.abs(last.prediction() - actualOf(p)));
+        }
+    }
+
+    private double actualOf(Prediction p) {
+        try {
+            Double actual = inputCodec.parse(p.input().getBytes(StandardCharsets.UTF_8)).features().get(p.target());
+            return actual == null ? Double.NaN : actual;
+        } catch (InvalidRecordException e) {
+            return Double.NaN;
+        }
     }
 
     public synchronized Snapshot snapshot() {
