@@ -5,6 +5,7 @@ import dev.streampredict.common.message.InputRecordCodec;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import dev.streampredict.local.ModelBootstrap;
+import dev.streampredict.model.ModelArchive;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
 import picocli.CommandLine;
@@ -37,7 +38,7 @@ public final class Benchmark implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--records", defaultValue = "200000", description = "Backlog size for the throughput runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--records", defaultValue = "200000", description = "Backlog size for the throughput runs; 0 skips them (default: ${DEFAULT-VALUE}).")
     long records;
 
     @Option(names = "--repeat", defaultValue = "3",
@@ -60,6 +61,16 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--memory-keys", defaultValue = "100000",
             description = "Keys whose state is measured on the heap, against 1,000 keys; 0 skips it (default: ${DEFAULT-VALUE}).")
     int memoryKeys;
+
+    @Option(names = "--swap-rates", split = ",", defaultValue = "1000,10000",
+            description = "Events per second at which a new model version is swapped in while the job runs; 0 "
+                    + "skips (default: ${DEFAULT-VALUE}).")
+    List<Double> swapRates;
+
+    @Option(names = "--swap-keys", defaultValue = "100",
+            description = "Series in the swap runs: fewer keys, so that each key has predictions close together "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int swapKeys;
 
     @Option(names = "--warm-up", defaultValue = "10", description = "Seconds sent before latency is measured (default: ${DEFAULT-VALUE}).")
     int warmUpSeconds;
@@ -106,21 +117,26 @@ public final class Benchmark implements Callable<Integer> {
             String bootstrap = broker.bootstrapServers();
             Topics.ensure(bootstrap, Map.of("bench-in", 4, "bench-raw-out", 4, "bench-dlq", 1));
 
-            out.printf("loading %,d records into bench-in ...%n", records);
-            long start = System.nanoTime();
-            try (InputProducer producer = new InputProducer(bootstrap, "bench-in")) {
-                producer.run(series(keys, 1), 0, records, () -> true);
-                producer.flush();
-            }
-            table.add("producer (this project's CLI code)", "as fast as possible", records / seconds(start), "records/s");
-
             PipelineRuns runs = new PipelineRuns(bootstrap, model.toString(), jobArgs, workDir.resolve("checkpoints"));
-            throughput("", "bench-in", "bench-raw-out", records, bootstrap, runs, table);
+            if (records > 0) {
+                out.printf("loading %,d records into bench-in ...%n", records);
+                long start = System.nanoTime();
+                try (InputProducer producer = new InputProducer(bootstrap, "bench-in")) {
+                    producer.run(series(keys, 1), 0, records, () -> true);
+                    producer.flush();
+                }
+                table.add("producer (this project's CLI code)", "as fast as possible", records / seconds(start),
+                        "records/s");
+                throughput("", "bench-in", "bench-raw-out", records, bootstrap, runs, table);
+            }
             if (peerRecords > 0) {
                 peerWorkload(bootstrap, table);
             }
             if (memoryKeys > 0) {
                 stateMemory(bootstrap, model.toString(), table);
+            }
+            if (swapRates.stream().anyMatch(rate -> rate > 0)) {
+                swaps(runs, table);
             }
             for (String guarantee : List.of("at-least-once", "exactly-once")) {
                 for (double rate : rates) {
@@ -141,6 +157,30 @@ public final class Benchmark implements Callable<Integer> {
         table.write(workDir);
         out.printf("%nwritten: %s and %s%n", workDir.resolve("results.csv"), workDir.resolve("results.json"));
         return 0;
+    }
+
+    /**
+     * A second model of the same architecture (another seed) published as stable while the job serves a steady
+     * stream: how long until it serves, and what the swap does to the gaps between a key's predictions and to
+     * latency. Checkpoints every {@code checkpointInterval}, as a new policy waits for the next one.
+     */
+    private void swaps(PipelineRuns runs, ResultTable table) throws Exception {
+        ModelArchive second = ModelArchive.of(new ModelBootstrap(System.out).forSyntheticSeed(10, 50, 1.0, 43,
+                workDir.resolve("models-second")).toString());
+        for (double rate : swapRates) {
+            if (rate <= 0) {
+                continue;
+            }
+            System.out.printf("model swap at %.0f events/s over %d keys ...%n", rate, swapKeys);
+            PipelineRuns.Swap swap = runs.swap(rate, swapKeys, second, checkpointInterval,
+                    Duration.ofSeconds(warmUpSeconds), Duration.ofSeconds(measureSeconds));
+            String setting = String.format("%.0f/s, %d keys, checkpoints %s", rate, swapKeys, checkpointInterval);
+            table.add("swap: publish to first prediction of new version", setting, swap.publishToFirstMs(), "ms");
+            table.add("swap: largest gap of one key, around the swap", setting, swap.keyGapAroundMs(), "ms");
+            table.add("swap: largest gap of one key, steady state", setting, swap.keyGapSteadyMs(), "ms");
+            table.add("swap: latency p99 around the swap", setting, swap.p99AroundMs(), "ms");
+            table.add("swap: latency p99 steady state", setting, swap.p99SteadyMs(), "ms");
+        }
     }
 
     /** The published peer's workload: random 784-float vectors through its Keras FFNN (see data/peer-models). */

@@ -8,6 +8,9 @@ import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.JobOptions;
 import dev.streampredict.job.PredictionJob;
 import dev.streampredict.kafka.Topics;
+import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.model.registry.ModelRegistry;
 import dev.streampredict.producer.InputProducer;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -24,6 +27,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +40,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PipelineRuns {
 
     record Latency(long p50, long p95, long p99, long max, long samples, double achievedPerSecond) {
+    }
+
+    /**
+     * A new stable version published while the job serves a steady stream.
+     *
+     * @param publishToFirstMs from the moment before the publication to the first prediction of the new version
+     * @param keyGapAroundMs   the largest gap between two predictions of one key in the two seconds around the
+     *                         swap (from one second before the first new prediction to one after)
+     * @param keyGapSteadyMs   the same over the seconds before the publication, for comparison
+     * @param p99AroundMs      latency p99 of the inputs whose predictions fall in those two seconds
+     * @param p99SteadyMs      latency p99 before the publication
+     */
+    record Swap(long publishToFirstMs, long keyGapAroundMs, long keyGapSteadyMs, long p99AroundMs, long p99SteadyMs) {
+    }
+
+    /** One prediction as the swap measurement needs it. */
+    private record Observed(String key, String version, long predictedAt, long latencyMs) {
     }
 
     private final String bootstrap;
@@ -141,6 +163,101 @@ final class PipelineRuns {
         Arrays.sort(sorted);
         return new Latency(Percentiles.of(sorted, 0.50), Percentiles.of(sorted, 0.95), Percentiles.of(sorted, 0.99),
                 sorted.length == 0 ? -1 : sorted[sorted.length - 1], measured, measured / (measure.toMillis() / 1e3));
+    }
+
+    /**
+     * Streams {@code keys} series at {@code perSecond} to a job that follows a registry, at-least-once with
+     * checkpoints every {@code checkpointInterval} (a new policy takes effect at the next one); publishes
+     * {@code next} as the stable version after {@code warmUp}, and streams on for {@code after}.
+     */
+    Swap swap(double perSecond, int keys, ModelArchive next, String checkpointInterval, Duration warmUp,
+              Duration after) throws Exception {
+        String tag = "swap-" + (long) perSecond + "-" + UUID.randomUUID();
+        String in = "in-" + tag;
+        String out = "out-" + tag;
+        Topics.ensure(bootstrap, Map.of(in, 4, out, 4, "shadow-" + tag, 4));
+        ModelRegistry registry = new ModelRegistry(bootstrap, "models-" + tag);
+        registry.ensureTopic();
+        JobClient job = start(2, "--input-topic", in, "--predictions-topic", out, "--starting-offsets", "earliest",
+                "--delivery-guarantee", "at-least-once", "--checkpoint-interval", checkpointInterval,
+                "--model-registry", registry.topic(), "--shadow-topic", "shadow-" + tag);
+        awaitRunning(job);
+
+        long publishAt = System.currentTimeMillis() + warmUp.toMillis();
+        long stopAt = publishAt + after.toMillis();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        Thread producer = new Thread(() -> {
+            try (InputProducer p = new InputProducer(bootstrap, in)) {
+                p.run(Benchmark.series(keys, 9), perSecond, 0, () -> System.currentTimeMillis() < stopAt);
+                p.flush();
+            } finally {
+                sending.set(false);
+            }
+        }, "swap-producer");
+        producer.start();
+        Thread publisher = new Thread(() -> {
+            try {
+                Thread.sleep(Math.max(0, publishAt - System.currentTimeMillis()));
+                registry.publish(next, List.of(ModelCommand.of(ModelCommand.Action.STABLE, next.version(), 0,
+                        "benchmark")));
+            } catch (Exception e) {
+                throw new IllegalStateException("publishing the second model failed", e);
+            }
+        }, "swap-publisher");
+        publisher.start();
+
+        List<Observed> observed = new ArrayList<>();
+        PredictionCodec predictions = new PredictionCodec();
+        InputRecordCodec inputs = new InputRecordCodec();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(out)) {
+            long quietUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < quietUntil) {
+                var batch = consumer.poll(Duration.ofMillis(100));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    Prediction p = predictions.parse(r.value());
+                    long eventTime = inputs.parse(p.input().getBytes(StandardCharsets.UTF_8)).timestamp();
+                    observed.add(new Observed(p.key(), p.modelVersion(), p.predictionTimestamp(), now - eventTime));
+                }
+                if (!sending.get() && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = now + 5_000;
+                }
+            }
+        }
+        producer.join();
+        publisher.join();
+        job.cancel().get(60, TimeUnit.SECONDS);
+
+        long firstNew = observed.stream().filter(o -> o.version().equals(next.version()))
+                .mapToLong(Observed::predictedAt).min().orElseThrow(() -> new IllegalStateException(
+                        "the new version made no prediction within " + after));
+        long steadyFrom = publishAt - warmUp.toMillis() / 2;
+        return new Swap(firstNew - publishAt,
+                largestKeyGap(observed, firstNew - 1_000, firstNew + 1_000),
+                largestKeyGap(observed, steadyFrom, publishAt),
+                p99(observed, firstNew - 1_000, firstNew + 1_000), p99(observed, steadyFrom, publishAt));
+    }
+
+    /** The largest time between two consecutive predictions of one key, both made within [from, to). */
+    private static long largestKeyGap(List<Observed> observed, long from, long to) {
+        Map<String, Long> last = new HashMap<>();
+        long largest = 0;
+        for (Observed o : observed.stream().sorted(Comparator.comparingLong(Observed::predictedAt)).toList()) {
+            if (o.predictedAt() < from || o.predictedAt() >= to) {
+                continue;
+            }
+            Long previous = last.put(o.key(), o.predictedAt());
+            if (previous != null) {
+                largest = Math.max(largest, o.predictedAt() - previous);
+            }
+        }
+        return largest;
+    }
+
+    private static long p99(List<Observed> observed, long from, long to) {
+        long[] latencies = observed.stream().filter(o -> o.predictedAt() >= from && o.predictedAt() < to)
+                .mapToLong(Observed::latencyMs).sorted().toArray();
+        return Percentiles.of(latencies, 0.99);
     }
 
     /**
