@@ -51,7 +51,7 @@ public final class Benchmark implements Callable<Integer> {
     int keys;
 
     @Option(names = "--rates", split = ",", defaultValue = "1000,5000",
-            description = "Events per second for the latency runs (default: ${DEFAULT-VALUE}).")
+            description = "Events per second for the latency runs; 0 skips (default: ${DEFAULT-VALUE}).")
     List<Double> rates;
 
     @Option(names = "--peer-records", defaultValue = "20000",
@@ -140,6 +140,9 @@ public final class Benchmark implements Callable<Integer> {
             }
             for (String guarantee : List.of("at-least-once", "exactly-once")) {
                 for (double rate : rates) {
+                    if (rate <= 0) {
+                        continue;
+                    }
                     out.printf("latency at %.0f events/s, %s ...%n", rate, guarantee);
                     PipelineRuns.Latency l = runs.latency(rate, guarantee, checkpointInterval,
                             Duration.ofSeconds(warmUpSeconds), Duration.ofSeconds(measureSeconds), keys);
