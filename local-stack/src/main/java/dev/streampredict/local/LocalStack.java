@@ -94,6 +94,11 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--status-interval", defaultValue = "5", description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
     int statusInterval;
 
+    @Option(names = "--auto-promote-after", defaultValue = "0", paramLabel = "N",
+            description = "Promote a shadow or canary that beats the stable model over N outcomes, roll back one "
+                    + "that is worse (the job's option of the same name); 0: only by hand (default: ${DEFAULT-VALUE}).")
+    long autoPromoteAfter;
+
     private static final String SHADOW_TOPIC = "predictions-shadow";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -263,7 +268,8 @@ public final class LocalStack implements Callable<Integer> {
                 "--parallelism", Integer.toString(parallelism), "--delivery-guarantee", deliveryGuarantee,
                 // everything the producer sends from now on, even before the source has its partitions
                 "--start-from-time", Long.toString(startedAt), "--job-name", "stream-predict (local)",
-                "--checkpoint-dir", workDir.resolve("checkpoints").toUri().toString());
+                "--checkpoint-dir", workDir.resolve("checkpoints").toUri().toString(),
+                "--auto-promote-after", Long.toString(autoPromoteAfter));
         PredictionJob.configure(env, options);
         return env.executeAsync(options.jobName());
     }
