@@ -279,6 +279,36 @@ class ModelSwapIT {
         assertForecastsUseEachKeysWholeHistory(predictions, Map.of(a.version(), a.load(), b.version(), b.load()));
     }
 
+    @Test
+    void aCanaryServesItsShareOfThousandsOfKeysEachKeyStayingWithOneModel() throws Exception {
+        int keys = 3_000;
+        Topics.ensure(kafka.bootstrapServers(), Map.of("canary-in", 2, "canary-out", 2, "canary-shadow", 2,
+                "canary-dlq", 1));
+        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "canary-models");
+        registry.ensureTopic();
+        registry.publish(a, List.of(command(ModelCommand.Action.STABLE, a.version())));
+        registry.publish(b, List.of(ModelCommand.of(ModelCommand.Action.CANARY, b.version(), 20, "ModelSwapIT")));
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--input-topic", "canary-in", "--predictions-topic", "canary-out", "--dead-letter-topic",
+                "canary-dlq", "--model-registry", "canary-models", "--shadow-topic", "canary-shadow",
+                "--starting-offsets", "earliest", "--parallelism", Integer.toString(PARALLELISM),
+                "--job-name", "canary-it");
+        awaitRunning(job);
+        SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "canary-in", keys, 51, 3_000);
+        awaitPredictions(job.getJobID(), 3L * keys);
+        List<InputRecord> inputs = stream.stop();
+        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "canary-out", inputs.size(),
+                Duration.ofSeconds(90));
+        job.cancel().get(30, TimeUnit.SECONDS);
+
+        Map<String, List<Prediction>> byKey = byKeyInOrder(predictions);
+        assertThat(byKey).hasSize(keys);
+        long onCanary = byKey.values().stream().filter(ofKey -> phases(ofKey).equals(List.of(b.version()))).count();
+        long onStable = byKey.values().stream().filter(ofKey -> phases(ofKey).equals(List.of(a.version()))).count();
+        assertThat(onCanary + onStable).as("every key served by one model only").isEqualTo(keys);
+        assertThat(onCanary / (double) keys).as("share of keys on the canary").isBetween(0.17, 0.23);
+    }
+
     private static void awaitCompletedCheckpoints(JobID job, int more) throws Exception {
         double start = PipelineTesting.isRegistered(REPORTER, job, "numberOfCompletedCheckpoints")
                 ? sum(REPORTER, job, "numberOfCompletedCheckpoints") : 0;

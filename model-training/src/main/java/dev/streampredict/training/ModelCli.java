@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,24 +63,28 @@ public final class ModelCli {
         @CommandLine.Mixin
         RegistryOptions where = new RegistryOptions();
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
             try {
-                run(System.out);
+                run(spec.commandLine().getOut());
                 return 0;
             } catch (ModelArtifactException | IllegalArgumentException | IllegalStateException e) {
-                System.err.println("error: " + e.getMessage());
+                err.println("error: " + e.getMessage());
                 return 2;
             } catch (Exception e) {
-                System.err.println("error: the registry at " + where.bootstrapServers + " could not be used ("
-                        + e + "); is Kafka running there?");
+                err.println("error: the registry at " + where.bootstrapServers + " could not be used (" + e
+                        + "); is Kafka running there?");
                 return 1;
             }
         }
 
-        abstract void run(PrintStream out) throws Exception;
+        abstract void run(PrintWriter out) throws Exception;
 
-        void send(ModelCommand command, PrintStream out) throws Exception {
+        void send(ModelCommand command, PrintWriter out) throws Exception {
             RegistryState now = read(where.registry());
             try { // refuse here what every job would refuse
                 now.policy().apply(command, now.versions()::contains);
@@ -106,12 +110,12 @@ public final class ModelCli {
         int percent;
 
         @Override
-        void run(PrintStream out) throws Exception {
+        void run(PrintWriter out) throws Exception {
             publish(where.registry(), ModelArchive.of(directory.toString()), role, percent, out);
         }
     }
 
-    static void publish(ModelRegistry registry, ModelArchive archive, String role, int percent, PrintStream out)
+    static void publish(ModelRegistry registry, ModelArchive archive, String role, int percent, PrintWriter out)
             throws Exception {
         List<ModelCommand> commands = new ArrayList<>();
         String reason = "published from " + archive.metadata().trainingData();
@@ -134,7 +138,7 @@ public final class ModelCli {
     @Command(name = "list", description = "Lists the published versions and what serves now.")
     static final class ListVersions extends Subcommand {
         @Override
-        void run(PrintStream out) {
+        void run(PrintWriter out) {
             ModelRegistry registry = where.registry();
             ModelRegistry.Snapshot snapshot = registry.read();
             RegistryState state = replay(snapshot);
@@ -168,7 +172,7 @@ public final class ModelCli {
         String version;
 
         @Override
-        void run(PrintStream out) throws Exception {
+        void run(PrintWriter out) throws Exception {
             var record = where.registry().read().records().stream()
                     .filter(r -> version.equals(RegistryRecords.version(r))).reduce((a, b) -> b)
                     .orElseThrow(() -> new IllegalArgumentException("version " + version + " is not in "
@@ -183,7 +187,7 @@ public final class ModelCli {
         String version;
 
         @Override
-        void run(PrintStream out) throws Exception {
+        void run(PrintWriter out) throws Exception {
             send(ModelCommand.of(ModelCommand.Action.STABLE, version, 0, "by hand"), out);
         }
     }
@@ -197,7 +201,7 @@ public final class ModelCli {
         int percent;
 
         @Override
-        void run(PrintStream out) throws Exception {
+        void run(PrintWriter out) throws Exception {
             send(ModelCommand.of(ModelCommand.Action.CANARY, version, percent, "by hand"), out);
         }
     }
@@ -208,7 +212,7 @@ public final class ModelCli {
         String version;
 
         @Override
-        void run(PrintStream out) throws Exception {
+        void run(PrintWriter out) throws Exception {
             send(ModelCommand.of(ModelCommand.Action.SHADOW, version, 0, "by hand"), out);
         }
     }
@@ -216,7 +220,7 @@ public final class ModelCli {
     @Command(name = "promote", description = "The canary or shadow becomes the stable model.")
     static final class Promote extends Subcommand {
         @Override
-        void run(PrintStream out) throws Exception {
+        void run(PrintWriter out) throws Exception {
             send(ModelCommand.of(ModelCommand.Action.PROMOTE, null, 0, "by hand"), out);
         }
     }
@@ -224,7 +228,7 @@ public final class ModelCli {
     @Command(name = "rollback", description = "Drops the canary or shadow; without one, returns to the previous stable model.")
     static final class Rollback extends Subcommand {
         @Override
-        void run(PrintStream out) throws Exception {
+        void run(PrintWriter out) throws Exception {
             send(ModelCommand.of(ModelCommand.Action.ROLLBACK, null, 0, "by hand"), out);
         }
     }

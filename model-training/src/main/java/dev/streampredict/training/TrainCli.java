@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -135,7 +136,7 @@ public final class TrainCli implements Callable<Integer> {
         if (publish) {
             try {
                 ModelCli.publish(registry.registry(), ModelArchive.of(output.toString()), publishAs, canaryPercent,
-                        System.out);
+                        new PrintWriter(System.out, true));
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;

@@ -72,7 +72,13 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelScorer.class);
+    /** At start: the JIT compiles the scoring path, and the model's native workspaces are allocated. */
     private static final int WARM_UP_CALLS = 500;
+    /**
+     * For a model that arrives while another serves: the scoring path is compiled already, only the new network's
+     * workspaces are missing, and every call here delays the records waiting behind it (500 took 0.5-1 s).
+     */
+    private static final int ARRIVAL_WARM_UP_CALLS = 10;
 
     private final InputSchema schema;
     /** The registry a new job starts with (from {@code --model}, or the registry topic read at submission). */
@@ -141,9 +147,9 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
                 : new Classifying(schema.features().size(), scored);
         batch = new Batch(maxBatch);
         activate();
-        warmUp(serving.stable);
+        warmUp(serving.stable, WARM_UP_CALLS);
         if (serving.candidate != null) {
-            warmUp(serving.candidate);
+            warmUp(serving.candidate, WARM_UP_CALLS);
         }
         LOG.info("subtask {} scores {} with {} in batches of up to {} within {} ms",
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), schema, serving.policy, maxBatch,
@@ -155,13 +161,13 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
      * keeps it out of the latency of the first records it scores. Both a single row and a full batch are warmed,
      * as both shapes occur.
      */
-    private void warmUp(Predictor predictor) {
+    private void warmUp(Predictor predictor, int calls) {
         long start = System.nanoTime();
         double[][] scratch = new double[maxBatch][task.width(predictor)];
-        for (int i = 0; i < WARM_UP_CALLS; i++) {
+        for (int i = 0; i < calls; i++) {
             task.call(predictor, scratch, i % 2 == 0 ? 1 : maxBatch);
         }
-        LOG.info("model {} warm-up: {} calls in {} ms", predictor.metadata().modelVersion(), WARM_UP_CALLS,
+        LOG.info("model {} warm-up: {} calls in {} ms", predictor.metadata().modelVersion(), calls,
                 (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -176,7 +182,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             saveRegistry();
             check.retainOnly(registry.versions());
             if (entry instanceof RegistryEntry.Artifact artifact) {
-                warmUp(check.predictor(artifact.version(), registry));
+                warmUp(check.predictor(artifact.version(), registry), ARRIVAL_WARM_UP_CALLS);
             }
             if (changed) {
                 policyChanged = true;

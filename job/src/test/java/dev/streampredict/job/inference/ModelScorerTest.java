@@ -301,6 +301,29 @@ class ModelScorerTest {
     }
 
     @Test
+    void aSavepointFromBeforeTheRegistryRestoredWithAWiderModelGrowsEachKeysWindow() throws Exception {
+        open(1, 0);
+        double[] a = {1.0, 1.2, 1.1};
+        for (double value : a) {
+            send("a", value);
+        }
+        OperatorSubtaskState withRegistry = harness.snapshot(1, 1);
+        harness.close();
+        // keyed state only, as a savepoint of the job before it had a registry
+        OperatorSubtaskState keyedOnly = OperatorSubtaskState.builder()
+                .setManagedKeyedState(withRegistry.getManagedKeyedState()).build();
+
+        open(1, 0, keyedOnly, wider);
+        send("a", 1.5);
+
+        Prediction restored = harness.extractOutputValues().get(0);
+        assertThat(restored.modelVersion()).isEqualTo(wider.version());
+        assertThat(restored.windowFill()).as("the 3 values kept plus the new one").isEqualTo(4);
+        assertThat(restored.prediction()).isCloseTo(widerModel.forecast(new double[][]{
+                {a[0], a[0], a[0], a[1], a[2], 1.5}}, 1)[0], within(1e-6));
+    }
+
+    @Test
     void rollbackReturnsToThePreviousStableVersion() throws Exception {
         open(1, 0);
         publish(wider);
@@ -320,8 +343,14 @@ class ModelScorerTest {
     }
 
     private void open(int maxBatch, long maxWaitMs, OperatorSubtaskState restored) throws Exception {
+        open(maxBatch, maxWaitMs, restored, first);
+    }
+
+    private void open(int maxBatch, long maxWaitMs, OperatorSubtaskState restored, ModelArchive startWith)
+            throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelScorer(new PipelineSettings(
-                InputSchema.of(first.metadata()), new HashMap<>(RegistryState.withStable(first).toEntries()), true,
+                InputSchema.of(startWith.metadata()), new HashMap<>(RegistryState.withStable(startWith).toEntries()),
+                true,
                 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, maxBatch, Duration.ofMillis(maxWaitMs),
                 new PromotionRule(1_000, 0.05, 0.05))), ScoringInput::key, message -> "", Types.STRING);
         if (restored != null) {

@@ -1,0 +1,119 @@
+package dev.streampredict.training;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.kafka.LocalKafkaBroker;
+import dev.streampredict.model.ModelArtifact;
+import dev.streampredict.model.TargetMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The registry CLI as a user types it, against a real broker. */
+class ModelCliIT {
+
+    @TempDir
+    static Path dir;
+    private static LocalKafkaBroker kafka;
+    private static String first;
+    private static String second;
+
+    @BeforeAll
+    static void startKafkaAndTrain() throws Exception {
+        kafka = LocalKafkaBroker.start(dir.resolve("kafka"));
+        first = train("first", 1);
+        second = train("second", 2);
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @Test
+    void publishListDescribeAndEveryPolicyCommandAsTheJobWouldApplyThem() {
+        assertThat(run("publish", dir.resolve("first").toString())).startsWith("0|published " + first);
+        assertThat(run("publish", dir.resolve("second").toString(), "--as", "shadow")).startsWith("0|");
+
+        String listed = run("list");
+        assertThat(listed).contains(first + " ").contains("REGRESSION").contains("serving: stable " + first
+                + ", shadow " + second);
+        assertThat(run("describe", second)).contains("\"modelVersion\" : \"" + second + "\"")
+                .contains("test.mseRatioToPersistence");
+
+        assertThat(run("promote")).startsWith("0|sent 'promote");
+        assertThat(run("list")).contains("serving: stable " + second);
+        assertThat(run("rollback")).startsWith("0|");
+        assertThat(run("list")).contains("serving: stable " + first);
+        assertThat(run("canary", second, "30")).startsWith("0|");
+        assertThat(run("list")).contains("serving: stable " + first + ", canary " + second + " on 30% of keys");
+        assertThat(run("stable", second)).startsWith("0|");
+        assertThat(run("list")).contains("serving: stable " + second);
+    }
+
+    @Test
+    void mistakesAreRefusedBeforeAnythingIsSentAndSayWhatIsWrong() {
+        String topic = "models-mistakes";
+        assertThat(run("--registry-topic", topic, "publish", dir.resolve("nothing-here").toString()))
+                .startsWith("2|").contains("does not exist");
+        assertThat(run("--registry-topic", topic, "publish", dir.resolve("first").toString(), "--as", "gold"))
+                .startsWith("2|").contains("--as takes stable, shadow, canary or none");
+        assertThat(run("--registry-topic", topic, "publish", dir.resolve("first").toString())).startsWith("0|");
+        assertThat(run("--registry-topic", topic, "stable", "v-typo")).startsWith("2|")
+                .contains("names version v-typo, which has not been published");
+        assertThat(run("--registry-topic", topic, "promote")).startsWith("2|")
+                .contains("there is no canary or shadow to promote");
+        assertThat(run("--registry-topic", topic, "canary", first, "150")).startsWith("2|").contains("1 to 99");
+        assertThat(run("--registry-topic", topic, "describe", "v-typo")).startsWith("2|")
+                .contains("version v-typo is not in " + topic);
+        assertThat(run("--registry-topic", topic, "list")).contains("serving: stable " + first)
+                .doesNotContain("v-typo");
+    }
+
+    /** The exit code, '|', and what the command printed to stdout and stderr. */
+    private static String run(String... args) {
+        List<String> all = new ArrayList<>();
+        // the registry options belong to the subcommand: move them after it
+        List<String> options = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers()));
+        int i = 0;
+        while (i < args.length && args[i].startsWith("--")) {
+            options.add(args[i]);
+            options.add(args[i + 1]);
+            i += 2;
+        }
+        all.add(args[i]);
+        all.addAll(options);
+        all.addAll(List.of(args).subList(i + 1, args.length));
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new ModelCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        int code = cli.execute(all.toArray(String[]::new));
+        return code + "|" + out;
+    }
+
+    private static String train(String name, long seed) throws Exception {
+        List<InputRecord> series = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            series.add(new InputRecord("id-" + i, "k", i, Map.of("value", Math.sin(i / 5.0) + 0.01 * (i % 7)),
+                    null));
+        }
+        TrainedModel model = RegressionTraining.train(series, new RegressionTraining.Settings(name, "generated",
+                        "value", 4, TargetMode.DIFFERENCE, 0.15, 0.15, new FitOptions(List.of(4), 3, 2, 32, 0.01, seed)),
+                new PrintStream(OutputStream.nullOutputStream()));
+        model.save(dir.resolve(name));
+        return ModelArtifact.readMetadata(dir.resolve(name).toString()).modelVersion();
+    }
+}
