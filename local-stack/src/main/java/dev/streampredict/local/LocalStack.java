@@ -290,7 +290,8 @@ public final class LocalStack implements Callable<Integer> {
                   live page         http://localhost:%d   (prediction vs actual, error, latency, throughput)
                   Flink web UI      http://localhost:%d
                   Prometheus        http://localhost:%d/metrics   (monitoring/ has a Prometheus config and Grafana dashboard)
-                  Kafka             %s  topics: input-data (in), predictions (out), input-data-dlq (rejected)
+                  Kafka             %s  topics: input-data (in), predictions (out), input-data-dlq (rejected),
+                                    models (the model registry), predictions-shadow (a shadow model's)
                   read predictions  scripts/kafka-tool.sh console-consumer --bootstrap-server %s --topic predictions
                   model             %s   (registry: scripts/model.sh list; README: Updating the model)
                   logs              %s

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifactException;
+import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.ModelRegistry;
 import dev.streampredict.model.registry.RegistryEntry;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -130,9 +132,29 @@ public final class ModelCli {
                     + "'");
         }
         registry.ensureTopic();
+        refuseOtherInputs(read(registry), archive.metadata());
         registry.publish(archive, commands);
         out.printf("published %s (%d KB) to %s%s%n", archive.version(), archive.bytes().length / 1024,
                 registry.topic(), commands.isEmpty() ? "" : " as " + role);
+    }
+
+    /**
+     * A registry serves one kind of input: a model of other features, another target or another task would be
+     * refused by every job that follows it, so it is refused here, before anything is written.
+     */
+    private static void refuseOtherInputs(RegistryState now, ModelMetadata model) {
+        String stable = now.policy().stable();
+        if (stable == null) {
+            return;
+        }
+        ModelMetadata serving = ModelArchive.parse(now.archive(stable)).metadata();
+        if (serving.task() != model.task() || !serving.features().equals(model.features())
+                || !Objects.equals(serving.target(), model.target())) {
+            throw new IllegalArgumentException(model.modelVersion() + " is a " + model.task() + " model of "
+                    + model.features() + ", but the registry's stable model " + stable + " is a " + serving.task()
+                    + " model of " + serving.features() + ": jobs following this registry would refuse it. "
+                    + "Publish it to another --registry-topic, one for jobs with its inputs.");
+        }
     }
 
     @Command(name = "list", description = "Lists the published versions and what serves now.")
@@ -192,7 +214,7 @@ public final class ModelCli {
         }
     }
 
-    @Command(name = "canary", description = "Serves VERSION to PERCENT% of keys, chosen by a stable hash of the key.")
+    @Command(name = "canary", description = "Serves VERSION to PERCENT%% of keys, chosen by a stable hash of the key.")
     static final class Canary extends Subcommand {
         @Parameters(index = "0", paramLabel = "VERSION")
         String version;

@@ -33,8 +33,9 @@ class ModelCliIT {
     @BeforeAll
     static void startKafkaAndTrain() throws Exception {
         kafka = LocalKafkaBroker.start(dir.resolve("kafka"));
-        first = train("first", 1);
-        second = train("second", 2);
+        first = train("first", "value", 1);
+        second = train("second", "value", 2);
+        train("other-feature", "level", 3);
     }
 
     @AfterAll
@@ -78,8 +79,10 @@ class ModelCliIT {
         assertThat(run("--registry-topic", topic, "canary", first, "150")).startsWith("2|").contains("1 to 99");
         assertThat(run("--registry-topic", topic, "describe", "v-typo")).startsWith("2|")
                 .contains("version v-typo is not in " + topic);
+        assertThat(run("--registry-topic", topic, "publish", dir.resolve("other-feature").toString()))
+                .startsWith("2|").contains("jobs following this registry would refuse it");
         assertThat(run("--registry-topic", topic, "list")).contains("serving: stable " + first)
-                .doesNotContain("v-typo");
+                .doesNotContain("v-typo").doesNotContain("other-feature");
     }
 
     /** The exit code, '|', and what the command printed to stdout and stderr. */
@@ -104,14 +107,14 @@ class ModelCliIT {
         return code + "|" + out;
     }
 
-    private static String train(String name, long seed) throws Exception {
+    private static String train(String name, String feature, long seed) throws Exception {
         List<InputRecord> series = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
-            series.add(new InputRecord("id-" + i, "k", i, Map.of("value", Math.sin(i / 5.0) + 0.01 * (i % 7)),
+            series.add(new InputRecord("id-" + i, "k", i, Map.of(feature, Math.sin(i / 5.0) + 0.01 * (i % 7)),
                     null));
         }
         TrainedModel model = RegressionTraining.train(series, new RegressionTraining.Settings(name, "generated",
-                        "value", 4, TargetMode.DIFFERENCE, 0.15, 0.15, new FitOptions(List.of(4), 3, 2, 32, 0.01, seed)),
+                        feature, 4, TargetMode.DIFFERENCE, 0.15, 0.15, new FitOptions(List.of(4), 3, 2, 32, 0.01, seed)),
                 new PrintStream(OutputStream.nullOutputStream()));
         model.save(dir.resolve(name));
         return ModelArtifact.readMetadata(dir.resolve(name).toString()).modelVersion();

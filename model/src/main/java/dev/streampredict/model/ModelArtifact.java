@@ -146,7 +146,7 @@ public final class ModelArtifact {
         if (!Files.isRegularFile(path)) {
             throw new ModelArtifactException("model file " + path.toAbsolutePath() + " does not exist. "
                     + "Train a model into " + Path.of(location).toAbsolutePath()
-                    + " first (see README: model-training), or pass the right --model.");
+                    + " first (see README: model-training), or give the directory of a trained model.");
         }
         return Files.newInputStream(path);
     }
