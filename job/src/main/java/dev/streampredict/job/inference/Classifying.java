@@ -67,7 +67,7 @@ final class Classifying implements TaskScoring {
         }
         String predicted = classes.get(Predictor.mostLikely(probabilities));
         if (input.label() != null) {
-            scored.classified(version, predicted.equals(input.label()));
+            scored.classified(version, predicted.equals(input.label()), input.label());
         }
         return Prediction.classification(input.id(), input.key(), input.json(), predicted, byClass, version, now,
                 now - input.ingestTimestamp());

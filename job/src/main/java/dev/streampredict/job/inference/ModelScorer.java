@@ -310,16 +310,16 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         }
 
         @Override
-        public void forecastMet(String version, double error) {
-            metrics.of(version).forecastError(error);
+        public void forecastMet(String version, double error, double persistenceError) {
+            metrics.of(version).forecastError(error, persistenceError);
             if (trial != null) {
                 trial.outcome(version, error * error);
             }
         }
 
         @Override
-        public void classified(String version, boolean right) {
-            metrics.of(version).classified(right);
+        public void classified(String version, boolean right, String label) {
+            metrics.of(version).classified(right, label);
             if (trial != null) {
                 trial.outcome(version, right ? 0 : 1);
             }

@@ -12,11 +12,15 @@ interface Scored {
     /** A shadow model's prediction. */
     void shadowPrediction(Prediction prediction, long timestamp);
 
-    /** A regression forecast of {@code version} met the value it forecast. */
-    void forecastMet(String version, double error);
+    /**
+     * A regression forecast of {@code version} met the value it forecast.
+     *
+     * @param persistenceError what the key's previous value, as a forecast, missed the same value by
+     */
+    void forecastMet(String version, double error, double persistenceError);
 
     /** A classification of {@code version} met its true label. */
-    void classified(String version, boolean right);
+    void classified(String version, boolean right, String label);
 
     /** {@code count} rows scored by {@code version} in {@code nanos}. */
     void inferred(String version, long nanos, int count);

@@ -64,17 +64,19 @@ final class SeriesForecasting implements TaskScoring {
         window.growTo(row.length);
         Integer previous = lastSlotOfKey.put(input.key(), slot);
         previousSlot[slot] = previous == null ? -1 : previous;
+        // a pending forecast means the key had a value before: the naive forecast of this one
+        double persistenceError = window.fill() > 0 ? window.last() - value : Double.NaN;
         if (!Double.isNaN(window.pendingForecast)) { // forecast from an earlier batch: check it now
             double error = window.pendingForecast - value;
             window.evaluated++;
             window.squaredErrorSum += error * error;
             // state from before versions were recorded: the stable model made it
             scored.forecastMet(window.pendingVersion != null ? window.pendingVersion
-                    : batch.servedBy[slot].metadata().modelVersion(), error);
+                    : batch.servedBy[slot].metadata().modelVersion(), error, persistenceError);
             window.pendingForecast = Double.NaN;
         }
         if (!Double.isNaN(window.shadowForecast)) {
-            scored.forecastMet(window.shadowVersion, window.shadowForecast - value);
+            scored.forecastMet(window.shadowVersion, window.shadowForecast - value, persistenceError);
             window.shadowForecast = Double.NaN;
         }
         window.add(value);
@@ -111,12 +113,13 @@ final class SeriesForecasting implements TaskScoring {
             int previous = previousSlot[i];
             if (previous >= 0) { // the key's previous forecasts were made in this batch, by the same models
                 double error = served[previous] - value;
+                double persistenceError = batch.inputs[previous].features()[0] - value;
                 int last = lastSlotOfKey.get(input.key());
                 batchSquaredError[last] += error * error;
                 batchEvaluated[last]++;
-                scored.forecastMet(version, error);
+                scored.forecastMet(version, error, persistenceError);
                 if (shadowed != null) {
-                    scored.forecastMet(shadowVersion, shadowed[previous] - value);
+                    scored.forecastMet(shadowVersion, shadowed[previous] - value, persistenceError);
                 }
             }
             scored.prediction(Prediction.regression(input.id(), input.key(), input.json(), target, served[i],

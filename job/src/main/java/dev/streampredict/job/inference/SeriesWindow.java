@@ -40,6 +40,11 @@ public class SeriesWindow {
         seen++;
     }
 
+    /** The latest value; only when {@link #fill()} is above 0. */
+    public double last() {
+        return values[(int) ((seen - 1) % values.length)];
+    }
+
     /** How many real values the window holds. */
     public int fill() {
         return (int) Math.min(seen, values.length);

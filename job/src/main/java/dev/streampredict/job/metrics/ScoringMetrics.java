@@ -28,6 +28,12 @@ public final class ScoringMetrics {
     public static final String RECENT_MSE = "recent_mse";
     public static final String RECENT_MAE = "recent_mae";
     public static final String RECENT_ACCURACY = "recent_accuracy";
+    /** Regression: MSE of the naive forecast "the next value equals the last one" on the same recent outcomes. */
+    public static final String RECENT_PERSISTENCE_MSE = "recent_persistence_mse";
+    /** Regression: recent MSE over recent persistence MSE; below 1 the model beats the naive forecast. */
+    public static final String SKILL_RATIO = "skill_ratio";
+    /** Classification: the accuracy of always answering the most frequent recent label. */
+    public static final String RECENT_MAJORITY_ACCURACY = "recent_majority_accuracy";
     /** How many of the latest evaluated predictions the {@code recent_*} gauges average. */
     public static final int RECENT = 1_000;
     public static final String MODEL_INFO = "model_info";
@@ -49,6 +55,8 @@ public final class ScoringMetrics {
     private final SlidingMean recentSquaredError = new SlidingMean(RECENT);
     private final SlidingMean recentAbsoluteError = new SlidingMean(RECENT);
     private final SlidingMean recentCorrect = new SlidingMean(RECENT);
+    private final SlidingMean recentPersistenceSquaredError = new SlidingMean(RECENT);
+    private final RecentMajority recentMajority = new RecentMajority(RECENT);
     private volatile double squaredErrorSum;
     private volatile double absoluteErrorSum;
 
@@ -65,6 +73,10 @@ public final class ScoringMetrics {
         group.gauge(RECENT_MSE, (Gauge<Double>) recentSquaredError::mean);
         group.gauge(RECENT_MAE, (Gauge<Double>) recentAbsoluteError::mean);
         group.gauge(RECENT_ACCURACY, (Gauge<Double>) recentCorrect::mean);
+        group.gauge(RECENT_PERSISTENCE_MSE, (Gauge<Double>) recentPersistenceSquaredError::mean);
+        group.gauge(SKILL_RATIO, (Gauge<Double>) () -> recentSquaredError.mean()
+                / recentPersistenceSquaredError.mean());
+        group.gauge(RECENT_MAJORITY_ACCURACY, (Gauge<Double>) recentMajority::accuracy);
         latency = group.histogram(LATENCY_MS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         inference = group.histogram(INFERENCE_US, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         group.gauge(MODEL_INFO, (Gauge<Integer>) () -> 1);
@@ -84,8 +96,13 @@ public final class ScoringMetrics {
         inference.update(nanos / 1_000 / Math.max(1, batch));
     }
 
-    /** A regression forecast met the value it forecast. */
-    public void forecastError(double error) {
+    /**
+     * A regression forecast met the value it forecast.
+     *
+     * @param persistenceError what the naive forecast (the key's previous value) missed the same value by
+     */
+    public void forecastError(double error, double persistenceError) {
+        recentPersistenceSquaredError.add(persistenceError * persistenceError);
         squaredErrorSum += error * error;
         absoluteErrorSum += Math.abs(error);
         recentSquaredError.add(error * error);
@@ -94,7 +111,8 @@ public final class ScoringMetrics {
     }
 
     /** A classification met its true label. */
-    public void classified(boolean right) {
+    public void classified(boolean right, String label) {
+        recentMajority.add(label);
         evaluated.inc();
         recentCorrect.add(right ? 1 : 0);
         if (right) {

@@ -1,0 +1,40 @@
+package dev.streampredict.job.metrics;
+
+import org.apache.flink.metrics.Gauge;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Each version's error next to the naive baseline's on the same outcomes. */
+class ScoringMetricsTest {
+
+    private final RecordingMetricGroup group = new RecordingMetricGroup();
+    private final ModelMetrics metrics = new ModelMetrics(group);
+
+    @Test
+    void skillRatioIsTheRecentModelErrorOverThePersistenceErrorOfTheSameOutcomes() {
+        metrics.of("v1").forecastError(1.0, 2.0);
+        metrics.of("v1").forecastError(-1.0, 2.0);
+        metrics.of("v2").forecastError(4.0, 2.0);
+
+        assertThat(gauge("model_version_recent_mse|v1")).isEqualTo(1.0);
+        assertThat(gauge("model_version_recent_persistence_mse|v1")).isEqualTo(4.0);
+        assertThat(gauge("model_version_skill_ratio|v1")).isEqualTo(0.25);
+        assertThat(gauge("model_version_skill_ratio|v2")).as("worse than persistence").isEqualTo(4.0);
+    }
+
+    @Test
+    void aClassifiersRecentAccuracyStandsBesideTheMajorityClassBaseline() {
+        for (String label : new String[]{"a", "a", "a", "b"}) {
+            metrics.of("v1").classified(label.equals("a"), label);
+        }
+        assertThat(gauge("model_version_recent_accuracy|v1")).isCloseTo(0.75, within(1e-12));
+        assertThat(gauge("model_version_recent_majority_accuracy|v1")).isCloseTo(0.75, within(1e-12));
+    }
+
+    private double gauge(String name) {
+        assertThat(group.metrics()).containsKey(name);
+        return ((Number) ((Gauge<?>) group.metrics().get(name)).getValue()).doubleValue();
+    }
+}
