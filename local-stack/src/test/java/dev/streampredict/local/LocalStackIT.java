@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,6 +140,9 @@ class LocalStackIT {
         String shipped = Files.readString(PROJECT_ROOT.resolve("monitoring/prometheus.yml"));
         assertThat(shipped).contains("localhost:9249");
         Path config = dir.resolve("prometheus.yml");
+        // the shipped alerting rules, loaded from beside the configuration as in monitoring/
+        Files.copy(PROJECT_ROOT.resolve("monitoring/alerts.yml"), dir.resolve("alerts.yml"),
+                StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(config, shipped.replace("localhost:9249", "127.0.0.1:" + metricsPort)
                 .replace("scrape_interval: 5s", "scrape_interval: 1s"));
         int port = LocalKafkaBroker.freePort();
@@ -166,9 +170,29 @@ class LocalStackIT {
                     // Prometheus is still starting
                 }
             }
+            assertAlertingRulesEvaluateOnTheJobsMetrics(http, json, port);
         } finally {
             prometheus.destroy();
             prometheus.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Every rule of monitoring/alerts.yml is loaded and evaluates without error against the live metrics. */
+    private static void assertAlertingRulesEvaluateOnTheJobsMetrics(HttpClient http, ObjectMapper json, int port)
+            throws Exception {
+        URI rules = URI.create("http://127.0.0.1:" + port + "/api/v1/rules");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            JsonNode loaded = json.readTree(http.send(HttpRequest.newBuilder(rules).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("data").path("groups").path(0).path("rules");
+            List<String> health = new ArrayList<>();
+            loaded.forEach(rule -> health.add(rule.path("name").asText() + "=" + rule.path("health").asText()));
+            if (loaded.size() == 5 && health.stream().allMatch(h -> h.endsWith("=ok"))) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("the 5 alerting rules load and evaluate: " + health)
+                    .isLessThan(deadline);
+            Thread.sleep(1_000);
         }
     }
 

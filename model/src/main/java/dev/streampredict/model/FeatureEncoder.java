@@ -44,10 +44,27 @@ public final class FeatureEncoder {
         return differences ? standardizer.standardize(0, next - last) : standardizer.standardize(0, next);
     }
 
+    /**
+     * The latest input of {@code window} as the network sees it: the standardised last step (differences) or
+     * value (levels). Training inputs have mean 0 and spread 1 on this scale.
+     */
+    public double standardisedLatest(double[] window) {
+        int last = window.length - 1;
+        return differences ? standardizer.standardize(0, window[last] - window[last - 1])
+                : standardizer.standardize(0, window[last]);
+    }
+
     /** The forecast next value, from the network's output for {@code window}. */
     public double decodeForecast(double[] window, double output) {
         double restored = standardizer.restore(0, output);
         return differences ? window[window.length - 1] + restored : restored;
+    }
+
+    /** Each feature standardised as the training data was, into {@code out}. */
+    public void standardise(double[] features, double[] out) {
+        for (int i = 0; i < features.length; i++) {
+            out[i] = standardizer.standardize(i, features[i]);
+        }
     }
 
     /** Writes the inputs for one classification feature vector (in {@link ModelMetadata#features()} order). */

@@ -65,6 +65,16 @@ public final class Predictor {
         return probabilities;
     }
 
+    /** How far inputs are from the training data: see {@link FeatureEncoder#standardisedLatest}. */
+    public double standardisedLatest(double[] window) {
+        return encoder.standardisedLatest(window);
+    }
+
+    /** How far inputs are from the training data: see {@link FeatureEncoder#standardise}. */
+    public void standardise(double[] features, double[] out) {
+        encoder.standardise(features, out);
+    }
+
     /** Index of the most probable class. */
     public static int mostLikely(double[] probabilities) {
         int best = 0;

@@ -16,10 +16,12 @@ final class Classifying implements TaskScoring {
 
     private final int features;
     private final Scored scored;
+    private final double[] standardised;
 
     Classifying(int features, Scored scored) {
         this.features = features;
         this.scored = scored;
+        standardised = new double[features];
     }
 
     @Override
@@ -61,6 +63,8 @@ final class Classifying implements TaskScoring {
     private Prediction classified(ScoringInput input, Predictor model, double[] probabilities, long now) {
         List<String> classes = model.metadata().classes();
         String version = model.metadata().modelVersion();
+        model.standardise(input.features(), standardised);
+        scored.input(version, standardised);
         Map<String, Double> byClass = new LinkedHashMap<>();
         for (int c = 0; c < probabilities.length; c++) {
             byClass.put(classes.get(c), probabilities[c]);

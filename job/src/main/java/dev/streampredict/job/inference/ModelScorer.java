@@ -326,6 +326,11 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         }
 
         @Override
+        public void input(String version, double[] standardised) {
+            metrics.of(version).input(standardised);
+        }
+
+        @Override
         public void inferred(String version, long nanos, int count) {
             metrics.of(version).inferred(nanos, count);
         }

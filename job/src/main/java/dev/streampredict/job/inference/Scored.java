@@ -22,6 +22,9 @@ interface Scored {
     /** A classification of {@code version} met its true label. */
     void classified(String version, boolean right, String label);
 
+    /** An input {@code version} scored, standardised as its training data was (read at once, not kept). */
+    void input(String version, double[] standardised);
+
     /** {@code count} rows scored by {@code version} in {@code nanos}. */
     void inferred(String version, long nanos, int count);
 

@@ -30,6 +30,7 @@ final class SeriesForecasting implements TaskScoring {
     private final int[] batchEvaluated;
     /** Each key in the batch, with the slot of its latest input. */
     private final Map<String, Integer> lastSlotOfKey = new HashMap<>();
+    private final double[] standardised = new double[1];
 
     SeriesForecasting(String target, ValueState<SeriesWindow> windows, Consumer<String> currentKey, Scored scored,
                       int capacity) {
@@ -122,6 +123,10 @@ final class SeriesForecasting implements TaskScoring {
                     scored.forecastMet(shadowVersion, shadowed[previous] - value, persistenceError);
                 }
             }
+            observeInput(model, batch.rows[i], fills[i]);
+            if (shadow != null) {
+                observeInput(shadow, batch.rows[i], fills[i]);
+            }
             scored.prediction(Prediction.regression(input.id(), input.key(), input.json(), target, served[i],
                     version, now, now - input.ingestTimestamp(), Math.min(fills[i], width(model))),
                     batch.timestamps[i]);
@@ -145,6 +150,14 @@ final class SeriesForecasting implements TaskScoring {
             windows.update(window);
         }
         lastSlotOfKey.clear();
+    }
+
+    /** The key's latest step (or value), once the window holds two real values: padding is not an input. */
+    private void observeInput(Predictor model, double[] row, int fill) {
+        if (fill >= 2) {
+            standardised[0] = model.standardisedLatest(row);
+            scored.input(model.metadata().modelVersion(), standardised);
+        }
     }
 
     @Override

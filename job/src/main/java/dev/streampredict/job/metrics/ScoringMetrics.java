@@ -32,6 +32,11 @@ public final class ScoringMetrics {
     public static final String RECENT_PERSISTENCE_MSE = "recent_persistence_mse";
     /** Regression: recent MSE over recent persistence MSE; below 1 the model beats the naive forecast. */
     public static final String SKILL_RATIO = "skill_ratio";
+    /**
+     * The recent inputs' distance from the version's training data: the largest root mean square of a standardised
+     * feature; about 1 on inputs like the training data.
+     */
+    public static final String INPUT_DRIFT = "input_drift";
     /** Classification: the accuracy of always answering the most frequent recent label. */
     public static final String RECENT_MAJORITY_ACCURACY = "recent_majority_accuracy";
     /** How many of the latest evaluated predictions the {@code recent_*} gauges average. */
@@ -57,6 +62,7 @@ public final class ScoringMetrics {
     private final SlidingMean recentCorrect = new SlidingMean(RECENT);
     private final SlidingMean recentPersistenceSquaredError = new SlidingMean(RECENT);
     private final RecentMajority recentMajority = new RecentMajority(RECENT);
+    private InputDrift inputDrift;
     private volatile double squaredErrorSum;
     private volatile double absoluteErrorSum;
 
@@ -77,6 +83,7 @@ public final class ScoringMetrics {
         group.gauge(SKILL_RATIO, (Gauge<Double>) () -> recentSquaredError.mean()
                 / recentPersistenceSquaredError.mean());
         group.gauge(RECENT_MAJORITY_ACCURACY, (Gauge<Double>) recentMajority::accuracy);
+        group.gauge(INPUT_DRIFT, (Gauge<Double>) () -> inputDrift == null ? Double.NaN : inputDrift.drift());
         latency = group.histogram(LATENCY_MS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         inference = group.histogram(INFERENCE_US, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         group.gauge(MODEL_INFO, (Gauge<Integer>) () -> 1);
@@ -90,6 +97,14 @@ public final class ScoringMetrics {
 
     void role(Role role) {
         this.role = role;
+    }
+
+    /** An input this version scored, standardised as its training data was. */
+    public void input(double[] standardised) {
+        if (inputDrift == null) {
+            inputDrift = new InputDrift(standardised.length);
+        }
+        inputDrift.observe(standardised);
     }
 
     public void inferred(long nanos, int batch) {

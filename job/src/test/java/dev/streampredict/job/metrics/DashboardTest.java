@@ -45,9 +45,10 @@ class DashboardTest {
             }
         }
         assertThat(registered).containsAll(queried);
-        assertThat(queried).as("throughput, latency, error, skill, accuracy, invalid input, lag, model versions")
+        assertThat(queried).as("throughput, latency, error, skill, drift, accuracy, invalid input, lag, model versions")
                 .contains(version(ScoringMetrics.PREDICTIONS), version(ScoringMetrics.LATENCY_MS),
                         version(ScoringMetrics.RECENT_MSE), version(ScoringMetrics.SKILL_RATIO),
+                        version(ScoringMetrics.INPUT_DRIFT),
                         version(ScoringMetrics.RECENT_ACCURACY), version(ScoringMetrics.RECENT_MAJORITY_ACCURACY),
                         invalidByReason, "pendingRecords", version(ScoringMetrics.MODEL_ROLE), rejectedByReason);
     }

@@ -3,6 +3,8 @@ package dev.streampredict.job.metrics;
 import org.apache.flink.metrics.Gauge;
 import org.junit.jupiter.api.Test;
 
+import java.util.Random;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -31,6 +33,18 @@ class ScoringMetricsTest {
         }
         assertThat(gauge("model_version_recent_accuracy|v1")).isCloseTo(0.75, within(1e-12));
         assertThat(gauge("model_version_recent_majority_accuracy|v1")).isCloseTo(0.75, within(1e-12));
+    }
+
+    @Test
+    void inputDriftIsAboutOneOnInputsLikeTheTrainingDataAndGrowsWhenTheyShift() {
+        Random random = new Random(3);
+        for (int i = 0; i < 5_000; i++) {
+            metrics.of("v1").input(new double[]{random.nextGaussian(), random.nextGaussian()});
+            metrics.of("v2").input(new double[]{random.nextGaussian(), 3 + random.nextGaussian()});
+        }
+        assertThat(gauge("model_version_input_drift|v1")).isCloseTo(1.0, within(0.15));
+        // the second feature's level moved 3 spreads: root mean square sqrt(1 + 9)
+        assertThat(gauge("model_version_input_drift|v2")).isCloseTo(Math.sqrt(10), within(0.3));
     }
 
     private double gauge(String name) {
