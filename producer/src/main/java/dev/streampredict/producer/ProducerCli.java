@@ -53,6 +53,19 @@ public final class ProducerCli implements Callable<Integer> {
     @Option(names = "--noise", defaultValue = "1.0", description = "Synthetic: standard deviation of the noise (default: ${DEFAULT-VALUE}).")
     double noise;
 
+    @Option(names = "--regime-change-at", paramLabel = "N",
+            description = "Synthetic: after N records every series changes its period (to --regime-period) and "
+                    + "level (by --regime-level-shift): a model of the old regime goes stale.")
+    Long regimeChangeAt;
+
+    @Option(names = "--regime-period", defaultValue = "20",
+            description = "Synthetic: steps per cycle after the regime change (default: ${DEFAULT-VALUE}).")
+    double regimePeriod;
+
+    @Option(names = "--regime-level-shift", defaultValue = "20",
+            description = "Synthetic: how far the level moves at the regime change (default: ${DEFAULT-VALUE}).")
+    double regimeLevelShift;
+
     @Option(names = "--seed", defaultValue = "42", description = "Synthetic: random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -115,7 +128,9 @@ public final class ProducerCli implements Callable<Integer> {
         if (chosen == Source.synthetic) {
             System.out.printf("producing synthetic series: %d keys, %.0f events/s, to %s at %s%n",
                     keys, rate, topic, bootstrapServers);
-            return new SyntheticSeries(keys, period, noise, seed, System::currentTimeMillis);
+            SyntheticSeries series = new SyntheticSeries(keys, period, noise, seed, System::currentTimeMillis);
+            return regimeChangeAt == null ? series
+                    : series.regimeChangeAt(regimeChangeAt, regimePeriod, regimeLevelShift);
         }
         CsvReplay replay = new CsvReplay(csv.toSpec(), loop, System::currentTimeMillis,
                 (CsvRecordReader.RejectedRow row) -> {

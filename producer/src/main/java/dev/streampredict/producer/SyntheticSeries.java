@@ -11,7 +11,9 @@ import java.util.function.LongSupplier;
 /**
  * Endless noisy seasonal series for many keys, visited round-robin: key {@code series-i} at step t is
  * {@code level_i + amplitude_i * sin(2*pi*t/period + phase_i) + noise * N(0,1)}, in the feature {@value #FEATURE}.
- * Predictable enough that a model beats "next = last", noisy enough that it cannot be perfect.
+ * Predictable enough that a model beats "next = last", noisy enough that it cannot be perfect. With
+ * {@link #regimeChangeAt}, every series changes its period and level after a number of records: a model of the old
+ * regime goes stale.
  */
 public final class SyntheticSeries implements Iterator<InputRecord> {
 
@@ -25,6 +27,11 @@ public final class SyntheticSeries implements Iterator<InputRecord> {
     private final double[] phase;
     private final long[] step;
     private final Random random;
+    /** Records before the regime changes; never when negative. */
+    private long regimeChangeAt = -1;
+    private double newPeriod;
+    private double levelShift;
+    private long produced;
     private final LongSupplier clock;
     private int nextKey;
 
@@ -48,6 +55,21 @@ public final class SyntheticSeries implements Iterator<InputRecord> {
         }
     }
 
+    /**
+     * After {@code records} records, each series oscillates with {@code newPeriod} steps per cycle around a level
+     * {@code levelShift} higher.
+     */
+    public SyntheticSeries regimeChangeAt(long records, double newPeriod, double levelShift) {
+        if (records < 0 || !(newPeriod > 0)) {
+            throw new IllegalArgumentException("a regime change needs records >= 0 and a period > 0, got " + records
+                    + " and " + newPeriod);
+        }
+        this.regimeChangeAt = records;
+        this.newPeriod = newPeriod;
+        this.levelShift = levelShift;
+        return this;
+    }
+
     public static String key(int index) {
         return "series-" + index;
     }
@@ -62,7 +84,9 @@ public final class SyntheticSeries implements Iterator<InputRecord> {
         int k = nextKey;
         nextKey = (nextKey + 1) % keys;
         long t = step[k]++;
-        double value = level[k] + amplitude[k] * Math.sin(2 * Math.PI * t / period + phase[k])
+        boolean changed = regimeChangeAt >= 0 && produced++ >= regimeChangeAt;
+        double value = level[k] + (changed ? levelShift : 0)
+                + amplitude[k] * Math.sin(2 * Math.PI * t / (changed ? newPeriod : period) + phase[k])
                 + noise * random.nextGaussian();
         return new InputRecord(new UUID(random.nextLong(), random.nextLong()).toString(), key(k),
                 clock.getAsLong(), Map.of(FEATURE, value));

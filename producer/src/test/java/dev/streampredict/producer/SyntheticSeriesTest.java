@@ -41,4 +41,18 @@ class SyntheticSeriesTest {
         }
         return out;
     }
+
+    @Test
+    void aRegimeChangeMovesEverySeriesToItsNewPeriodAndLevelAfterTheGivenRecords() {
+        List<InputRecord> before = take(new SyntheticSeries(1, 4, 0.0, 1, () -> 0L), 12);
+        List<InputRecord> changed = take(new SyntheticSeries(1, 4, 0.0, 1, () -> 0L).regimeChangeAt(8, 8, 100), 12);
+
+        for (int t = 0; t < 8; t++) {
+            assertThat(changed.get(t).features()).isEqualTo(before.get(t).features());
+        }
+        for (int t = 8; t < 12; t++) {
+            assertThat(changed.get(t).features().get(SyntheticSeries.FEATURE))
+                    .isGreaterThan(before.get(t).features().get(SyntheticSeries.FEATURE) + 50);
+        }
+    }
 }

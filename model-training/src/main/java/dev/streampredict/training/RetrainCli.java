@@ -1,0 +1,254 @@
+package dev.streampredict.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.InvalidRecordException;
+import dev.streampredict.common.message.Json;
+import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.Predictor;
+import dev.streampredict.model.registry.ModelRegistry;
+import dev.streampredict.model.registry.RegistryState;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code retrain}: follows the input topic, and every {@code --every} inputs retrains a candidate like the registry's
+ * stable model on the recent inputs; publishes it (as a shadow, by default) only when it beats the stable model and
+ * the naive baseline on the most recent inputs, which it was not trained on. Every decision, with its numbers, goes
+ * to the decisions topic and to the terminal. With the job's {@code --auto-promote-after}, a published shadow that
+ * keeps beating the stable model on live outcomes is then promoted by the job itself.
+ */
+@Command(name = "retrain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Retrains on the stream and publishes a candidate to the model registry only when it is better.")
+public final class RetrainCli implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    ModelCli.RegistryOptions registry = new ModelCli.RegistryOptions();
+
+    @Option(names = "--input-topic", defaultValue = "input-data", description = "Default: ${DEFAULT-VALUE}.")
+    String inputTopic;
+
+    @Option(names = "--decisions-topic", defaultValue = "model-decisions",
+            description = "Every decision, as JSON (default: ${DEFAULT-VALUE}).")
+    String decisionsTopic;
+
+    @Option(names = "--from", defaultValue = "earliest",
+            description = "earliest (what the topic holds, then on) or latest (only new inputs) (default: ${DEFAULT-VALUE}).")
+    String from;
+
+    @Option(names = "--history", defaultValue = "20000", description = "Latest inputs kept for training (default: ${DEFAULT-VALUE}).")
+    int history;
+
+    @Option(names = "--every", defaultValue = "5000", description = "New inputs between retrainings (default: ${DEFAULT-VALUE}).")
+    long every;
+
+    @Option(names = "--held-out", defaultValue = "0.2",
+            description = "Most recent share of the history, only for comparing the models (default: ${DEFAULT-VALUE}).")
+    double heldOut;
+
+    @Option(names = "--margin", defaultValue = "0.05",
+            description = "Relative error reduction over the stable model needed to publish (default: ${DEFAULT-VALUE}).")
+    double margin;
+
+    @Option(names = "--publish-as", defaultValue = "shadow", description = "shadow, canary or stable (default: ${DEFAULT-VALUE}).")
+    String publishAs;
+
+    @Option(names = "--canary-percent", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    int canaryPercent;
+
+    @Option(names = "--hidden", defaultValue = "32,32", split = ",", description = "Default: ${DEFAULT-VALUE}.")
+    List<Integer> hidden;
+
+    @Option(names = "--epochs", defaultValue = "100", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--patience", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--max-retrainings", defaultValue = "0",
+            description = "Stop after this many retrainings; 0 = follow the stream until Ctrl-C (default: ${DEFAULT-VALUE}).")
+    int maxRetrainings;
+
+    @Option(names = "--work-dir", defaultValue = "work/retrain", description = "Candidates are written here (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RetrainCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    /** Stops the loop from another thread (a shutdown hook, or a test). */
+    public void stop() {
+        running.set(false);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Retrainer retrainer;
+        try {
+            if (!List.of("shadow", "canary", "stable").contains(publishAs)) {
+                throw new IllegalArgumentException("--publish-as takes shadow, canary or stable, not " + publishAs);
+            }
+            retrainer = new Retrainer(new Retrainer.Settings(history, heldOut, margin,
+                    new FitOptions(hidden, epochs, patience, 64, 0.001, seed)));
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        ModelRegistry models = registry.registry();
+        ensureTopic(decisionsTopic);
+        ObjectMapper json = Json.MAPPER;
+        InputRecordCodec codec = new InputRecordCodec();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer();
+             KafkaProducer<String, String> decisions = new KafkaProducer<>(Map.of(
+                     "bootstrap.servers", registry.bootstrapServers), new StringSerializer(), new StringSerializer())) {
+            Thread main = Thread.currentThread();
+            Thread hook = new Thread(() -> {
+                stop();
+                consumer.wakeup();
+                try {
+                    main.join(30_000);
+                } catch (InterruptedException ignored) {
+                    // exiting anyway
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            out.printf("retrain: following %s (%s), retraining every %,d inputs on the latest %,d%n", inputTopic,
+                    from, every, history);
+            long sinceLast = 0;
+            int retrainings = 0;
+            while (running.get() && (maxRetrainings == 0 || retrainings < maxRetrainings)) {
+                for (ConsumerRecord<byte[], byte[]> record : poll(consumer)) {
+                    try {
+                        retrainer.observe(codec.parse(record.value()));
+                        sinceLast++;
+                    } catch (InvalidRecordException e) {
+                        // the job dead-letters it; there is nothing to learn from it here either
+                    }
+                }
+                if (sinceLast >= every && retrainer.size() >= 100) {
+                    sinceLast = 0;
+                    retrainings++;
+                    Optional<Retrainer.Decision> decision = retrainOnce(retrainer, models, retrainings, out);
+                    if (decision.isPresent()) {
+                        decisions.send(new ProducerRecord<>(decisionsTopic, decision.get().serving(),
+                                json.writeValueAsString(decision.get()))).get(30, TimeUnit.SECONDS);
+                    }
+                }
+            }
+            removeHook(hook);
+        }
+        out.println("retrain: stopped");
+        return 0;
+    }
+
+    private Optional<Retrainer.Decision> retrainOnce(Retrainer retrainer, ModelRegistry models, int n,
+                                                     PrintWriter out) throws Exception {
+        RegistryState now = ModelCli.read(models);
+        String stable = now.policy().stable();
+        if (stable == null) {
+            out.println("retrain: the registry has no stable model yet; nothing to improve on");
+            return Optional.empty();
+        }
+        if (now.policy().candidate() != null) {
+            out.printf("retrain: %s is still being tried beside %s; retraining after its trial%n",
+                    now.policy().candidate(), stable);
+            return Optional.empty();
+        }
+        Predictor serving = ModelArchive.parse(now.archive(stable)).load();
+        Path candidateDir = workDir.resolve("candidate-" + System.currentTimeMillis() + "-" + n);
+        Retrainer.Decision decision = retrainer.retrain(serving, candidateDir);
+        out.printf("retrain: %s %s: %s%n", decision.candidate(), decision.publish() ? "published as " + publishAs
+                : "rejected", decision.reason());
+        if (decision.publish()) {
+            ModelCli.publish(models, ModelArchive.of(candidateDir.toString()), publishAs, canaryPercent, out);
+        }
+        return Optional.of(decision);
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> poll(KafkaConsumer<byte[], byte[]> consumer) {
+        try {
+            var records = consumer.poll(Duration.ofMillis(500));
+            List<ConsumerRecord<byte[], byte[]>> list = new java.util.ArrayList<>(records.count());
+            records.forEach(list::add);
+            return list;
+        } catch (WakeupException stopping) {
+            return List.of();
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, registry.bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(inputTopic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(inputTopic, p.partition())).toList();
+        if (partitions.isEmpty()) {
+            consumer.close();
+            throw new IllegalArgumentException("input topic '" + inputTopic + "' does not exist on "
+                    + registry.bootstrapServers);
+        }
+        consumer.assign(partitions);
+        if (from.equals("latest")) {
+            consumer.seekToEnd(partitions);
+        } else {
+            consumer.seekToBeginning(partitions);
+        }
+        return consumer;
+    }
+
+    private void ensureTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", registry.bootstrapServers))) {
+            admin.createTopics(Set.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it stopped this loop
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.streampredict.training;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.ModelMetadata;
+import dev.streampredict.model.Predictor;
+import dev.streampredict.model.Task;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Retrains on what the stream has shown: keeps the latest {@code history} inputs (with their labels, for a
+ * classifier), and when asked, trains a candidate like the serving model (same task, features, window) on all but
+ * the most recent part, then scores the candidate, the serving model and the naive baseline on that most recent part,
+ * which neither model was trained on. The candidate is worth publishing only if it beats the serving model by the
+ * margin and the baseline too; the decision carries the numbers either way.
+ */
+public final class Retrainer {
+
+    /**
+     * One retraining and its outcome.
+     *
+     * @param metric         {@code MSE} (regression) or {@code error rate} (classification), of every error below
+     * @param baselineError  the naive baseline on the same held-out inputs: "next = last" or the majority class
+     * @param publish        whether the candidate earned publication
+     */
+    public record Decision(String at, String serving, String candidate, String metric, long heldOut,
+                           double servingError, double candidateError, double baselineError, boolean publish,
+                           String reason) {
+    }
+
+    /**
+     * @param history     inputs kept, the oldest dropped first
+     * @param heldOut     the most recent share of them, used only to compare the models
+     * @param margin      e.g. 0.05: the candidate's error must be at most 95% of the serving model's
+     */
+    public record Settings(int history, double heldOut, double margin, FitOptions fit) {
+        public Settings {
+            if (history < 100 || heldOut <= 0 || heldOut >= 0.5 || margin < 0 || margin >= 1) {
+                throw new IllegalArgumentException("retraining needs a history of at least 100 inputs, a held-out "
+                        + "share in (0, 0.5) and a margin in [0, 1); got " + history + ", " + heldOut + ", " + margin);
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final Deque<InputRecord> recent = new ArrayDeque<>();
+    private final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+
+    public Retrainer(Settings settings) {
+        this.settings = settings;
+    }
+
+    public void observe(InputRecord record) {
+        recent.addLast(record);
+        if (recent.size() > settings.history()) {
+            recent.removeFirst();
+        }
+    }
+
+    public int size() {
+        return recent.size();
+    }
+
+    /**
+     * Trains a candidate like {@code serving} and compares them; writes the candidate's artifact to
+     * {@code candidateDir} whatever the outcome, so that a rejected candidate can be inspected.
+     */
+    public Decision retrain(Predictor serving, Path candidateDir) throws Exception {
+        ModelMetadata metadata = serving.metadata();
+        List<InputRecord> records = new ArrayList<>(recent);
+        long cut = cutOff(records);
+        List<InputRecord> training = records.stream().filter(r -> r.timestamp() < cut).toList();
+        TrainedModel candidate = metadata.task() == Task.REGRESSION
+                ? RegressionTraining.train(training, new RegressionTraining.Settings(name(metadata),
+                "retrained on the stream", metadata.target(), metadata.windowSize(), metadata.targetMode(), 0.15,
+                0.15, settings.fit()), quiet)
+                : ClassificationTraining.train(training.stream().filter(r -> r.label() != null).toList(),
+                new ClassificationTraining.Settings(name(metadata), "retrained on the stream", metadata.features(),
+                        0.15, 0.15, settings.fit()), quiet);
+        Files.createDirectories(candidateDir);
+        candidate.save(candidateDir);
+        Predictor trained = ModelArchive.of(candidateDir.toString()).load();
+        double[] errors = metadata.task() == Task.REGRESSION
+                ? forecastErrors(records, cut, metadata, serving, trained)
+                : classificationErrors(records, cut, serving, trained);
+        return decide(metadata.modelVersion(), trained.metadata().modelVersion(),
+                metadata.task() == Task.REGRESSION ? "MSE" : "error rate", (long) errors[3], errors[0], errors[1],
+                errors[2]);
+    }
+
+    /** The rule, on its own: better than the serving model by the margin, and better than the baseline. */
+    Decision decide(String serving, String candidate, String metric, long heldOut, double servingError,
+                    double candidateError, double baselineError) {
+        boolean beatsServing = candidateError < servingError && candidateError <= (1 - settings.margin()) * servingError;
+        boolean beatsBaseline = candidateError < baselineError;
+        String reason = String.format("candidate %s %.4g, serving %.4g, baseline %.4g over %d held-out inputs: %s",
+                metric, candidateError, servingError, baselineError, heldOut,
+                !beatsServing ? "not better than the serving model by " + Math.round(100 * settings.margin()) + "%"
+                        : !beatsBaseline ? "not better than the naive baseline" : "better than both");
+        return new Decision(Instant.now().toString(), serving, candidate, metric, heldOut, servingError,
+                candidateError, baselineError, beatsServing && beatsBaseline, reason);
+    }
+
+    /** The time from which the most recent {@code heldOut} share of the inputs arrived. */
+    private long cutOff(List<InputRecord> records) {
+        long[] times = records.stream().mapToLong(InputRecord::timestamp).sorted().toArray();
+        if (times.length < 100) {
+            throw new IllegalStateException("only " + times.length + " inputs seen: too few to retrain");
+        }
+        return times[(int) (times.length * (1 - settings.heldOut()))];
+    }
+
+    /** Serving, candidate and persistence MSE on the held-out windows, and their number. */
+    private static double[] forecastErrors(List<InputRecord> records, long cut, ModelMetadata metadata,
+                                           Predictor serving, Predictor candidate) {
+        List<SeriesSample> heldOut = SeriesSamples.build(records, metadata.target(), metadata.windowSize())
+                .stream().filter(s -> s.timestamp() >= cut).toList();
+        double[][] windows = heldOut.stream().map(SeriesSample::window).toArray(double[][]::new);
+        return new double[]{
+                ForecastErrors.of(heldOut, serving.forecast(windows, windows.length)).mse(),
+                ForecastErrors.of(heldOut, candidate.forecast(windows, windows.length)).mse(),
+                ForecastErrors.persistence(heldOut).mse(),
+                heldOut.size()};
+    }
+
+    /** Serving, candidate and majority-class error rates on the held-out labelled inputs, and their number. */
+    private static double[] classificationErrors(List<InputRecord> records, long cut, Predictor serving,
+                                                 Predictor candidate) {
+        List<InputRecord> heldOut = records.stream().filter(r -> r.timestamp() >= cut && r.label() != null)
+                .toList();
+        Map<String, Integer> counts = new HashMap<>();
+        records.stream().filter(r -> r.timestamp() < cut && r.label() != null)
+                .forEach(r -> counts.merge(r.label(), 1, Integer::sum));
+        String majority = counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+                .orElse(null);
+        return new double[]{errorRate(serving, heldOut), errorRate(candidate, heldOut),
+                heldOut.stream().filter(r -> !r.label().equals(majority)).count() / (double) heldOut.size(),
+                heldOut.size()};
+    }
+
+    private static double errorRate(Predictor model, List<InputRecord> labelled) {
+        List<String> features = model.metadata().features();
+        double[][] rows = labelled.stream()
+                .map(r -> features.stream().mapToDouble(f -> r.features().get(f)).toArray())
+                .toArray(double[][]::new);
+        double[][] probabilities = model.classify(rows, rows.length);
+        long wrong = 0;
+        for (int i = 0; i < rows.length; i++) {
+            String predicted = model.metadata().classes().get(Predictor.mostLikely(probabilities[i]));
+            wrong += predicted.equals(labelled.get(i).label()) ? 0 : 1;
+        }
+        return (double) wrong / rows.length;
+    }
+
+    /** The serving version's name without its time and digest: {@code sp500-close-20261122T...-3fa2c1d0}. */
+    private static String name(ModelMetadata serving) {
+        return serving.modelVersion().replaceAll("-\\d{8}T\\d{6}Z-[0-9a-f]{8}$", "")
+                .replaceAll("-retrained$", "") + "-retrained";
+    }
+}
