@@ -21,7 +21,10 @@ final class SteadyStream implements AutoCloseable {
     private final Thread thread;
 
     SteadyStream(String bootstrap, String topic, int keys, long seed, double perSecond) {
-        SyntheticSeries series = new SyntheticSeries(keys, 25, 0.5, seed, System::currentTimeMillis);
+        this(bootstrap, topic, new SyntheticSeries(keys, 25, 0.5, seed, System::currentTimeMillis), perSecond);
+    }
+
+    SteadyStream(String bootstrap, String topic, SyntheticSeries series, double perSecond) {
         Iterator<InputRecord> recorded = new Iterator<>() {
             @Override
             public boolean hasNext() {

@@ -1,0 +1,222 @@
+package dev.streampredict.job;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.Prediction;
+import dev.streampredict.job.metrics.ScoringMetrics;
+import dev.streampredict.kafka.LocalKafkaBroker;
+import dev.streampredict.kafka.Topics;
+import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.Predictor;
+import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.model.registry.ModelRegistry;
+import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.training.ModelCli;
+import dev.streampredict.training.RetrainCli;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static dev.streampredict.job.PipelineTesting.awaitRunning;
+import static dev.streampredict.job.PipelineTesting.readPredictions;
+import static dev.streampredict.job.PipelineTesting.startJob;
+import static dev.streampredict.job.PipelineTesting.sum;
+import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The feedback loop end to end, on a real broker and MiniCluster: the series changes its regime mid-stream, the
+ * model trained on the old regime goes stale, the retrainer trains on what the stream showed and publishes a shadow
+ * only because it is better, the job promotes it on live outcomes, and the error falls again.
+ */
+class FeedbackLoopIT {
+
+    private static final int KEYS = 10;
+    private static final int SHIFT = 3_000;
+    private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
+            .build());
+
+    @TempDir
+    static Path dir;
+    private static LocalKafkaBroker kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = LocalKafkaBroker.start(dir.resolve("kafka"));
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @Test
+    void afterARegimeChangeTheRetrainedModelIsPublishedPromotedAndItsErrorFallsWellBelowTheStaleModels()
+            throws Exception {
+        ModelArchive first = ModelArchive.of(trainSyntheticModel(dir, "first", KEYS, 8, 1).toString());
+        Topics.ensure(kafka.bootstrapServers(), Map.of("loop-in", 2, "loop-out", 2, "loop-shadow", 2,
+                "loop-dlq", 1));
+        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "loop-models");
+        registry.ensureTopic();
+        registry.publish(first, List.of(ModelCommand.of(ModelCommand.Action.STABLE, first.version(), 0, "IT")));
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--input-topic", "loop-in", "--predictions-topic", "loop-out", "--dead-letter-topic", "loop-dlq",
+                "--model-registry", "loop-models", "--shadow-topic", "loop-shadow", "--auto-promote-after", "400",
+                "--checkpoint-interval", "500ms", "--starting-offsets", "earliest", "--job-name", "feedback-it");
+        JobID id = job.getJobID();
+        awaitRunning(job);
+        RetrainCli retrain = new RetrainCli();
+        StringWriter retrainLog = new StringWriter();
+        Thread retrainer = new Thread(() -> new CommandLine(retrain).setOut(new PrintWriter(retrainLog, true))
+                .execute("--bootstrap-servers", kafka.bootstrapServers(), "--registry-topic", "loop-models",
+                        "--input-topic", "loop-in", "--decisions-topic", "loop-decisions", "--every", "5000",
+                        "--history", "2500", "--hidden", "16,16", "--epochs", "30", "--patience", "5",
+                        "--work-dir", dir.resolve("retrain").toString()), "retrainer");
+        retrainer.start();
+        SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "loop-in",
+                new SyntheticSeries(KEYS, 25, 0.5, 11, System::currentTimeMillis).regimeChangeAt(SHIFT, 9, 20), 500);
+
+        String retrained = awaitAnotherStableVersion(registry, first.version(), retrainLog);
+        awaitStable(id, retrained);
+        awaitMorePredictions(id, 2_000);
+        List<InputRecord> inputs = stream.stop();
+        retrain.stop();
+        retrainer.join(60_000);
+        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "loop-out", inputs.size(),
+                Duration.ofSeconds(90));
+        job.cancel().get(30, TimeUnit.SECONDS);
+
+        Phases phases = Phases.of(inputs, predictions, first.version(), retrained, first.load());
+        System.out.println("feedback loop: " + phases);
+        System.out.println(retrainLog);
+        assertThat(phases.staleAfterShift).as("the stale model's error rises after the shift")
+                .isGreaterThan(2 * phases.beforeShift);
+        assertThat(phases.retrainedAfterPromotion).as("the retrained model's error, after its promotion")
+                .isLessThan(0.5 * phases.staleAfterShift)
+                .isLessThan(0.5 * phases.staleOnTheSameInputs);
+        assertThat(retrainLog.toString()).contains(retrained + " published as shadow")
+                .doesNotContainPattern("rejected.*better than both");
+    }
+
+    /**
+     * Mean squared forecast errors of one run, by phase; a forecast counts where the value it forecast lies.
+     *
+     * @param staleOnTheSameInputs what the first model would have scored on the inputs after the promotion: the
+     *                             same stream without the feedback loop
+     */
+    record Phases(double beforeShift, double staleAfterShift, double retrainedAfterPromotion,
+                  double staleOnTheSameInputs, long eventsToPromotion, long secondsToPromotion) {
+
+        static Phases of(List<InputRecord> inputs, List<Prediction> predictions, String stale, String retrained,
+                         Predictor staleModel) {
+            Map<String, Prediction> byId = new HashMap<>();
+            predictions.forEach(p -> byId.put(p.id(), p));
+            Map<String, List<Integer>> byKey = new HashMap<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                byKey.computeIfAbsent(inputs.get(i).key(), k -> new ArrayList<>()).add(i);
+            }
+            int promoted = Integer.MAX_VALUE;
+            for (int i = 0; i < inputs.size(); i++) {
+                Prediction p = byId.get(inputs.get(i).id());
+                if (p != null && p.modelVersion().equals(retrained)) {
+                    promoted = Math.min(promoted, i);
+                }
+            }
+            double[][] sums = new double[4][2];
+            for (List<Integer> ofKey : byKey.values()) {
+                for (int j = 1; j < ofKey.size(); j++) {
+                    int at = ofKey.get(j);
+                    Prediction forecast = byId.get(inputs.get(ofKey.get(j - 1)).id());
+                    double actual = value(inputs.get(at));
+                    double error = forecast.prediction() - actual;
+                    if (at < SHIFT && at > 1_000 && forecast.modelVersion().equals(stale)) {
+                        add(sums[0], error);
+                    } else if (at >= SHIFT && forecast.modelVersion().equals(stale)) {
+                        add(sums[1], error);
+                    } else if (at > promoted && forecast.modelVersion().equals(retrained)) {
+                        add(sums[2], error);
+                        double[] window = new double[staleModel.metadata().windowSize()];
+                        for (int w = 0; w < window.length; w++) {
+                            window[w] = value(inputs.get(ofKey.get(j - window.length + w)));
+                        }
+                        add(sums[3], staleModel.forecast(new double[][]{window}, 1)[0] - actual);
+                    }
+                }
+            }
+            long shiftTime = inputs.get(SHIFT).timestamp();
+            long promotionTime = byId.get(inputs.get(promoted).id()).predictionTimestamp();
+            return new Phases(mean(sums[0]), mean(sums[1]), mean(sums[2]), mean(sums[3]), promoted - SHIFT,
+                    (promotionTime - shiftTime) / 1_000);
+        }
+
+        private static double value(InputRecord input) {
+            return input.features().get(SyntheticSeries.FEATURE);
+        }
+
+        private static void add(double[] sumAndCount, double error) {
+            sumAndCount[0] += error * error;
+            sumAndCount[1]++;
+        }
+
+        private static double mean(double[] sumAndCount) {
+            return sumAndCount[0] / sumAndCount[1];
+        }
+    }
+
+    private static String awaitAnotherStableVersion(ModelRegistry registry, String first, StringWriter log)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (true) {
+            String stable = ModelCli.read(registry).policy().stable();
+            if (!stable.equals(first)) {
+                return stable;
+            }
+            assertThat(System.nanoTime()).as("a retrained version promoted within 180 s; retrainer: %s", log)
+                    .isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    private static void awaitStable(JobID job, String version) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!PipelineTesting.values(REPORTER, job, ScoringMetrics.MODEL_VERSION + "." + version,
+                ScoringMetrics.MODEL_ROLE).equals(List.of(1.0, 1.0))) {
+            assertThat(System.nanoTime()).as("%s serves in every subtask within 60 s", version)
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static void awaitMorePredictions(JobID job, long more) throws Exception {
+        double target = sum(REPORTER, job, ScoringMetrics.PREDICTIONS) + more;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sum(REPORTER, job, ScoringMetrics.PREDICTIONS) < target) {
+            assertThat(System.nanoTime()).as("%d more predictions within 60 s", more).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+}

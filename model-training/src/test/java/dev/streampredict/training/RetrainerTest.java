@@ -1,0 +1,81 @@
+package dev.streampredict.training;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.Predictor;
+import dev.streampredict.model.TargetMode;
+import dev.streampredict.producer.SyntheticSeries;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Retraining decides on data neither model was trained on, and publishes only what is better. */
+class RetrainerTest {
+
+    private static final FitOptions FIT = new FitOptions(List.of(16, 16), 30, 5, 64, 0.003, 7);
+
+    @TempDir
+    static Path dir;
+    private static Predictor servingOldRegime;
+
+    @BeforeAll
+    static void trainOnTheOldRegime() throws Exception {
+        List<InputRecord> history = series(null).subList(0, 3_000);
+        RegressionTraining.train(history, new RegressionTraining.Settings("series", "generated",
+                SyntheticSeries.FEATURE, 8, TargetMode.DIFFERENCE, 0.15, 0.15, FIT),
+                new PrintStream(OutputStream.nullOutputStream())).save(dir.resolve("serving"));
+        servingOldRegime = ModelArchive.of(dir.resolve("serving").toString()).load();
+    }
+
+    @Test
+    void afterARegimeChangeTheCandidateBeatsTheStaleModelAndIsPublished() throws Exception {
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05, FIT));
+        series(0L).subList(0, 3_000).forEach(retrainer::observe); // the new regime from the first record
+
+        Retrainer.Decision decision = retrainer.retrain(servingOldRegime, dir.resolve("after-change"));
+
+        assertThat(decision.publish()).as(decision.reason()).isTrue();
+        assertThat(decision.candidateError()).isLessThan(0.95 * decision.servingError())
+                .isLessThan(decision.baselineError());
+        assertThat(decision.candidate()).startsWith("series-retrained-");
+    }
+
+    @Test
+    void aCandidateWorseThanTheServingModelIsNeverPublished() throws Exception {
+        // a candidate that cannot learn: one hidden unit, one epoch, on the regime the serving model knows well
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05,
+                new FitOptions(List.of(1), 1, 1, 64, 0.0001, 7)));
+        series(null).subList(3_000, 6_000).forEach(retrainer::observe);
+
+        Retrainer.Decision decision = retrainer.retrain(servingOldRegime, dir.resolve("crippled"));
+
+        assertThat(decision.publish()).as(decision.reason()).isFalse();
+        assertThat(decision.reason()).contains("not better than the serving model");
+    }
+
+    @Test
+    void theRuleNeedsTheMarginOverTheServingModelAndABetterThanNaiveError() {
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(1_000, 0.2, 0.10, FIT));
+        assertThat(retrainer.decide("v1", "v2", "MSE", 100, 1.0, 0.95, 5.0).publish()).as("5% < 10%").isFalse();
+        assertThat(retrainer.decide("v1", "v2", "MSE", 100, 1.0, 0.80, 0.70).publish()).as("naive").isFalse();
+        assertThat(retrainer.decide("v1", "v2", "MSE", 100, 1.0, 0.80, 5.0).publish()).isTrue();
+        assertThat(retrainer.decide("v1", "v2", "MSE", 100, 0.0, 0.0, 5.0).publish()).as("tie").isFalse();
+    }
+
+    /** Ten keys; with {@code changeAt}, the regime changes after that many records. */
+    private static List<InputRecord> series(Long changeAt) {
+        SyntheticSeries series = new SyntheticSeries(10, 25, 0.5, 3, new AtomicLong()::incrementAndGet);
+        if (changeAt != null) {
+            series.regimeChangeAt(changeAt, 9, 20);
+        }
+        return java.util.stream.Stream.generate(series::next).limit(6_000).toList();
+    }
+}
