@@ -94,6 +94,21 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--status-interval", defaultValue = "5", description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
     int statusInterval;
 
+    @Option(names = "--regime-change-at", paramLabel = "N",
+            description = "Synthetic: after N events every series changes its period (50 to 20) and level (+20), and "
+                    + "the model trained on the old regime goes stale.")
+    Long regimeChangeAt;
+
+    @Option(names = "--retrain",
+            description = "Run the retrainer beside the job: every --retrain-every events it trains on the latest "
+                    + "ones and publishes a shadow if it beats the stable model; with it, --auto-promote-after "
+                    + "defaults to 500, so that a better shadow is promoted.")
+    boolean retrain;
+
+    @Option(names = "--retrain-every", defaultValue = "2000",
+            description = "With --retrain: events between retrainings, and how many it trains on (default: ${DEFAULT-VALUE}).")
+    int retrainEvery;
+
     @Option(names = "--auto-promote-after", defaultValue = "0", paramLabel = "N",
             description = "Promote a shadow or canary that beats the stable model over N outcomes, roll back one "
                     + "that is worse (the job's option of the same name); 0: only by hand (default: ${DEFAULT-VALUE}).")
@@ -124,6 +139,10 @@ public final class LocalStack implements Callable<Integer> {
                 }
             });
         }
+        if (regimeChangeAt != null && source != Source.synthetic) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--regime-change-at changes the synthetic series: give --source synthetic too");
+        }
         Files.createDirectories(workDir.resolve("logs"));
 
         LocalKafkaBroker broker = null;
@@ -131,6 +150,7 @@ public final class LocalStack implements Callable<Integer> {
         LivePage livePage = null;
         JobClient job = null;
         Thread producerThread = null;
+        Retraining retraining = null;
         AtomicBoolean producing = new AtomicBoolean(true);
         try {
             String bootstrap = bootstrapServers;
@@ -147,7 +167,8 @@ public final class LocalStack implements Callable<Integer> {
             Iterator<InputRecord> records;
             if (source == Source.synthetic) {
                 model = models.forSynthetic(keys, 50, 1.0, modelsDir);
-                records = new SyntheticSeries(keys, 50, 1.0, 42, System::currentTimeMillis);
+                SyntheticSeries series = new SyntheticSeries(keys, 50, 1.0, 42, System::currentTimeMillis);
+                records = regimeChangeAt == null ? series : series.regimeChangeAt(regimeChangeAt, 20, 20);
             } else {
                 CsvSpec spec = csvSpec();
                 model = models.forCsv(spec, spec.featureColumns().get(0), modelsDir);
@@ -169,11 +190,17 @@ public final class LocalStack implements Callable<Integer> {
                 }
             }, "producer");
             producerThread.start();
+            if (retrain) {
+                retraining = new Retraining(bootstrap, retrainEvery, workDir.resolve("retrain"));
+            }
             printWhereToLook(bootstrap, model);
 
             endStartUp(); // from here on a stop signal only releases the latch: clean-up must never be interrupted
+            PredictionMonitor.Snapshot previous = monitor.snapshot();
             while (!stop.await(statusInterval, TimeUnit.SECONDS)) {
-                printStatus(producer.sent(), monitor.snapshot(), job);
+                PredictionMonitor.Snapshot now = monitor.snapshot();
+                printStatus(producer.sent(), now, previous, job);
+                previous = now;
             }
             return 0;
         } catch (Exception e) {
@@ -188,6 +215,9 @@ public final class LocalStack implements Callable<Integer> {
             producing.set(false);
             if (producerThread != null) {
                 producerThread.join(30_000);
+            }
+            if (retraining != null) {
+                retraining.close();
             }
             if (job != null) {
                 stopJob(job);
@@ -269,7 +299,7 @@ public final class LocalStack implements Callable<Integer> {
                 // everything the producer sends from now on, even before the source has its partitions
                 "--start-from-time", Long.toString(startedAt), "--job-name", "stream-predict (local)",
                 "--checkpoint-dir", workDir.resolve("checkpoints").toUri().toString(),
-                "--auto-promote-after", Long.toString(autoPromoteAfter));
+                "--auto-promote-after", Long.toString(retrain && autoPromoteAfter == 0 ? 500 : autoPromoteAfter));
         PredictionJob.configure(env, options);
         return env.executeAsync(options.jobName());
     }
@@ -300,13 +330,23 @@ public final class LocalStack implements Callable<Integer> {
                 """, livePort, webPort, metricsPort, bootstrap, bootstrap, model, workDir.resolve("logs"));
     }
 
-    private static void printStatus(long sent, PredictionMonitor.Snapshot s, JobClient job) throws Exception {
-        String quality = s.classified() > 0
-                ? String.format("accuracy %.3f (%d labelled)", s.accuracy(), s.classified())
-                : String.format("MSE %.4g vs persistence %.4g (ratio %.3f, %d evaluated)", s.mse(),
-                s.persistenceMse(), s.mse() / s.persistenceMse(), s.evaluated());
-        System.out.printf("[%s] %s | in %d | predictions %d | dead letters %d | latency p50 %d ms p99 %d ms | %s%n",
-                LocalTime.now().format(CLOCK), job.getJobStatus().get(5, TimeUnit.SECONDS),
-                sent, s.predictions(), s.deadLetters(), s.latencyP50(), s.latencyP99(), quality);
+    /** One status line: counts since the start, quality over the time since the previous line. */
+    private static void printStatus(long sent, PredictionMonitor.Snapshot s, PredictionMonitor.Snapshot previous,
+                                    JobClient job) throws Exception {
+        String quality;
+        if (s.classified() > 0) {
+            long labelled = s.classified() - previous.classified();
+            quality = String.format("accuracy %.3f over the last %d labelled",
+                    (double) (s.correct() - previous.correct()) / labelled, labelled);
+        } else {
+            long evaluated = s.evaluated() - previous.evaluated();
+            double mse = (s.squaredErrorSum() - previous.squaredErrorSum()) / evaluated;
+            double persistence = (s.persistenceSquaredErrorSum() - previous.persistenceSquaredErrorSum()) / evaluated;
+            quality = String.format("MSE %.4g vs persistence %.4g (ratio %.3f) over the last %d", mse, persistence,
+                    mse / persistence, evaluated);
+        }
+        System.out.printf("[%s] %s | in %d | predictions %d | dead letters %d | latency p50 %d ms p99 %d ms | %s"
+                        + " | model %s%n", LocalTime.now().format(CLOCK), job.getJobStatus().get(5, TimeUnit.SECONDS),
+                sent, s.predictions(), s.deadLetters(), s.latencyP50(), s.latencyP99(), quality, s.servedVersion());
     }
 }

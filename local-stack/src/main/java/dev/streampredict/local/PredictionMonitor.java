@@ -29,9 +29,15 @@ import java.util.Map;
  */
 public final class PredictionMonitor implements AutoCloseable {
 
-    /** What the status line shows at one moment. */
+    /**
+     * What the status line shows at one moment; counts and sums since the start, so that two snapshots give the
+     * numbers of the time between them.
+     *
+     * @param servedVersion the version of the latest served prediction
+     */
     public record Snapshot(long predictions, long deadLetters, long latencyP50, long latencyP99, long evaluated,
-                           double mse, double persistenceMse, long classified, double accuracy) {
+                           double squaredErrorSum, double persistenceSquaredErrorSum, long classified, long correct,
+                           String servedVersion) {
     }
 
     private static final int LATENCY_SAMPLES = 10_000;
@@ -53,6 +59,7 @@ public final class PredictionMonitor implements AutoCloseable {
     private double persistenceSquaredErrorSum;
     private long classified;
     private long correct;
+    private String servedVersion = "-";
 
     PredictionMonitor(String bootstrapServers, String predictionsTopic, String shadowTopic, String deadLetterTopic,
                       LiveHistory history) {
@@ -103,6 +110,7 @@ public final class PredictionMonitor implements AutoCloseable {
     private synchronized void observe(Prediction p) {
         latencies[(int) (predictions % LATENCY_SAMPLES)] = p.latencyMs();
         predictions++;
+        servedVersion = p.modelVersion();
         InputRecord input;
         try {
             input = inputCodec.parse(p.input().getBytes(StandardCharsets.UTF_8));
@@ -156,9 +164,7 @@ public final class PredictionMonitor implements AutoCloseable {
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
         return new Snapshot(predictions, deadLetters, Percentiles.of(sorted, 0.50), Percentiles.of(sorted, 0.99),
-                evaluated, evaluated == 0 ? Double.NaN : squaredErrorSum / evaluated,
-                evaluated == 0 ? Double.NaN : persistenceSquaredErrorSum / evaluated,
-                classified, classified == 0 ? Double.NaN : (double) correct / classified);
+                evaluated, squaredErrorSum, persistenceSquaredErrorSum, classified, correct, servedVersion);
     }
 
     @Override
