@@ -68,6 +68,20 @@ public final class RetrainCli implements Callable<Integer> {
     @Option(names = "--every", defaultValue = "5000", description = "New inputs between retrainings (default: ${DEFAULT-VALUE}).")
     long every;
 
+    @Option(names = "--interval", converter = DurationConverter.class,
+            description = "Also retrain when this much time has passed since the last retraining, e.g. 10m.")
+    Duration interval;
+
+    @Option(names = "--skill-above", paramLabel = "RATIO",
+            description = "Also retrain as soon as the stable model's error on the most recent inputs exceeds RATIO "
+                    + "times the naive baseline's (1: worse than \"next = last\" or the majority class), checked "
+                    + "every --check-every inputs.")
+    Double skillAbove;
+
+    @Option(names = "--check-every", defaultValue = "1000",
+            description = "With --skill-above: inputs between checks (default: ${DEFAULT-VALUE}).")
+    long checkEvery;
+
     @Option(names = "--held-out", defaultValue = "0.2",
             description = "Most recent share of the history, only for comparing the models (default: ${DEFAULT-VALUE}).")
     double heldOut;
@@ -150,18 +164,31 @@ public final class RetrainCli implements Callable<Integer> {
             out.printf("retrain: following %s (%s), retraining every %,d inputs on the latest %,d%n", inputTopic,
                     from, every, history);
             long sinceLast = 0;
+            long sinceCheck = 0;
+            long lastAt = System.nanoTime();
             int retrainings = 0;
             while (running.get() && (maxRetrainings == 0 || retrainings < maxRetrainings)) {
                 for (ConsumerRecord<byte[], byte[]> record : poll(consumer)) {
                     try {
                         retrainer.observe(codec.parse(record.value()));
                         sinceLast++;
+                        sinceCheck++;
                     } catch (InvalidRecordException e) {
                         // the job dead-letters it; there is nothing to learn from it here either
                     }
                 }
-                if (sinceLast >= every && retrainer.size() >= 100) {
+                String trigger = sinceLast >= every ? sinceLast + " new inputs"
+                        : interval != null && sinceLast > 0 && System.nanoTime() - lastAt >= interval.toNanos()
+                        ? interval + " since the last retraining"
+                        : skillAbove != null && sinceCheck >= checkEvery ? staleness(retrainer, models, out)
+                        : null;
+                if (sinceCheck >= checkEvery) {
+                    sinceCheck = 0;
+                }
+                if (trigger != null && retrainer.size() >= 100) {
+                    out.printf("retrain: retraining after %s%n", trigger);
                     sinceLast = 0;
+                    lastAt = System.nanoTime();
                     retrainings++;
                     Optional<Retrainer.Decision> decision = retrainOnce(retrainer, models, retrainings, out);
                     if (decision.isPresent()) {
@@ -174,6 +201,28 @@ public final class RetrainCli implements Callable<Integer> {
         }
         out.println("retrain: stopped");
         return 0;
+    }
+
+    /** A reason to retrain now if the stable model does worse than {@code --skill-above} on recent inputs. */
+    private String staleness(Retrainer retrainer, ModelRegistry models, PrintWriter out) {
+        if (retrainer.size() < 100) {
+            return null;
+        }
+        RegistryState now = ModelCli.read(models);
+        if (now.policy().stable() == null) {
+            return null;
+        }
+        double skill = retrainer.servingSkill(ModelArchive.parse(now.archive(now.policy().stable())).load());
+        return skill > skillAbove ? String.format("the stable model's error reached %.3f times the naive "
+                + "baseline's on the latest inputs (above %.3f)", skill, skillAbove) : null;
+    }
+
+    /** Durations as 90s, 10m or 1h. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     private Optional<Retrainer.Decision> retrainOnce(Retrainer retrainer, ModelRegistry models, int n,

@@ -99,6 +99,19 @@ public final class Retrainer {
                 errors[2]);
     }
 
+    /**
+     * The serving model's error over the naive baseline's on the most recent inputs (the held-out share of the
+     * history): above 1 it does worse than "next = last" (or than always answering the majority class).
+     */
+    public double servingSkill(Predictor serving) {
+        List<InputRecord> records = new ArrayList<>(recent);
+        long cut = cutOff(records);
+        double[] errors = serving.metadata().task() == Task.REGRESSION
+                ? forecastErrors(records, cut, serving.metadata(), serving, serving)
+                : classificationErrors(records, cut, serving, serving);
+        return errors[0] / errors[2];
+    }
+
     /** The rule, on its own: better than the serving model by the margin, and better than the baseline. */
     Decision decide(String serving, String candidate, String metric, long heldOut, double servingError,
                     double candidateError, double baselineError) {

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +71,48 @@ class RetrainerTest {
         assertThat(retrainer.decide("v1", "v2", "MSE", 100, 1.0, 0.80, 0.70).publish()).as("naive").isFalse();
         assertThat(retrainer.decide("v1", "v2", "MSE", 100, 1.0, 0.80, 5.0).publish()).isTrue();
         assertThat(retrainer.decide("v1", "v2", "MSE", 100, 0.0, 0.0, 5.0).publish()).as("tie").isFalse();
+    }
+
+    @Test
+    void theServingModelsSkillOnRecentInputsShowsWhenItHasGoneStale() {
+        Retrainer before = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05, FIT));
+        series(null).subList(3_000, 6_000).forEach(before::observe);
+        Retrainer after = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05, FIT));
+        series(0L).subList(0, 3_000).forEach(after::observe);
+
+        assertThat(before.servingSkill(servingOldRegime)).as("beats next = last").isLessThan(0.8);
+        assertThat(after.servingSkill(servingOldRegime)).as("worse than next = last").isGreaterThan(1.0);
+    }
+
+    @Test
+    void aClassifierWhoseClassesMovedIsReplacedByOneTrainedOnTheNewLabels() throws Exception {
+        FitOptions fit = new FitOptions(List.of(8), 40, 5, 32, 0.01, 7);
+        ClassificationTraining.train(blobs(0, 1_000, false), new ClassificationTraining.Settings("blobs",
+                "generated", List.of("x", "y"), 0.15, 0.15, fit), new PrintStream(OutputStream.nullOutputStream()))
+                .save(dir.resolve("classifier"));
+        Predictor serving = ModelArchive.of(dir.resolve("classifier").toString()).load();
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(1_000, 0.2, 0.05, fit));
+        blobs(1_000, 1_000, true).forEach(retrainer::observe); // the classes swapped places
+
+        Retrainer.Decision decision = retrainer.retrain(serving, dir.resolve("classifier-candidate"));
+
+        assertThat(decision.metric()).isEqualTo("error rate");
+        assertThat(decision.servingError()).isGreaterThan(0.8);
+        assertThat(decision.publish()).as(decision.reason()).isTrue();
+        assertThat(decision.candidateError()).isLessThan(0.1);
+    }
+
+    /** Two classes in two well separated clouds; {@code swapped} exchanges which class is where. */
+    private static List<InputRecord> blobs(int from, int count, boolean swapped) {
+        Random random = new Random(from + 1);
+        List<InputRecord> records = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            boolean left = random.nextBoolean();
+            double x = (left ? -2 : 2) + 0.5 * random.nextGaussian();
+            records.add(new InputRecord("b" + i, "k", i, Map.of("x", x, "y", 0.5 * random.nextGaussian()),
+                    left != swapped ? "left" : "right"));
+        }
+        return records;
     }
 
     /** Ten keys; with {@code changeAt}, the regime changes after that many records. */
