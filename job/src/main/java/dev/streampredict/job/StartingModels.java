@@ -50,7 +50,7 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
         HashMap<TopicPartition, Long> offsets = new HashMap<>();
         if (registry != null) { // later publications swap the model given here
             registry.ensureTopic();
-            offsets.putAll(registry.read().endOffsets());
+            offsets.putAll(registry.endOffsets());
         }
         return new StartingModels(schema, state, offsets);
     }
