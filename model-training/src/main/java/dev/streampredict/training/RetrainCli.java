@@ -54,6 +54,11 @@ public final class RetrainCli implements Callable<Integer> {
     @Option(names = "--input-topic", defaultValue = "input-data", description = "Default: ${DEFAULT-VALUE}.")
     String inputTopic;
 
+    @Option(names = "--labels-topic",
+            description = "Classification: true labels that arrive after their inputs, as JSON {\"id\": ..., "
+                    + "\"label\": ...} with the input's id; each joins its input, before or after it arrives.")
+    String labelsTopic;
+
     @Option(names = "--decisions-topic", defaultValue = "model-decisions",
             description = "Every decision, as JSON (default: ${DEFAULT-VALUE}).")
     String decisionsTopic;
@@ -169,6 +174,10 @@ public final class RetrainCli implements Callable<Integer> {
             int retrainings = 0;
             while (running.get() && (maxRetrainings == 0 || retrainings < maxRetrainings)) {
                 for (ConsumerRecord<byte[], byte[]> record : poll(consumer)) {
+                    if (record.topic().equals(labelsTopic)) {
+                        label(retrainer, record.value());
+                        continue;
+                    }
                     try {
                         retrainer.observe(codec.parse(record.value()));
                         sinceLast++;
@@ -201,6 +210,18 @@ public final class RetrainCli implements Callable<Integer> {
         }
         out.println("retrain: stopped");
         return 0;
+    }
+
+    /** A label record joins its input; one that is not {@code {"id": ..., "label": ...}} is skipped. */
+    private static void label(Retrainer retrainer, byte[] value) {
+        try {
+            var node = Json.MAPPER.readTree(value);
+            if (node != null && node.path("id").isTextual() && node.path("label").isTextual()) {
+                retrainer.label(node.get("id").asText(), node.get("label").asText());
+            }
+        } catch (java.io.IOException notJson) {
+            // nothing to join
+        }
     }
 
     /** A reason to retrain now if the stable model does worse than {@code --skill-above} on recent inputs. */
@@ -266,12 +287,16 @@ public final class RetrainCli implements Callable<Integer> {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(inputTopic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(inputTopic, p.partition())).toList();
-        if (partitions.isEmpty()) {
-            consumer.close();
-            throw new IllegalArgumentException("input topic '" + inputTopic + "' does not exist on "
-                    + registry.bootstrapServers);
+        List<TopicPartition> partitions = new java.util.ArrayList<>();
+        for (String topic : labelsTopic == null ? List.of(inputTopic) : List.of(inputTopic, labelsTopic)) {
+            List<TopicPartition> ofTopic = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (ofTopic.isEmpty()) {
+                consumer.close();
+                throw new IllegalArgumentException("topic '" + topic + "' does not exist on "
+                        + registry.bootstrapServers);
+            }
+            partitions.addAll(ofTopic);
         }
         consumer.assign(partitions);
         if (from.equals("latest")) {

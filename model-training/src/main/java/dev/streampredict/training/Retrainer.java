@@ -11,10 +11,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,8 +52,13 @@ public final class Retrainer {
         }
     }
 
+    private static final int PENDING_LABELS = 10_000;
+
     private final Settings settings;
-    private final Deque<InputRecord> recent = new ArrayDeque<>();
+    /** The latest inputs by id, oldest first: a label that arrives later finds its input here. */
+    private final LinkedHashMap<String, InputRecord> recent = new LinkedHashMap<>();
+    /** Labels that arrived before their input, the oldest dropped first. */
+    private final LinkedHashMap<String, String> earlyLabels = new LinkedHashMap<>();
     private final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
 
     public Retrainer(Settings settings) {
@@ -62,10 +66,28 @@ public final class Retrainer {
     }
 
     public void observe(InputRecord record) {
-        recent.addLast(record);
+        String early = earlyLabels.remove(record.id());
+        recent.put(record.id(), early != null && record.label() == null ? labelled(record, early) : record);
         if (recent.size() > settings.history()) {
-            recent.removeFirst();
+            recent.remove(recent.keySet().iterator().next());
         }
+    }
+
+    /** The true label of an input seen before, or of one still to come: labels may follow their inputs. */
+    public void label(String id, String label) {
+        InputRecord input = recent.get(id);
+        if (input != null) {
+            recent.put(id, labelled(input, label)); // keeps its place in the order
+        } else {
+            earlyLabels.put(id, label);
+            if (earlyLabels.size() > PENDING_LABELS) {
+                earlyLabels.remove(earlyLabels.keySet().iterator().next());
+            }
+        }
+    }
+
+    private static InputRecord labelled(InputRecord input, String label) {
+        return new InputRecord(input.id(), input.key(), input.timestamp(), input.features(), label);
     }
 
     public int size() {
@@ -78,7 +100,7 @@ public final class Retrainer {
      */
     public Decision retrain(Predictor serving, Path candidateDir) throws Exception {
         ModelMetadata metadata = serving.metadata();
-        List<InputRecord> records = new ArrayList<>(recent);
+        List<InputRecord> records = new ArrayList<>(recent.values());
         long cut = cutOff(records);
         List<InputRecord> training = records.stream().filter(r -> r.timestamp() < cut).toList();
         TrainedModel candidate = metadata.task() == Task.REGRESSION
@@ -104,7 +126,7 @@ public final class Retrainer {
      * history): above 1 it does worse than "next = last" (or than always answering the majority class).
      */
     public double servingSkill(Predictor serving) {
-        List<InputRecord> records = new ArrayList<>(recent);
+        List<InputRecord> records = new ArrayList<>(recent.values());
         long cut = cutOff(records);
         double[] errors = serving.metadata().task() == Task.REGRESSION
                 ? forecastErrors(records, cut, serving.metadata(), serving, serving)

@@ -102,6 +102,32 @@ class RetrainerTest {
         assertThat(decision.candidateError()).isLessThan(0.1);
     }
 
+    @Test
+    void labelsThatArriveAfterOrBeforeTheirInputsJoinThem() throws Exception {
+        FitOptions fit = new FitOptions(List.of(8), 40, 5, 32, 0.01, 7);
+        ClassificationTraining.train(blobs(0, 1_000, false), new ClassificationTraining.Settings("blobs",
+                "generated", List.of("x", "y"), 0.15, 0.15, fit), new PrintStream(OutputStream.nullOutputStream()))
+                .save(dir.resolve("late-labels"));
+        Predictor serving = ModelArchive.of(dir.resolve("late-labels").toString()).load();
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(1_000, 0.2, 0.05, fit));
+        List<InputRecord> swapped = blobs(1_000, 1_000, true);
+        for (int i = 0; i < swapped.size(); i++) {
+            InputRecord r = swapped.get(i);
+            if (i % 2 == 0) { // the label comes first
+                retrainer.label(r.id(), r.label());
+            }
+            retrainer.observe(new InputRecord(r.id(), r.key(), r.timestamp(), r.features(), null));
+            if (i % 2 == 1) { // the label comes later
+                retrainer.label(r.id(), r.label());
+            }
+        }
+
+        Retrainer.Decision decision = retrainer.retrain(serving, dir.resolve("late-labels-candidate"));
+
+        assertThat(decision.heldOut()).as("every held-out input has its label").isEqualTo(200);
+        assertThat(decision.publish()).as(decision.reason()).isTrue();
+    }
+
     /** Two classes in two well separated clouds; {@code swapped} exchanges which class is where. */
     private static List<InputRecord> blobs(int from, int count, boolean swapped) {
         Random random = new Random(from + 1);
