@@ -82,10 +82,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return dataDir;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }

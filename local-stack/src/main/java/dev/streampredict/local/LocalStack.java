@@ -118,6 +118,15 @@ public final class LocalStack implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final CountDownLatch stop = new CountDownLatch(1);
+    // what runs, once started; stopAll() stops it
+    private LocalKafkaBroker broker;
+    private PredictionMonitor monitor;
+    private LivePage livePage;
+    private JobClient job;
+    private InputProducer producer;
+    private Thread producerThread;
+    private Retraining retraining;
+    private final AtomicBoolean producing = new AtomicBoolean(true);
     private final long startedAt = System.currentTimeMillis();
     private final Object signalLock = new Object();
     private boolean startingUp = true; // guarded by signalLock
@@ -128,80 +137,26 @@ public final class LocalStack implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Thread main = Thread.currentThread();
-        for (String name : List.of("INT", "TERM")) {
-            Signal.handle(new Signal(name), signal -> {
-                synchronized (signalLock) {
-                    stop.countDown();
-                    if (startingUp) {
-                        main.interrupt(); // ends a start-up that is still waiting for Kafka or Flink
-                    }
-                }
-            });
-        }
+        handleStopSignals();
         if (regimeChangeAt != null && source != Source.synthetic) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--regime-change-at changes the synthetic series: give --source synthetic too");
         }
         Files.createDirectories(workDir.resolve("logs"));
-
-        LocalKafkaBroker broker = null;
-        PredictionMonitor monitor = null;
-        LivePage livePage = null;
-        JobClient job = null;
-        Thread producerThread = null;
-        Retraining retraining = null;
-        AtomicBoolean producing = new AtomicBoolean(true);
         try {
-            String bootstrap = bootstrapServers;
-            if (bootstrap == null) {
-                System.out.printf("starting Kafka on 127.0.0.1:%d (data in %s)%n", kafkaPort, workDir.resolve("kafka"));
-                broker = LocalKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
-                bootstrap = broker.bootstrapServers();
-            }
-            Topics.ensure(bootstrap, Map.of("input-data", 4, "predictions", 4, "input-data-dlq", 1,
-                    SHADOW_TOPIC, 4));
-
-            ModelBootstrap models = new ModelBootstrap(System.out);
-            Path model;
-            Iterator<InputRecord> records;
-            if (source == Source.synthetic) {
-                model = models.forSynthetic(keys, 50, 1.0, modelsDir);
-                SyntheticSeries series = new SyntheticSeries(keys, 50, 1.0, 42, System::currentTimeMillis);
-                records = regimeChangeAt == null ? series : series.regimeChangeAt(regimeChangeAt, 20, 20);
-            } else {
-                CsvSpec spec = csvSpec();
-                model = models.forCsv(spec, spec.featureColumns().get(0), modelsDir);
-                records = new CsvReplay(stampedNow(spec), true, System::currentTimeMillis, row -> {
-                });
-            }
-
-            LiveHistory history = new LiveHistory("http://localhost:" + webPort);
-            monitor = new PredictionMonitor(bootstrap, "predictions", SHADOW_TOPIC, "input-data-dlq", history);
-            livePage = new LivePage(livePort, history, monitor);
-            serveFromRegistry(new ModelRegistry(bootstrap, ModelRegistry.DEFAULT_TOPIC), model);
+            String bootstrap = startKafka();
+            Data data = chooseData();
+            startMonitoring(bootstrap);
+            serveFromRegistry(new ModelRegistry(bootstrap, ModelRegistry.DEFAULT_TOPIC), data.model());
             job = startJob(bootstrap);
             new FlinkRest(webPort).awaitAllTasksRunning(job.getJobID(), Duration.ofMinutes(2));
-            InputProducer producer = new InputProducer(bootstrap, "input-data");
-            Iterator<InputRecord> source = records;
-            producerThread = new Thread(() -> {
-                try (producer) {
-                    producer.run(source, rate, 0, producing::get);
-                }
-            }, "producer");
-            producerThread.start();
+            startProducer(bootstrap, data.records());
             if (retrain) {
                 retraining = new Retraining(bootstrap, retrainEvery, workDir.resolve("retrain"));
             }
-            printWhereToLook(bootstrap, model);
-
+            printWhereToLook(bootstrap, data.model());
             endStartUp(); // from here on a stop signal only releases the latch: clean-up must never be interrupted
-            PredictionMonitor.Snapshot previous = monitor.snapshot();
-            while (!stop.await(statusInterval, TimeUnit.SECONDS)) {
-                PredictionMonitor.Snapshot now = monitor.snapshot();
-                printStatus(producer.sent(), now, previous, job);
-                previous = now;
-            }
+            printStatusUntilStopped();
             return 0;
         } catch (Exception e) {
             if (stop.getCount() == 0) {
@@ -211,28 +166,103 @@ public final class LocalStack implements Callable<Integer> {
         } finally {
             endStartUp();
             Thread.interrupted(); // an interrupt meant for the start-up must not cut the clean-up short
-            System.out.println("stopping: producer, job, Kafka ...");
-            producing.set(false);
-            if (producerThread != null) {
-                producerThread.join(30_000);
-            }
-            if (retraining != null) {
-                retraining.close();
-            }
-            if (job != null) {
-                stopJob(job);
-            }
-            if (livePage != null) {
-                livePage.close();
-            }
-            if (monitor != null) {
-                monitor.close();
-            }
-            if (broker != null) {
-                broker.close();
-            }
-            System.out.println("stopped cleanly");
+            stopAll();
         }
+    }
+
+    /** Ctrl-C and SIGTERM release the stop latch, and interrupt a start-up still waiting for Kafka or Flink. */
+    private void handleStopSignals() {
+        Thread main = Thread.currentThread();
+        for (String name : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(name), signal -> {
+                synchronized (signalLock) {
+                    stop.countDown();
+                    if (startingUp) {
+                        main.interrupt();
+                    }
+                }
+            });
+        }
+    }
+
+    /** The given Kafka, or a broker started here; creates the topics either way. */
+    private String startKafka() throws Exception {
+        String bootstrap = bootstrapServers;
+        if (bootstrap == null) {
+            System.out.printf("starting Kafka on 127.0.0.1:%d (data in %s)%n", kafkaPort, workDir.resolve("kafka"));
+            broker = LocalKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
+            bootstrap = broker.bootstrapServers();
+        }
+        Topics.ensure(bootstrap, Map.of("input-data", 4, "predictions", 4, "input-data-dlq", 1, SHADOW_TOPIC, 4));
+        return bootstrap;
+    }
+
+    /** What to stream, and the model for it (trained first if it does not exist). */
+    private record Data(Path model, Iterator<InputRecord> records) {
+    }
+
+    private Data chooseData() throws Exception {
+        ModelBootstrap models = new ModelBootstrap(System.out);
+        if (source == Source.synthetic) {
+            SyntheticSeries series = new SyntheticSeries(keys, 50, 1.0, 42, System::currentTimeMillis);
+            return new Data(models.forSynthetic(keys, 50, 1.0, modelsDir),
+                    regimeChangeAt == null ? series : series.regimeChangeAt(regimeChangeAt, 20, 20));
+        }
+        CsvSpec spec = csvSpec();
+        return new Data(models.forCsv(spec, spec.featureColumns().get(0), modelsDir),
+                new CsvReplay(stampedNow(spec), true, System::currentTimeMillis, row -> {
+                }));
+    }
+
+    private void startMonitoring(String bootstrap) throws Exception {
+        LiveHistory history = new LiveHistory("http://localhost:" + webPort);
+        monitor = new PredictionMonitor(bootstrap, "predictions", SHADOW_TOPIC, "input-data-dlq", history);
+        livePage = new LivePage(livePort, history, monitor);
+    }
+
+    private void startProducer(String bootstrap, Iterator<InputRecord> records) {
+        InputProducer sending = new InputProducer(bootstrap, "input-data");
+        producer = sending;
+        producerThread = new Thread(() -> {
+            try (sending) {
+                sending.run(records, rate, 0, producing::get);
+            }
+        }, "producer");
+        producerThread.start();
+    }
+
+    private void printStatusUntilStopped() throws Exception {
+        PredictionMonitor.Snapshot previous = monitor.snapshot();
+        while (!stop.await(statusInterval, TimeUnit.SECONDS)) {
+            PredictionMonitor.Snapshot now = monitor.snapshot();
+            printStatus(producer.sent(), now, previous, job);
+            previous = now;
+        }
+    }
+
+    /** Stops what was started, in the order that loses nothing: input first, Kafka last. */
+    private void stopAll() throws InterruptedException {
+        System.out.println("stopping: producer, job, Kafka ...");
+        producing.set(false);
+        if (producerThread != null) {
+            producerThread.join(30_000);
+        }
+        if (retraining != null) {
+            retraining.close();
+        }
+        if (job != null) {
+            stopJob(job);
+        }
+        if (livePage != null) {
+            livePage.close();
+        }
+        if (monitor != null) {
+            monitor.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        System.out.println("stopped cleanly");
     }
 
     private void endStartUp() {

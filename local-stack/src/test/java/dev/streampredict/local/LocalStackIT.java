@@ -61,18 +61,30 @@ class LocalStackIT {
         assertThat(second).contains("using model sp500-close-").doesNotContain("training one");
     }
 
+    /**
+     * A build started as a background job of a non-interactive shell runs with SIGINT ignored, which every child
+     * inherits: the JVM would then never see the Ctrl-C this test sends. Perl (part of every Debian system) puts the
+     * default disposition back before it execs the stack, so the test does not depend on how the build was started.
+     */
+    private static List<String> withDefaultInterrupt() {
+        return Files.isExecutable(Path.of("/usr/bin/perl"))
+                ? List.of("/usr/bin/perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"cannot start @ARGV\"")
+                : List.of();
+    }
+
     private String runUntilPredictionsThenInterrupt(int kafkaPort, int webPort, int metricsPort, int livePort,
                                                     String name) throws Exception {
         Path log = Path.of("target", "local-stack-it-" + name + ".log").toAbsolutePath();
-        Process stack = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(withDefaultInterrupt());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-Dlocal.log.file=" + dir.resolve("stack-" + name + ".log"),
                 "-cp", System.getProperty("java.class.path"),
                 LocalStack.class.getName(),
                 "--kafka-port", Integer.toString(kafkaPort), "--web-port", Integer.toString(webPort),
                 "--metrics-port", Integer.toString(metricsPort), "--live-port", Integer.toString(livePort),
                 "--work-dir", dir.resolve("work").toString(), "--models-dir", dir.resolve("models").toString(),
-                "--rate", "50", "--status-interval", "2")
+                "--rate", "50", "--status-interval", "2"));
+        Process stack = new ProcessBuilder(command)
                 .directory(PROJECT_ROOT.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

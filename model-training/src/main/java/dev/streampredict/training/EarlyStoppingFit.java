@@ -15,8 +15,7 @@ import java.util.function.ToDoubleFunction;
  */
 final class EarlyStoppingFit {
 
-    /** @return the best validation score */
-    static double fit(MultiLayerNetwork network, float[][] features, float[][] labels,
+    static void fit(MultiLayerNetwork network, float[][] features, float[][] labels,
                       ToDoubleFunction<MultiLayerNetwork> validationScore, String scoreName, FitOptions options,
                       PrintStream log) {
         Random random = new Random(options.seed());
@@ -55,7 +54,6 @@ final class EarlyStoppingFit {
             }
         }
         network.setParams(bestParams);
-        return best;
     }
 
     private static DataSet batch(float[][] features, float[][] labels, int[] order, int from, int to) {

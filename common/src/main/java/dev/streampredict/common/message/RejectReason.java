@@ -1,33 +1,36 @@
 package dev.streampredict.common.message;
 
+import java.util.Locale;
+
 /**
  * Why an input record was sent to the dead-letter topic instead of being scored. The lower-case name is what
  * appears in the dead-letter header {@code dlq.reason} and in the metric label {@code reason}.
  */
 public enum RejectReason {
-    EMPTY("the message has no bytes"),
-    TOO_LARGE("the message is larger than the configured maximum"),
-    MALFORMED_JSON("the message is not a JSON object"),
-    MISSING_FIELD("a required field is missing"),
-    UNKNOWN_FIELD("the message has a field the format does not define"),
-    WRONG_TYPE("a field has the wrong JSON type"),
-    NON_FINITE("a feature is NaN or infinite"),
-    UNKNOWN_FEATURE("a feature is not one the model knows"),
-    MISSING_FEATURE("a feature the model needs is missing"),
-    TIMESTAMP_OUT_OF_RANGE("the event timestamp is too far in the past or the future"),
-    DUPLICATE_ID("an event with this id was already scored");
-
-    private final String meaning;
-
-    RejectReason(String meaning) {
-        this.meaning = meaning;
-    }
+    /** The message has no bytes. */
+    EMPTY,
+    /** The message is larger than the configured maximum. */
+    TOO_LARGE,
+    /** The message is not a JSON object. */
+    MALFORMED_JSON,
+    /** A required field is missing. */
+    MISSING_FIELD,
+    /** The message has a field the format does not define. */
+    UNKNOWN_FIELD,
+    /** A field has the wrong JSON type. */
+    WRONG_TYPE,
+    /** A feature is NaN or infinite. */
+    NON_FINITE,
+    /** A feature is not one the model knows. */
+    UNKNOWN_FEATURE,
+    /** A feature the model needs is missing. */
+    MISSING_FEATURE,
+    /** The event timestamp is too far in the past or the future. */
+    TIMESTAMP_OUT_OF_RANGE,
+    /** An event with this id was already scored. */
+    DUPLICATE_ID;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    public String meaning() {
-        return meaning;
+        return name().toLowerCase(Locale.ROOT);
     }
 }
