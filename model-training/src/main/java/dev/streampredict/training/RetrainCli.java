@@ -149,7 +149,13 @@ public final class RetrainCli implements Callable<Integer> {
             return 2;
         }
         ModelRegistry models = registry.registry();
-        ensureTopic(decisionsTopic);
+        try {
+            ensureTopic(decisionsTopic);
+        } catch (Exception e) {
+            spec.commandLine().getErr().println("error: Kafka at " + registry.bootstrapServers + " could not be used ("
+                    + e + "); is it running there? (--bootstrap-servers)");
+            return 1;
+        }
         ObjectMapper json = Json.MAPPER;
         InputRecordCodec codec = new InputRecordCodec();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer();
