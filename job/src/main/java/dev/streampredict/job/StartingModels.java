@@ -61,13 +61,7 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
      */
     private static StartingModels fromRegistry(ModelRegistry registry) throws Exception {
         ModelRegistry.Snapshot snapshot = registry.read();
-        RegistryState metadataOnly = replay(snapshot, (version, bytes) -> {
-            try {
-                ModelArchive.parse(bytes);
-            } catch (ModelArtifactException e) {
-                throw new Rejection("unreadable", e.getMessage(), e);
-            }
-        });
+        RegistryState metadataOnly = snapshot.replay(RegistryState.METADATA_ONLY, StartingModels::report);
         String stable = metadataOnly.policy().stable();
         if (stable == null) {
             throw new IllegalArgumentException("model registry '" + registry.topic() + "' names no stable model "
@@ -75,7 +69,7 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
                     + "--model DIR");
         }
         InputSchema schema = InputSchema.of(ModelArchive.parse(metadataOnly.archive(stable)).metadata());
-        RegistryState checked = replay(snapshot, new ModelCheck(schema));
+        RegistryState checked = snapshot.replay(new ModelCheck(schema), StartingModels::report);
         if (checked.policy().stable() == null) {
             throw new IllegalArgumentException("model registry '" + registry.topic() + "': the stable model "
                     + stable + " cannot serve (see the log above); publish a good model as stable");
@@ -83,17 +77,9 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
         return new StartingModels(schema, checked, new HashMap<>(snapshot.endOffsets()));
     }
 
-    private static RegistryState replay(ModelRegistry.Snapshot snapshot, RegistryState.ArtifactCheck check) {
-        RegistryState state = new RegistryState();
-        for (ConsumerRecord<byte[], byte[]> record : snapshot.records()) {
-            try {
-                state.apply(RegistryRecords.parse(record), check);
-            } catch (Rejection e) {
-                System.err.printf("model registry: refused %s (%s): %s%n", RegistryRecords.where(record),
-                        e.reason(), e.getMessage());
-            }
-        }
-        return state;
+    private static void report(ConsumerRecord<byte[], byte[]> record, Rejection refused) {
+        System.err.printf("model registry: refused %s (%s): %s%n", RegistryRecords.where(record), refused.reason(),
+                refused.getMessage());
     }
 
     HashMap<String, byte[]> registryEntries() {

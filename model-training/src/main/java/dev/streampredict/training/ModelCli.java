@@ -163,7 +163,8 @@ public final class ModelCli {
         void run(PrintWriter out) {
             ModelRegistry registry = where.registry();
             ModelRegistry.Snapshot snapshot = registry.read();
-            RegistryState state = replay(snapshot);
+            RegistryState state = snapshot.replay(RegistryState.METADATA_ONLY, (record, refused) -> {
+            });
             out.printf("%-45s %-15s %-24s %s%n", "VERSION", "TASK", "PUBLISHED", "ROLE");
             snapshot.records().stream()
                     .filter(r -> RegistryRecords.parse(r) instanceof RegistryEntry.Artifact)
@@ -257,25 +258,9 @@ public final class ModelCli {
 
     /** The registry as a job would see it, with archives checked by their metadata only. */
     public static RegistryState read(ModelRegistry registry) {
-        return replay(registry.read());
-    }
-
-    private static RegistryState replay(ModelRegistry.Snapshot snapshot) {
-        RegistryState state = new RegistryState();
-        snapshot.records().forEach(r -> {
-            try {
-                state.apply(RegistryRecords.parse(r), (version, bytes) -> {
-                    try {
-                        ModelArchive.parse(bytes);
-                    } catch (ModelArtifactException e) {
-                        throw new Rejection("unreadable", e.getMessage(), e);
-                    }
-                });
-            } catch (Rejection e) {
-                // a job refuses it too; list shows what remains
-            }
+        return registry.read().replay(RegistryState.METADATA_ONLY, (record, refused) -> {
+            // a job refuses it too; what remains is what serves
         });
-        return state;
     }
 
     @SuppressWarnings("unchecked")

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The model registry: one Kafka topic with one partition, so that every reader sees artifacts and commands in the
@@ -144,5 +145,19 @@ public final class ModelRegistry {
 
     /** The registry as read at one moment. */
     public record Snapshot(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, Long> endOffsets) {
+
+        /** Applies every record in order, as a job would; each refused record goes to {@code refused}. */
+        public RegistryState replay(RegistryState.ArtifactCheck check,
+                                    BiConsumer<ConsumerRecord<byte[], byte[]>, Rejection> refused) {
+            RegistryState state = new RegistryState();
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                try {
+                    state.apply(RegistryRecords.parse(record), check);
+                } catch (Rejection e) {
+                    refused.accept(record, e);
+                }
+            }
+            return state;
+        }
     }
 }

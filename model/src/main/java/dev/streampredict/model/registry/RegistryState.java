@@ -3,6 +3,7 @@ package dev.streampredict.model.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.ModelArtifactException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,6 +31,15 @@ public final class RegistryState {
     public interface ArtifactCheck {
         void check(String version, byte[] archive) throws Rejection;
     }
+
+    /** Accepts an archive whose metadata reads: what a tool can check without loading networks. */
+    public static final ArtifactCheck METADATA_ONLY = (version, archive) -> {
+        try {
+            ModelArchive.parse(archive);
+        } catch (ModelArtifactException e) {
+            throw new Rejection("unreadable", e.getMessage(), e);
+        }
+    };
 
     private ServingPolicy policy = ServingPolicy.empty();
     /** How many times the policy changed: names a policy, the same in every reader of the same records. */
