@@ -113,12 +113,9 @@ public final class Retrainer {
         Files.createDirectories(candidateDir);
         candidate.save(candidateDir);
         Predictor trained = ModelArchive.of(candidateDir.toString()).load();
-        double[] errors = metadata.task() == Task.REGRESSION
-                ? forecastErrors(records, cut, metadata, serving, trained)
-                : classificationErrors(records, cut, serving, trained);
-        return decide(metadata.modelVersion(), trained.metadata().modelVersion(),
-                metadata.task() == Task.REGRESSION ? "MSE" : "error rate", (long) errors[3], errors[0], errors[1],
-                errors[2]);
+        HeldOut heldOut = new HeldOut(records, cut, metadata);
+        return decide(metadata.modelVersion(), trained.metadata().modelVersion(), heldOut.metric(), heldOut.size(),
+                heldOut.error(serving), heldOut.error(trained), heldOut.baseline());
     }
 
     /**
@@ -127,11 +124,8 @@ public final class Retrainer {
      */
     public double servingSkill(Predictor serving) {
         List<InputRecord> records = new ArrayList<>(recent.values());
-        long cut = cutOff(records);
-        double[] errors = serving.metadata().task() == Task.REGRESSION
-                ? forecastErrors(records, cut, serving.metadata(), serving, serving)
-                : classificationErrors(records, cut, serving, serving);
-        return errors[0] / errors[2];
+        HeldOut heldOut = new HeldOut(records, cutOff(records), serving.metadata());
+        return heldOut.error(serving) / heldOut.baseline();
     }
 
     /** The rule, on its own: better than the serving model by the margin, and better than the baseline. */
@@ -156,46 +150,61 @@ public final class Retrainer {
         return times[(int) (times.length * (1 - settings.heldOut()))];
     }
 
-    /** Serving, candidate and persistence MSE on the held-out windows, and their number. */
-    private static double[] forecastErrors(List<InputRecord> records, long cut, ModelMetadata metadata,
-                                           Predictor serving, Predictor candidate) {
-        List<SeriesSample> heldOut = SeriesSamples.build(records, metadata.target(), metadata.windowSize())
-                .stream().filter(s -> s.timestamp() >= cut).toList();
-        double[][] windows = heldOut.stream().map(SeriesSample::window).toArray(double[][]::new);
-        return new double[]{
-                ForecastErrors.of(heldOut, serving.forecast(windows, windows.length)).mse(),
-                ForecastErrors.of(heldOut, candidate.forecast(windows, windows.length)).mse(),
-                ForecastErrors.persistence(heldOut).mse(),
-                heldOut.size()};
-    }
+    /**
+     * The most recent inputs, from {@code cut} on, as a model like {@code like} reads them: regression windows (their
+     * older values may lie before the cut: they are inputs, not targets), or labelled feature vectors.
+     */
+    private static final class HeldOut {
+        private final boolean regression;
+        private final List<SeriesSample> windows;
+        private final List<InputRecord> labelled;
+        private final String majority;
 
-    /** Serving, candidate and majority-class error rates on the held-out labelled inputs, and their number. */
-    private static double[] classificationErrors(List<InputRecord> records, long cut, Predictor serving,
-                                                 Predictor candidate) {
-        List<InputRecord> heldOut = records.stream().filter(r -> r.timestamp() >= cut && r.label() != null)
-                .toList();
-        Map<String, Integer> counts = new HashMap<>();
-        records.stream().filter(r -> r.timestamp() < cut && r.label() != null)
-                .forEach(r -> counts.merge(r.label(), 1, Integer::sum));
-        String majority = counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
-                .orElse(null);
-        return new double[]{errorRate(serving, heldOut), errorRate(candidate, heldOut),
-                heldOut.stream().filter(r -> !r.label().equals(majority)).count() / (double) heldOut.size(),
-                heldOut.size()};
-    }
-
-    private static double errorRate(Predictor model, List<InputRecord> labelled) {
-        List<String> features = model.metadata().features();
-        double[][] rows = labelled.stream()
-                .map(r -> features.stream().mapToDouble(f -> r.features().get(f)).toArray())
-                .toArray(double[][]::new);
-        double[][] probabilities = model.classify(rows, rows.length);
-        long wrong = 0;
-        for (int i = 0; i < rows.length; i++) {
-            String predicted = model.metadata().classes().get(Predictor.mostLikely(probabilities[i]));
-            wrong += predicted.equals(labelled.get(i).label()) ? 0 : 1;
+        HeldOut(List<InputRecord> records, long cut, ModelMetadata like) {
+            regression = like.task() == Task.REGRESSION;
+            windows = regression ? SeriesSamples.build(records, like.target(), like.windowSize()).stream()
+                    .filter(s -> s.timestamp() >= cut).toList() : List.of();
+            labelled = regression ? List.of()
+                    : records.stream().filter(r -> r.timestamp() >= cut && r.label() != null).toList();
+            Map<String, Integer> counts = new HashMap<>();
+            records.stream().filter(r -> !regression && r.timestamp() < cut && r.label() != null)
+                    .forEach(r -> counts.merge(r.label(), 1, Integer::sum));
+            majority = counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+                    .orElse(null);
         }
-        return (double) wrong / rows.length;
+
+        String metric() {
+            return regression ? "MSE" : "error rate";
+        }
+
+        long size() {
+            return regression ? windows.size() : labelled.size();
+        }
+
+        /** The model's MSE, or its share of wrong classes. */
+        double error(Predictor model) {
+            if (regression) {
+                double[][] rows = windows.stream().map(SeriesSample::window).toArray(double[][]::new);
+                return ForecastErrors.of(windows, model.forecast(rows, rows.length)).mse();
+            }
+            List<String> features = model.metadata().features();
+            double[][] rows = labelled.stream()
+                    .map(r -> features.stream().mapToDouble(f -> r.features().get(f)).toArray())
+                    .toArray(double[][]::new);
+            double[][] probabilities = model.classify(rows, rows.length);
+            long wrong = 0;
+            for (int i = 0; i < rows.length; i++) {
+                String predicted = model.metadata().classes().get(Predictor.mostLikely(probabilities[i]));
+                wrong += predicted.equals(labelled.get(i).label()) ? 0 : 1;
+            }
+            return (double) wrong / rows.length;
+        }
+
+        /** "next = last", or always the most frequent class before the cut. */
+        double baseline() {
+            return regression ? ForecastErrors.persistence(windows).mse()
+                    : labelled.stream().filter(r -> !r.label().equals(majority)).count() / (double) labelled.size();
+        }
     }
 
     /** The serving version's name without its time and digest: {@code sp500-close-20261122T...-3fa2c1d0}. */
