@@ -38,7 +38,6 @@ import java.util.concurrent.TimeUnit;
 import static dev.streampredict.job.PipelineTesting.awaitRunning;
 import static dev.streampredict.job.PipelineTesting.readPredictions;
 import static dev.streampredict.job.PipelineTesting.startJob;
-import static dev.streampredict.job.PipelineTesting.sum;
 import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,8 +100,8 @@ class FeedbackLoopIT {
                 new SyntheticSeries(KEYS, 25, 0.5, 11, System::currentTimeMillis).regimeChangeAt(SHIFT, 9, 20), 500);
 
         String retrained = awaitAnotherStableVersion(registry, first.version(), retrainLog);
-        awaitStable(id, retrained);
-        awaitMorePredictions(id, 2_000);
+        PipelineTesting.awaitRole(REPORTER, id, retrained, ScoringMetrics.Role.STABLE, 2);
+        PipelineTesting.awaitMorePredictions(REPORTER, id, 2_000);
         List<InputRecord> inputs = stream.stop();
         retrain.stop();
         retrainer.join(60_000);
@@ -201,25 +200,6 @@ class FeedbackLoopIT {
             assertThat(System.nanoTime()).as("a retrained version promoted within 180 s; retrainer: %s", log)
                     .isLessThan(deadline);
             Thread.sleep(500);
-        }
-    }
-
-    private static void awaitStable(JobID job, String version) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!PipelineTesting.values(REPORTER, job, ScoringMetrics.MODEL_VERSION + "." + version,
-                ScoringMetrics.MODEL_ROLE).equals(List.of(1.0, 1.0))) {
-            assertThat(System.nanoTime()).as("%s serves in every subtask within 60 s", version)
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private static void awaitMorePredictions(JobID job, long more) throws Exception {
-        double target = sum(REPORTER, job, ScoringMetrics.PREDICTIONS) + more;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (sum(REPORTER, job, ScoringMetrics.PREDICTIONS) < target) {
-            assertThat(System.nanoTime()).as("%d more predictions within 60 s", more).isLessThan(deadline);
-            Thread.sleep(100);
         }
     }
 }

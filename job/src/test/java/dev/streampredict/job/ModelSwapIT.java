@@ -38,7 +38,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -369,25 +368,14 @@ class ModelSwapIT {
     }
 
     private static void awaitRole(JobID job, ModelArchive model, ScoringMetrics.Role role) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!PipelineTesting.values(REPORTER, job, ScoringMetrics.MODEL_VERSION + "." + model.version(),
-                ScoringMetrics.MODEL_ROLE).equals(Collections.nCopies(PARALLELISM, (double) role.ordinal()))) {
-            assertThat(System.nanoTime()).as("every subtask has %s as %s within 60 s", model.version(), role)
-                    .isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        PipelineTesting.awaitRole(REPORTER, job, model.version(), role, PARALLELISM);
     }
 
     private static void awaitMorePredictions(JobID job, long more) throws Exception {
-        awaitPredictions(job, (long) sum(REPORTER, job, ScoringMetrics.PREDICTIONS) + more);
+        PipelineTesting.awaitMorePredictions(REPORTER, job, more);
     }
 
     private static void awaitPredictions(JobID job, long count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!PipelineTesting.isRegistered(REPORTER, job, ScoringMetrics.PREDICTIONS)
-                || sum(REPORTER, job, ScoringMetrics.PREDICTIONS) < count) {
-            assertThat(System.nanoTime()).as("%d predictions within 60 s", count).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        PipelineTesting.awaitPredictions(REPORTER, job, count);
     }
 }

@@ -5,6 +5,7 @@ import dev.streampredict.common.message.InputRecordCodec;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
+import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.SyntheticSeries;
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -193,6 +195,32 @@ final class PipelineTesting {
     static List<Double> values(InMemoryReporter reporter, JobID job, String scope, String metric) {
         return find(reporter, job, scope, metric).stream().map(m -> m instanceof Counter c ? (double) c.getCount()
                 : ((Number) ((Gauge<?>) m).getValue()).doubleValue()).toList();
+    }
+
+    /** Waits until every one of {@code parallelism} subtasks reports {@code role} for {@code version}. */
+    static void awaitRole(InMemoryReporter reporter, JobID job, String version, ScoringMetrics.Role role,
+                          int parallelism) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!values(reporter, job, ScoringMetrics.MODEL_VERSION + "." + version, ScoringMetrics.MODEL_ROLE)
+                .equals(Collections.nCopies(parallelism, (double) role.ordinal()))) {
+            assertThat(System.nanoTime()).as("every subtask has %s as %s within 60 s", version, role)
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits until the job has made {@code count} predictions (shadow ones included). */
+    static void awaitPredictions(InMemoryReporter reporter, JobID job, long count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!isRegistered(reporter, job, ScoringMetrics.PREDICTIONS)
+                || sum(reporter, job, ScoringMetrics.PREDICTIONS) < count) {
+            assertThat(System.nanoTime()).as("%d predictions within 60 s", count).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    static void awaitMorePredictions(InMemoryReporter reporter, JobID job, long more) throws Exception {
+        awaitPredictions(reporter, job, (long) sum(reporter, job, ScoringMetrics.PREDICTIONS) + more);
     }
 
     static boolean isRegistered(InMemoryReporter reporter, JobID job, String metric) {
