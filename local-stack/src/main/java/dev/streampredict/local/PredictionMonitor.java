@@ -50,7 +50,8 @@ public final class PredictionMonitor implements AutoCloseable {
     private final PredictionCodec predictionCodec = new PredictionCodec();
     private final InputRecordCodec inputCodec = new InputRecordCodec();
     private final long[] latencies = new long[LATENCY_SAMPLES];
-    private final Map<String, Prediction> lastServed = new HashMap<>();
+    /** Each key's latest served forecast, with the value its input carried: the persistence forecast. */
+    private final Map<String, Served> lastServed = new HashMap<>();
     private final Map<String, Prediction> lastShadowed = new HashMap<>();
     private long predictions;
     private long deadLetters;
@@ -128,15 +129,16 @@ public final class PredictionMonitor implements AutoCloseable {
         if (actual == null) {
             return;
         }
-        Prediction last = lastServed.put(p.key(), p);
+        Served last = lastServed.put(p.key(), new Served(p.prediction(), actual, p.modelVersion()));
         if (last != null) {
-            double forecast = last.prediction();
-            double previousActual = actualOf(last);
-            history.forecastMet(p.key(), p.predictionTimestamp(), actual, forecast, last.modelVersion());
-            squaredErrorSum += (forecast - actual) * (forecast - actual);
-            persistenceSquaredErrorSum += (previousActual - actual) * (previousActual - actual);
+            history.forecastMet(p.key(), p.predictionTimestamp(), actual, last.forecast(), last.version());
+            squaredErrorSum += (last.forecast() - actual) * (last.forecast() - actual);
+            persistenceSquaredErrorSum += (last.actual() - actual) * (last.actual() - actual);
             evaluated++;
         }
+    }
+
+    private record Served(double forecast, double actual, String version) {
     }
 
     /** A shadow scores every input, so its predictions of a key meet their values within its own topic. */
