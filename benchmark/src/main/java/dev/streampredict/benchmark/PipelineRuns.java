@@ -3,6 +3,7 @@ package dev.streampredict.benchmark;
 import dev.streampredict.common.Percentiles;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.JobOptions;
@@ -136,27 +137,13 @@ final class PipelineRuns {
         }, "latency-producer");
         producer.start();
 
-        PredictionCodec predictions = new PredictionCodec();
-        InputRecordCodec inputs = new InputRecordCodec();
-        long measured = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(out)) {
-            long quietUntil = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < quietUntil) {
-                var batch = consumer.poll(Duration.ofMillis(100));
-                long now = System.currentTimeMillis();
-                for (ConsumerRecord<byte[], byte[]> r : batch) {
-                    Prediction p = predictions.parse(r.value());
-                    long eventTime = inputs.parse(p.input().getBytes(StandardCharsets.UTF_8)).timestamp();
-                    if (eventTime >= measureFrom && eventTime < measureUntil) {
-                        latencies.add(now - eventTime);
-                        measured++;
-                    }
-                }
-                if (!sending.get() && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = now + 10_000; // the last predictions, and for exactly-once the last commit
-                }
+        // 10 s more: the last predictions, and for exactly-once the last commit
+        readUntilQuiet(out, sending, 10_000, (p, eventTime, readAt) -> {
+            if (eventTime >= measureFrom && eventTime < measureUntil) {
+                latencies.add(readAt - eventTime);
             }
-        }
+        });
+        long measured = latencies.size();
         producer.join();
         job.cancel().get(60, TimeUnit.SECONDS);
         long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
@@ -207,23 +194,8 @@ final class PipelineRuns {
         publisher.start();
 
         List<Observed> observed = new ArrayList<>();
-        PredictionCodec predictions = new PredictionCodec();
-        InputRecordCodec inputs = new InputRecordCodec();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(out)) {
-            long quietUntil = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < quietUntil) {
-                var batch = consumer.poll(Duration.ofMillis(100));
-                long now = System.currentTimeMillis();
-                for (ConsumerRecord<byte[], byte[]> r : batch) {
-                    Prediction p = predictions.parse(r.value());
-                    long eventTime = inputs.parse(p.input().getBytes(StandardCharsets.UTF_8)).timestamp();
-                    observed.add(new Observed(p.key(), p.modelVersion(), p.predictionTimestamp(), now - eventTime));
-                }
-                if (!sending.get() && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = now + 5_000;
-                }
-            }
-        }
+        readUntilQuiet(out, sending, 5_000, (p, eventTime, readAt) ->
+                observed.add(new Observed(p.key(), p.modelVersion(), p.predictionTimestamp(), readAt - eventTime)));
         producer.join();
         publisher.join();
         job.cancel().get(60, TimeUnit.SECONDS);
@@ -236,6 +208,33 @@ final class PipelineRuns {
                 largestKeyGap(observed, firstNew - 1_000, firstNew + 1_000),
                 largestKeyGap(observed, steadyFrom, publishAt),
                 p99(observed, firstNew - 1_000, firstNew + 1_000), p99(observed, steadyFrom, publishAt));
+    }
+
+    /** A prediction read from the output topic, with its input's event time and the moment it was read. */
+    @FunctionalInterface
+    private interface PredictionRead {
+        void accept(Prediction prediction, long eventTime, long readAt);
+    }
+
+    /** Reads {@code topic} as a read_committed consumer until {@code quietMs} after {@code sending} turned false. */
+    private void readUntilQuiet(String topic, AtomicBoolean sending, long quietMs, PredictionRead read)
+            throws InvalidRecordException {
+        PredictionCodec predictions = new PredictionCodec();
+        InputRecordCodec inputs = new InputRecordCodec();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
+            long quietUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < quietUntil) {
+                var batch = consumer.poll(Duration.ofMillis(100));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    Prediction p = predictions.parse(r.value());
+                    read.accept(p, inputs.parse(p.input().getBytes(StandardCharsets.UTF_8)).timestamp(), now);
+                }
+                if (!sending.get() && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = now + quietMs;
+                }
+            }
+        }
     }
 
     /** The largest time between two consecutive predictions of one key, both made within [from, to). */
