@@ -58,9 +58,10 @@ public final class Benchmark implements Callable<Integer> {
             description = "Backlog of 784-feature records for the peer FFNN workload; 0 skips it (default: ${DEFAULT-VALUE}).")
     long peerRecords;
 
-    @Option(names = "--memory-keys", defaultValue = "100000",
-            description = "Keys whose state is measured on the heap, against 1,000 keys; 0 skips it (default: ${DEFAULT-VALUE}).")
-    int memoryKeys;
+    @Option(names = "--memory-keys", split = ",", defaultValue = "1000,100000",
+            description = "Numbers of keys whose state is measured on the heap, one job each; the bytes per key come "
+                    + "from the smallest and the largest; 0 skips (default: ${DEFAULT-VALUE}).")
+    List<Integer> memoryKeys;
 
     @Option(names = "--swap-rates", split = ",", defaultValue = "1000,10000",
             description = "Events per second at which a new model version is swapped in while the job runs; 0 "
@@ -132,7 +133,7 @@ public final class Benchmark implements Callable<Integer> {
             if (peerRecords > 0) {
                 peerWorkload(bootstrap, table);
             }
-            if (memoryKeys > 0) {
+            if (memoryKeys.stream().anyMatch(k -> k > 0)) {
                 stateMemory(bootstrap, model.toString(), table);
             }
             if (swapRates.stream().anyMatch(rate -> rate > 0)) {
@@ -147,10 +148,11 @@ public final class Benchmark implements Callable<Integer> {
                     PipelineRuns.Latency l = runs.latency(rate, guarantee, checkpointInterval,
                             Duration.ofSeconds(warmUpSeconds), Duration.ofSeconds(measureSeconds), keys);
                     String setting = String.format("%.0f/s %s", rate, guarantee);
-                    table.add("latency p50", setting, l.p50(), "ms");
-                    table.add("latency p95", setting, l.p95(), "ms");
-                    table.add("latency p99", setting, l.p99(), "ms");
+                    table.add("latency p50", setting, l.percentile(0.50), "ms");
+                    table.add("latency p95", setting, l.percentile(0.95), "ms");
+                    table.add("latency p99", setting, l.percentile(0.99), "ms");
                     table.add("latency max", setting, l.max(), "ms");
+                    table.distribution("latency", setting, l.sortedMs(), "ms");
                     table.add("achieved", setting, l.achievedPerSecond(), "predictions/s");
                 }
             }
@@ -249,29 +251,32 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /**
-     * Heap per key of state: the same number of records over 1,000 keys and over {@code memoryKeys} keys, each
-     * measured while the job holds the state; the difference divided by the extra keys. State is allocated whole on
+     * Heap per key of state: two records per key for each of {@code memoryKeys}, each measured while the job holds
+     * the state; bytes per key from the difference between the most and the fewest keys. State is allocated whole on
      * a key's first record (a full window and id ring), so two records per key suffice.
      */
     private void stateMemory(String bootstrap, String model, ResultTable table) throws Exception {
-        long count = 2L * memoryKeys;
         PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs, workDir.resolve("checkpoints"));
-        long[] heap = new long[2];
-        int[] keyCounts = {1_000, memoryKeys};
-        for (int i = 0; i < 2; i++) {
-            String topic = "mem-in-" + keyCounts[i];
+        List<Integer> keyCounts = memoryKeys.stream().filter(k -> k > 0).sorted().distinct().toList();
+        long[] heap = new long[keyCounts.size()];
+        for (int i = 0; i < heap.length; i++) {
+            int keyCount = keyCounts.get(i);
+            long count = 2L * keyCount;
+            String topic = "mem-in-" + keyCount;
             Topics.ensure(bootstrap, Map.of(topic, 4));
             try (InputProducer producer = new InputProducer(bootstrap, topic)) {
-                producer.run(series(keyCounts[i], 5), 0, count, () -> true);
+                producer.run(series(keyCount, 5), 0, count, () -> true);
                 producer.flush();
             }
-            System.out.printf("state memory: %,d records over %,d keys ...%n", count, keyCounts[i]);
+            System.out.printf("state memory: %,d records over %,d keys ...%n", count, keyCount);
             heap[i] = runs.heapHoldingState(topic, count);
-            table.add("heap in use, job holding state", String.format("%,d keys", keyCounts[i]),
-                    heap[i] / 1e6, "MB");
+            table.add("heap in use, job holding state", String.format("%,d keys", keyCount), heap[i] / 1e6, "MB");
         }
-        table.add("heap per key of state", "window 16, 32 remembered ids",
-                (double) (heap[1] - heap[0]) / (keyCounts[1] - keyCounts[0]), "bytes");
+        int last = heap.length - 1;
+        if (last > 0) {
+            table.add("heap per key of state", "window 16, 32 remembered ids",
+                    (double) (heap[last] - heap[0]) / (keyCounts.get(last) - keyCounts.get(0)), "bytes");
+        }
         table.add("process resident memory (RSS)", "at the end", residentMegabytes(), "MB");
     }
 

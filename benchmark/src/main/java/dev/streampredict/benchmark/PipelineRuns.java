@@ -40,7 +40,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** Runs the production job on a local Flink cluster in this JVM and measures what reaches Kafka. */
 final class PipelineRuns {
 
-    record Latency(long p50, long p95, long p99, long max, long samples, double achievedPerSecond) {
+    /** @param sortedMs every measured latency, ascending */
+    record Latency(long[] sortedMs, double achievedPerSecond) {
+
+        long percentile(double p) {
+            return Percentiles.of(sortedMs, p);
+        }
+
+        long max() {
+            return sortedMs.length == 0 ? -1 : sortedMs[sortedMs.length - 1];
+        }
     }
 
     /**
@@ -148,8 +157,7 @@ final class PipelineRuns {
         job.cancel().get(60, TimeUnit.SECONDS);
         long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(sorted);
-        return new Latency(Percentiles.of(sorted, 0.50), Percentiles.of(sorted, 0.95), Percentiles.of(sorted, 0.99),
-                sorted.length == 0 ? -1 : sorted[sorted.length - 1], measured, measured / (measure.toMillis() / 1e3));
+        return new Latency(sorted, measured / (measure.toMillis() / 1e3));
     }
 
     /**

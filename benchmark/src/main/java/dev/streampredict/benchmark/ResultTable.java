@@ -1,6 +1,7 @@
 package dev.streampredict.benchmark;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.streampredict.common.Percentiles;
 import dev.streampredict.common.message.Json;
 
 import java.io.IOException;
@@ -12,13 +13,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The benchmark's results: one row per measurement, printed as a table and written as CSV and JSON. */
+/**
+ * The benchmark's results: one row per measurement, printed as a table and written as CSV and JSON; and whole
+ * distributions (e.g. every latency of a run) as their percentiles, for the figures.
+ */
 final class ResultTable {
 
     record Row(String measurement, String setting, double value, String unit) {
     }
 
+    /** One point of a distribution: {@code percentile} (0-100) of the values measured under {@code setting}. */
+    record Quantile(String distribution, String setting, double percentile, double value, String unit) {
+    }
+
+    /** The minimum (0), 0.5, ..., 99.5, then the tail in finer steps, and the maximum (100). */
+    private static final double[] PERCENTILES = percentiles();
+
     private final List<Row> rows = new ArrayList<>();
+    private final List<Quantile> quantiles = new ArrayList<>();
     private final Map<String, Object> conditions = new LinkedHashMap<>();
 
     void condition(String name, Object value) {
@@ -27,6 +39,17 @@ final class ResultTable {
 
     void add(String measurement, String setting, double value, String unit) {
         rows.add(new Row(measurement, setting, value, unit));
+    }
+
+    /** Keeps the percentiles of {@code sorted} (ascending), not every value. */
+    void distribution(String name, String setting, long[] sorted, String unit) {
+        if (sorted.length == 0) {
+            return;
+        }
+        for (double p : PERCENTILES) {
+            long value = p == 0 ? sorted[0] : Percentiles.of(sorted, p / 100);
+            quantiles.add(new Quantile(name, setting, p, value, unit));
+        }
     }
 
     void print(PrintStream out) {
@@ -47,7 +70,17 @@ final class ResultTable {
         }
         Files.writeString(dir.resolve("results.csv"), csv);
         Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(dir.resolve("results.json").toFile(), Map.of("conditions", conditions, "results", rows));
+                .writeValue(dir.resolve("results.json").toFile(),
+                        Map.of("conditions", conditions, "results", rows, "distributions", quantiles));
+    }
+
+    private static double[] percentiles() {
+        List<Double> points = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            points.add(i / 2.0);
+        }
+        points.addAll(List.of(99.6, 99.7, 99.8, 99.9, 99.95, 99.99, 100.0));
+        return points.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static String format(double v) {
