@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ModelBootstrap {
 
     static final int WINDOW = 16;
-    private static final FitOptions FIT = new FitOptions(List.of(32, 32), 300, 15, 64, 0.001, 42);
 
     private final PrintStream out;
 
@@ -39,12 +38,12 @@ public final class ModelBootstrap {
         out.printf("no model in %s yet: training one on %s (column '%s')%n", dir, spec.file(), target);
         List<InputRecord> history = CsvRecordReader.readAll(spec, row -> {
         });
-        return train(history, name, spec.file().getFileName().toString(), target, dir, FIT.seed());
+        return train(history, name, spec.file().getFileName().toString(), target, dir, FitOptions.REGRESSION_DEFAULTS.seed());
     }
 
     /** A next-value model for the synthetic series, trained on generated history (not the live stream). */
     public Path forSynthetic(int keys, double period, double noise, Path modelsDir) throws IOException {
-        return forSyntheticSeed(keys, period, noise, FIT.seed(), modelsDir);
+        return forSyntheticSeed(keys, period, noise, FitOptions.REGRESSION_DEFAULTS.seed(), modelsDir);
     }
 
     /** As {@link #forSynthetic}, with another seed for the network's initial weights: a second version. */
@@ -67,8 +66,9 @@ public final class ModelBootstrap {
     private Path train(List<InputRecord> history, String name, String source, String target, Path dir, long seed)
             throws IOException {
         long start = System.nanoTime();
-        FitOptions fit = new FitOptions(FIT.hidden(), FIT.maxEpochs(), FIT.patience(), FIT.batchSize(),
-                FIT.learningRate(), seed);
+        FitOptions defaults = FitOptions.REGRESSION_DEFAULTS;
+        FitOptions fit = new FitOptions(defaults.hidden(), defaults.maxEpochs(), defaults.patience(),
+                defaults.batchSize(), defaults.learningRate(), seed);
         var model = RegressionTraining.train(history, new RegressionTraining.Settings(name, source, target,
                 WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15, fit), new PrintStream(PrintStream.nullOutputStream()));
         model.save(dir);

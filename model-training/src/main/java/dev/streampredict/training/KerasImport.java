@@ -54,7 +54,7 @@ public final class KerasImport {
                 ModelVersions.of(name, Instant.now(), network), Task.CLASSIFICATION, 1, features, null, null,
                 new Standardizer(zeros, ones), new ArrayList<>(classes), Instant.now().toString(),
                 "Keras import of " + h5.getFileName(), Map.of());
-        return new TrainedModel(metadata, network);
+        return new TrainedModel(metadata, network, null);
     }
 
     /** Models that end in raw class scores get a softmax, so that predictions carry probabilities. */

@@ -9,8 +9,10 @@ import dev.streampredict.model.TargetMode;
 import dev.streampredict.model.Task;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +28,13 @@ public final class RegressionTraining {
                            double validationFraction, double testFraction, FitOptions fit) {
     }
 
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
     private RegressionTraining() {
     }
 
     public static TrainedModel train(List<InputRecord> records, Settings settings, PrintStream log) {
-        List<SeriesSample> samples = SeriesSamples.build(records, settings.target(), settings.windowSize());
+        List<SeriesSample> samples = samples(records, settings);
         TimeSplit<SeriesSample> split = TimeSplit.of(samples, SeriesSample::timestamp,
                 settings.validationFraction(), settings.testFraction());
         log.printf("%d windows of %d values: %d train, %d validation (from %s), %d test (from %s)%n",
@@ -38,23 +42,10 @@ public final class RegressionTraining {
                 Instant.ofEpochMilli(split.validationFrom()), split.test().size(),
                 Instant.ofEpochMilli(split.testFrom()));
 
-        ModelMetadata draft = metadata(settings, "draft", fitStandardizer(split.train(), settings.targetMode()),
-                Map.of());
-        FeatureEncoder encoder = new FeatureEncoder(draft);
-        MultiLayerNetwork network = Networks.regression(encoder.inputs(), settings.fit());
-        float[][] x = new float[split.train().size()][encoder.inputs()];
-        float[][] y = new float[split.train().size()][1];
-        for (int i = 0; i < x.length; i++) {
-            SeriesSample s = split.train().get(i);
-            encoder.encodeWindow(s.window(), x[i], 0);
-            y[i][0] = (float) encoder.encodeNext(s.window(), s.next());
-        }
-        Predictor predictor = new Predictor(draft, network);
-        EarlyStoppingFit.fit(network, x, y, net -> errors(predictor, split.validation()).mse(), "MSE",
-                settings.fit(), log);
-
-        ForecastErrors validation = errors(predictor, split.validation());
-        ForecastErrors model = errors(predictor, split.test());
+        Fitted fitted = fit(split, settings, log);
+        ForecastErrors validation = ForecastErrors.of(split.validation(), fitted.forecast(split.validation()));
+        double[] forecasts = fitted.forecast(split.test());
+        ForecastErrors model = ForecastErrors.of(split.test(), forecasts);
         ForecastErrors persistence = ForecastErrors.persistence(split.test());
         ForecastErrors movingAverage = ForecastErrors.movingAverage(split.test());
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -80,14 +71,103 @@ public final class RegressionTraining {
         log.printf("  model / persistence MSE ratio: %.4f (%s)%n", model.mse() / persistence.mse(),
                 model.mse() < persistence.mse() ? "the model beats persistence" : "persistence is as good or better");
 
-        ModelMetadata metadata = metadata(settings, ModelVersions.of(settings.name(), Instant.now(), network),
-                draft.standardizer(), metrics);
-        return new TrainedModel(metadata, network);
+        String version = ModelVersions.of(settings.name(), Instant.now(), fitted.network());
+        ModelMetadata metadata = metadata(settings, version, fitted.standardizer(), metrics);
+        List<ModelEvaluation.HeldOutForecast> heldOut = new ArrayList<>();
+        for (int i = 0; i < forecasts.length; i++) {
+            SeriesSample s = split.test().get(i);
+            heldOut.add(new ModelEvaluation.HeldOutForecast(s.key(), s.timestamp(), s.next(), forecasts[i], s.last()));
+        }
+        ModelEvaluation evaluation = new ModelEvaluation(version, "regression", settings.trainingData(), metrics,
+                heldOut, null, null);
+        return new TrainedModel(metadata, fitted.network(), evaluation);
     }
 
-    private static ForecastErrors errors(Predictor predictor, List<SeriesSample> samples) {
-        double[][] windows = samples.stream().map(SeriesSample::window).toArray(double[][]::new);
-        return ForecastErrors.of(samples, predictor.forecast(windows, windows.length));
+    /**
+     * Rolling-origin evaluation with the same settings: the later half of the series cut into {@code k} blocks,
+     * each forecast by a model trained only on what came before it, next to persistence on the same block. One
+     * test split of a short series says little; the spread over origins says how much.
+     */
+    public static ModelEvaluation.CrossValidation crossValidate(List<InputRecord> records, Settings settings, int k,
+                                                                PrintStream log) {
+        List<SeriesSample> samples = samples(records, settings);
+        double validationShare = settings.validationFraction() / (1 - settings.testFraction());
+        List<TimeSplit<SeriesSample>> splits = TimeSplit.rollingOrigin(samples, SeriesSample::timestamp, k,
+                validationShare);
+        log.printf("cross-validation: rolling origin, %d test blocks over the later half of %d windows%n", k,
+                samples.size());
+        List<ModelEvaluation.Fold> folds = new ArrayList<>();
+        for (int i = 0; i < splits.size(); i++) {
+            TimeSplit<SeriesSample> split = splits.get(i);
+            Fitted fitted = fit(split, settings, QUIET);
+            ForecastErrors model = ForecastErrors.of(split.test(), fitted.forecast(split.test()));
+            ForecastErrors persistence = ForecastErrors.persistence(split.test());
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("mse", model.mse());
+            metrics.put("persistence.mse", persistence.mse());
+            metrics.put("mseRatioToPersistence", model.mse() / persistence.mse());
+            metrics.put("validation.mse",
+                    ForecastErrors.of(split.validation(), fitted.forecast(split.validation())).mse());
+            folds.add(new ModelEvaluation.Fold(1, i + 1, split.train().size(), split.test().size(), metrics));
+            log.printf("  origin %s: MSE %.6g on %d, persistence %.6g, ratio %.4f%n",
+                    Instant.ofEpochMilli(split.testFrom()), model.mse(), split.test().size(), persistence.mse(),
+                    metrics.get("mseRatioToPersistence"));
+        }
+        Map<String, ModelEvaluation.Summary> summary = CrossValidationSummary.of(folds, log);
+        return new ModelEvaluation.CrossValidation("rolling origin", k, 1, folds, summary, null);
+    }
+
+    /** The windows, or an error that says how much data or how short a window would do. */
+    private static List<SeriesSample> samples(List<InputRecord> records, Settings settings) {
+        List<SeriesSample> samples = SeriesSamples.build(records, settings.target(), settings.windowSize());
+        if (samples.size() >= TimeSplit.MIN_SAMPLES) {
+            return samples;
+        }
+        Map<String, Integer> lengths = new LinkedHashMap<>();
+        records.forEach(r -> lengths.merge(r.key(), 1, Integer::sum));
+        int longest = lengths.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        String problem = String.format("with --window %d the data give %d windows (%d series, the longest has %d "
+                        + "values; a window needs %d past values and the next one), and at least %d are needed "
+                        + "to train, validate and test", settings.windowSize(), samples.size(), lengths.size(),
+                longest, settings.windowSize(), TimeSplit.MIN_SAMPLES);
+        for (int window = settings.windowSize() - 1; window >= 2; window--) {
+            int w = window;
+            if (lengths.values().stream().mapToInt(n -> Math.max(0, n - w)).sum() >= TimeSplit.MIN_SAMPLES) {
+                throw new IllegalArgumentException(problem + ": use --window " + window + " or shorter, or give "
+                        + "one series at least " + (settings.windowSize() + TimeSplit.MIN_SAMPLES) + " values");
+            }
+        }
+        throw new IllegalArgumentException(problem + ": give one series at least "
+                + (settings.windowSize() + TimeSplit.MIN_SAMPLES) + " values (or "
+                + (2 + TimeSplit.MIN_SAMPLES) + " with --window 2)");
+    }
+
+    /** A network fitted on one split's training part, early-stopped on its validation part. */
+    private record Fitted(MultiLayerNetwork network, Predictor predictor, Standardizer standardizer) {
+
+        double[] forecast(List<SeriesSample> samples) {
+            double[][] windows = samples.stream().map(SeriesSample::window).toArray(double[][]::new);
+            return predictor.forecast(windows, windows.length);
+        }
+    }
+
+    private static Fitted fit(TimeSplit<SeriesSample> split, Settings settings, PrintStream log) {
+        ModelMetadata draft = metadata(settings, "draft", fitStandardizer(split.train(), settings.targetMode()),
+                Map.of());
+        FeatureEncoder encoder = new FeatureEncoder(draft);
+        MultiLayerNetwork network = Networks.regression(encoder.inputs(), settings.fit());
+        float[][] x = new float[split.train().size()][encoder.inputs()];
+        float[][] y = new float[split.train().size()][1];
+        for (int i = 0; i < x.length; i++) {
+            SeriesSample s = split.train().get(i);
+            encoder.encodeWindow(s.window(), x[i], 0);
+            y[i][0] = (float) encoder.encodeNext(s.window(), s.next());
+        }
+        Fitted fitted = new Fitted(network, new Predictor(draft, network), draft.standardizer());
+        EarlyStoppingFit.fit(network, x, y,
+                net -> ForecastErrors.of(split.validation(), fitted.forecast(split.validation())).mse(), "MSE",
+                settings.fit(), log);
+        return fitted;
     }
 
     private static Standardizer fitStandardizer(List<SeriesSample> train, TargetMode mode) {

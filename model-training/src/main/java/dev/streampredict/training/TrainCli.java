@@ -40,20 +40,23 @@ public final class TrainCli implements Callable<Integer> {
             description = "Regression: LEVEL (forecast the value) or DIFFERENCE (forecast the step from the last value) (default: ${DEFAULT-VALUE}).")
     TargetMode targetMode;
 
-    @Option(names = "--hidden", defaultValue = "32,32", split = ",", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", split = ",",
+            description = "Hidden layer sizes (default: 32,32 for regression, 16,16 for classification).")
     List<Integer> hidden;
 
     @Option(names = "--epochs", defaultValue = "300", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--patience", defaultValue = "15", description = "Early stopping: epochs without improvement (default: ${DEFAULT-VALUE}).")
-    int patience;
+    @Option(names = "--patience",
+            description = "Early stopping: epochs without improvement (default: 15 for regression, 30 for classification).")
+    Integer patience;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", description = "Mini-batch size (default: 64 for regression, 16 for classification).")
+    Integer batchSize;
 
-    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--learning-rate",
+            description = "Adam learning rate (default: 0.001 for regression, 0.01 for classification).")
+    Double learningRate;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same model (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -63,6 +66,16 @@ public final class TrainCli implements Callable<Integer> {
 
     @Option(names = "--test-fraction", defaultValue = "0.15", description = "Latest part of the data, for the reported metrics only (default: ${DEFAULT-VALUE}).")
     double testFraction;
+
+    @Option(names = "--cv", paramLabel = "K",
+            description = "Also cross-validate before the final training: classification, stratified K-fold "
+                    + "(repeated, see --repeats); regression, K rolling origins over the later half of the series. "
+                    + "Mean and spread go to the log and to evaluation.json.")
+    Integer crossValidationFolds;
+
+    @Option(names = "--repeats", defaultValue = "1",
+            description = "With --cv, classification: repeats of the K-fold, each with another shuffle (default: ${DEFAULT-VALUE}).")
+    int repeats;
 
     @Option(names = "--name", description = "Start of the model version (default: file name and target).")
     String name;
@@ -109,7 +122,11 @@ public final class TrainCli implements Callable<Integer> {
             System.err.println("error: no usable rows in " + spec.file());
             return 2;
         }
-        FitOptions fit = new FitOptions(hidden, epochs, patience, batchSize, learningRate, seed);
+        FitOptions defaults = task == TaskKind.classification
+                ? FitOptions.CLASSIFICATION_DEFAULTS : FitOptions.REGRESSION_DEFAULTS;
+        FitOptions fit = new FitOptions(hidden != null ? hidden : defaults.hidden(), epochs,
+                patience != null ? patience : defaults.patience(), batchSize != null ? batchSize : defaults.batchSize(),
+                learningRate != null ? learningRate : defaults.learningRate(), seed);
         String source = spec.file().getFileName().toString();
         TrainedModel model;
         try {
@@ -118,21 +135,35 @@ public final class TrainCli implements Callable<Integer> {
                     throw new IllegalArgumentException("classification needs --label-column naming the class column");
                 }
                 List<String> features = List.copyOf(records.get(0).features().keySet());
-                model = ClassificationTraining.train(records, new ClassificationTraining.Settings(
+                var settings = new ClassificationTraining.Settings(
                         name != null ? name : spec.keyForFile() + "-" + spec.labelColumn(), source, features,
-                        validationFraction, testFraction, fit), System.out);
+                        validationFraction, testFraction, fit);
+                var cv = crossValidationFolds == null ? null
+                        : ClassificationTraining.crossValidate(records, settings, crossValidationFolds, repeats,
+                        System.out);
+                model = ClassificationTraining.train(records, settings, System.out);
+                model = cv == null ? model : model.withCrossValidation(cv);
             } else {
                 String targetFeature = target != null ? target : records.get(0).features().keySet().iterator().next();
-                model = RegressionTraining.train(records, new RegressionTraining.Settings(
+                var settings = new RegressionTraining.Settings(
                         name != null ? name : spec.keyForFile() + "-" + targetFeature, source, targetFeature, window,
-                        targetMode, validationFraction, testFraction, fit), System.out);
+                        targetMode, validationFraction, testFraction, fit);
+                if (crossValidationFolds != null && repeats != 1) {
+                    throw new IllegalArgumentException("--repeats is for classification: rolling origins are fixed "
+                            + "by time, so a repeat would train the same models again");
+                }
+                var cv = crossValidationFolds == null ? null
+                        : RegressionTraining.crossValidate(records, settings, crossValidationFolds, System.out);
+                model = RegressionTraining.train(records, settings, System.out);
+                model = cv == null ? model : model.withCrossValidation(cv);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
         model.save(output);
-        System.out.printf("wrote model %s to %s%n", model.metadata().modelVersion(), output.toAbsolutePath());
+        System.out.printf("wrote model %s to %s (and its evaluation to %s)%n", model.metadata().modelVersion(),
+                output.toAbsolutePath(), ModelEvaluation.FILE);
         if (publish) {
             try {
                 ModelCli.publish(registry.registry(), ModelArchive.of(output.toString()), publishAs, canaryPercent,

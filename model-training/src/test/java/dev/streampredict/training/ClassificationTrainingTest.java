@@ -51,6 +51,31 @@ class ClassificationTrainingTest {
     }
 
     @Test
+    void irisReachesWhatASmallNetworkShouldUnderCrossValidationWithTheDefaults() throws Exception {
+        List<InputRecord> iris = CsvRecordReader.readAll(
+                new CsvSpec(DATA.resolve("iris.csv"), null, "iris", null, List.of(), "species"), r -> {
+                });
+        ClassificationTraining.Settings settings = new ClassificationTraining.Settings("iris-species", "iris.csv",
+                List.copyOf(iris.get(0).features().keySet()), 0.15, 0.15, FitOptions.CLASSIFICATION_DEFAULTS);
+
+        ModelEvaluation.CrossValidation cv = ClassificationTraining.crossValidate(iris, settings, 5, 1, QUIET);
+
+        assertThat(cv.results()).hasSize(5).allSatisfy(f -> assertThat(f.testSamples()).isEqualTo(30));
+        assertThat(cv.summary().get("accuracy").mean()).isGreaterThanOrEqualTo(0.95);
+        assertThat(cv.summary().get("majorityClass.accuracy").mean()).isCloseTo(1 / 3.0, offset(0.01));
+        int predictions = 0;
+        int right = 0;
+        for (int a = 0; a < 3; a++) {
+            for (int p = 0; p < 3; p++) {
+                predictions += cv.confusion().counts()[a][p];
+                right += a == p ? cv.confusion().counts()[a][p] : 0;
+            }
+        }
+        assertThat(predictions).as("each flower predicted once").isEqualTo(150);
+        assertThat(right / 150.0).isCloseTo(cv.summary().get("accuracy").mean(), offset(1e-9));
+    }
+
+    @Test
     void theSameSeedGivesTheSameMetrics() throws Exception {
         List<InputRecord> iris = CsvRecordReader.readAll(
                 new CsvSpec(DATA.resolve("iris.csv"), null, "iris", null, List.of(), "species"), r -> {

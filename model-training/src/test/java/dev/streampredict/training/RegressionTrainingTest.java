@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class RegressionTrainingTest {
@@ -60,6 +61,48 @@ class RegressionTrainingTest {
 
         assertThat(loaded.metadata().modelVersion()).startsWith("sine-value-");
         assertThat(mse).isCloseTo(model.metadata().metrics().get("test.mse"), within(1e-6));
+    }
+
+    @Test
+    void theEvaluationBesideTheArtifactHoldsEveryHeldOutForecast() throws Exception {
+        TrainedModel model = RegressionTraining.train(noisySine(600, 3), settings(TargetMode.DIFFERENCE), QUIET);
+        model.save(dir);
+
+        ModelEvaluation evaluation = ModelEvaluation.read(dir.resolve(ModelEvaluation.FILE));
+
+        assertThat(evaluation.modelVersion()).isEqualTo(model.metadata().modelVersion());
+        assertThat(evaluation.metrics()).isEqualTo(model.metadata().metrics());
+        List<ModelEvaluation.HeldOutForecast> forecasts = evaluation.heldOutForecasts();
+        assertThat((double) forecasts.size()).isEqualTo(model.metadata().metrics().get("test.samples"));
+        double squared = forecasts.stream().mapToDouble(f -> Math.pow(f.model() - f.actual(), 2)).sum();
+        double persistence = forecasts.stream().mapToDouble(f -> Math.pow(f.persistence() - f.actual(), 2)).sum();
+        assertThat(squared / forecasts.size()).isCloseTo(evaluation.metrics().get("test.mse"), within(1e-9));
+        assertThat(persistence / forecasts.size())
+                .isCloseTo(evaluation.metrics().get("test.persistence.mse"), within(1e-9));
+    }
+
+    @Test
+    void rollingOriginEvaluationScoresEachBlockAgainstPersistence() {
+        ModelEvaluation.CrossValidation cv = RegressionTraining.crossValidate(noisySine(1200, 5),
+                settings(TargetMode.LEVEL), 3, QUIET);
+
+        assertThat(cv.results()).hasSize(3);
+        assertThat(cv.results()).allSatisfy(fold -> assertThat(fold.metrics().get("mseRatioToPersistence"))
+                .isCloseTo(fold.metrics().get("mse") / fold.metrics().get("persistence.mse"), within(1e-12))
+                .as("a predictable sine is forecast better than next = last").isLessThan(0.7));
+        assertThat(cv.summary().get("mse").mean()).isCloseTo(
+                cv.results().stream().mapToDouble(f -> f.metrics().get("mse")).average().orElseThrow(),
+                within(1e-12));
+        assertThat(cv.results().get(0).trainSamples()).isLessThan(cv.results().get(2).trainSamples());
+    }
+
+    @Test
+    void tooShortASeriesNamesTheWindowThatWouldFit() {
+        assertThatThrownBy(() -> RegressionTraining.train(noisySine(20, 1), settings(TargetMode.LEVEL), QUIET))
+                .hasMessageContaining("with --window 16 the data give 4 windows")
+                .hasMessageContaining("use --window 10 or shorter, or give one series at least 26 values");
+        assertThatThrownBy(() -> RegressionTraining.train(noisySine(8, 1), settings(TargetMode.LEVEL), QUIET))
+                .hasMessageContaining("give one series at least 26 values (or 12 with --window 2)");
     }
 
     static RegressionTraining.Settings settings(TargetMode mode) {

@@ -22,6 +22,34 @@ class TimeSplitTest {
     }
 
     @Test
+    void rollingOriginTestsTheLaterHalfInConsecutiveBlocksEachAfterItsTraining() {
+        List<Long> times = LongStream.range(0, 200).map(i -> (i * 37) % 200).boxed().toList();
+
+        List<TimeSplit<Long>> folds = TimeSplit.rollingOrigin(times, t -> t, 4, 0.2);
+
+        assertThat(folds).hasSize(4);
+        assertThat(folds.stream().flatMap(f -> f.test().stream()).sorted().toList())
+                .as("every sample of the later half tested exactly once")
+                .isEqualTo(LongStream.range(100, 200).boxed().toList());
+        for (TimeSplit<Long> fold : folds) {
+            long firstTest = fold.test().stream().min(Long::compare).orElseThrow();
+            assertThat(fold.test()).hasSize(25);
+            assertThat(fold.train().size() + fold.validation().size()).as("everything before the block")
+                    .isEqualTo((int) firstTest);
+            assertThat(fold.validation()).allMatch(t -> t >= (long) (firstTest * 0.8) && t < firstTest);
+            assertThat(fold.train()).allMatch(t -> t < (long) (firstTest * 0.8));
+        }
+    }
+
+    @Test
+    void rollingOriginSaysHowManyFoldsTheDataAllow() {
+        List<Long> times = LongStream.range(0, 50).boxed().toList();
+
+        assertThatThrownBy(() -> TimeSplit.rollingOrigin(times, t -> t, 5, 0.2))
+                .hasMessageContaining("50 samples are too few for --cv 5").hasMessageContaining("use --cv 2 or fewer");
+    }
+
+    @Test
     void refusesFractionsThatLeaveNoTrainingData() {
         assertThatThrownBy(() -> TimeSplit.of(List.of(1L, 2L), t -> t, 0.5, 0.5))
                 .hasMessageContaining("leave room for training");

@@ -1,0 +1,25 @@
+package dev.streampredict.training;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Mean, spread and range of each metric over the folds of a cross-validation, printed and kept. */
+final class CrossValidationSummary {
+
+    private CrossValidationSummary() {
+    }
+
+    static Map<String, ModelEvaluation.Summary> of(List<ModelEvaluation.Fold> folds, PrintStream log) {
+        Map<String, ModelEvaluation.Summary> summary = new LinkedHashMap<>();
+        for (String metric : folds.get(0).metrics().keySet()) {
+            ModelEvaluation.Summary s = ModelEvaluation.Summary.of(
+                    folds.stream().mapToDouble(f -> f.metrics().get(metric)).toArray());
+            summary.put(metric, s);
+            log.printf("  %-24s mean %.4g, sd %.2g (min %.4g, max %.4g) over %d folds%n", metric, s.mean(), s.sd(),
+                    s.min(), s.max(), folds.size());
+        }
+        return summary;
+    }
+}
