@@ -18,7 +18,7 @@ final class HeapFigure {
     }
 
     static boolean applies(BenchmarkResults results) {
-        return results.rows(HEAP).size() >= 2;
+        return results.rows(HEAP).size() >= 3; // two points make no curve
     }
 
     static Path draw(BenchmarkResults results, String source, Path file) throws IOException {

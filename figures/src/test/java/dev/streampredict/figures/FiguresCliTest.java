@@ -54,6 +54,7 @@ class FiguresCliTest {
                   {"measurement": "pipeline drain", "setting": "parallelism 1, median of 3", "value": 56000, "unit": "predictions/s"},
                   {"measurement": "pipeline drain", "setting": "parallelism 2, median of 3", "value": 51000, "unit": "predictions/s"},
                   {"measurement": "heap in use, job holding state", "setting": "1,000 keys", "value": 52, "unit": "MB"},
+                  {"measurement": "heap in use, job holding state", "setting": "10,000 keys", "value": 60, "unit": "MB"},
                   {"measurement": "heap in use, job holding state", "setting": "100,000 keys", "value": 131, "unit": "MB"}],
                  "distributions": [
                   {"distribution": "latency", "setting": "1000/s at-least-once", "percentile": 0, "value": 5, "unit": "ms"},
