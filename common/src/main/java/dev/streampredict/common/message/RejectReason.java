@@ -28,7 +28,11 @@ public enum RejectReason {
     /** The event timestamp is too far in the past or the future. */
     TIMESTAMP_OUT_OF_RANGE,
     /** An event with this id was already scored. */
-    DUPLICATE_ID;
+    DUPLICATE_ID,
+    /** The model threw on this input (alone: the rest of its batch was scored). */
+    MODEL_ERROR,
+    /** The model's answer for this input is NaN or infinite (e.g. for an extreme but finite feature). */
+    NON_FINITE_PREDICTION;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

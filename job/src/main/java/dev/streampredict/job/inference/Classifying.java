@@ -1,9 +1,11 @@
 package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.model.Predictor;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +19,19 @@ final class Classifying implements TaskScoring {
     private final int features;
     private final Scored scored;
     private final double[] standardised;
+    private final Failures failures;
+    /** A shadow's failures cost only its shadow predictions: they are not dead-lettered. */
+    private final Failures shadowFailures;
+    private final int[] everySlot;
 
-    Classifying(int features, Scored scored) {
+    Classifying(int features, Scored scored, int capacity) {
         this.features = features;
         this.scored = scored;
         standardised = new double[features];
+        failures = new Failures(capacity);
+        shadowFailures = new Failures(capacity);
+        everySlot = new int[capacity];
+        Arrays.setAll(everySlot, i -> i);
     }
 
     @Override
@@ -41,23 +51,62 @@ final class Classifying implements TaskScoring {
 
     @Override
     public void score(Batch batch, ServingModels serving) throws Exception {
+        failures.clear();
+        shadowFailures.clear();
         double[][] served = new double[batch.size][];
         batch.forEachServingGroup(serving, (model, rows, count, slots) -> {
-            double[][] probabilities = scored.call(model, rows, count, Predictor::classify);
+            double[][] probabilities = classify(model, rows, count, slots, failures);
             for (int j = 0; j < count; j++) {
                 served[slots[j]] = probabilities[j];
             }
         });
         Predictor shadow = serving.shadow();
-        double[][] shadowed = shadow == null ? null : scored.call(shadow, batch.rows, batch.size, Predictor::classify);
+        double[][] shadowed = shadow == null ? null
+                : classify(shadow, batch.rows, batch.size, everySlot, shadowFailures);
         long now = System.currentTimeMillis();
         for (int i = 0; i < batch.size; i++) {
             ScoringInput input = batch.inputs[i];
-            scored.prediction(classified(input, batch.servedBy[i], served[i], now), batch.timestamps[i]);
-            if (shadowed != null) {
+            if (!failures.failed(i) && !finite(served[i])) {
+                failures.fail(i, RejectReason.NON_FINITE_PREDICTION, "model "
+                        + batch.servedBy[i].metadata().modelVersion() + " gave the class probabilities "
+                        + Arrays.toString(served[i]) + " for the features " + Arrays.toString(input.features()));
+            }
+            if (failures.failed(i)) {
+                scored.failed(input, failures.reason(i), failures.detail(i), batch.timestamps[i]);
+            } else {
+                scored.prediction(classified(input, batch.servedBy[i], served[i], now), batch.timestamps[i]);
+            }
+            if (shadowed != null && finite(shadowed[i])) {
                 scored.shadowPrediction(classified(input, shadow, shadowed[i], now), batch.timestamps[i]);
             }
         }
+    }
+
+    /** The model's class probabilities of the rows; null for a row it throws on, which {@code failed} records. */
+    private double[][] classify(Predictor model, double[][] rows, int count, int[] slots, Failures failed) {
+        try {
+            return scored.call(model, rows, count, Predictor::classify);
+        } catch (RuntimeException batchFailure) {
+            double[][] each = new double[count][];
+            double[][] one = new double[1][];
+            failed.retryRowByRow(model, batchFailure, count, slots, j -> {
+                one[0] = rows[j];
+                each[j] = scored.call(model, one, 1, Predictor::classify)[0];
+            });
+            return each;
+        }
+    }
+
+    private static boolean finite(double[] probabilities) {
+        if (probabilities == null) {
+            return false;
+        }
+        for (double p : probabilities) {
+            if (!Double.isFinite(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Prediction classified(ScoringInput input, Predictor model, double[] probabilities, long now) {

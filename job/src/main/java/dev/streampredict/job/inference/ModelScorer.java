@@ -31,7 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -53,14 +55,17 @@ import java.util.concurrent.ScheduledFuture;
  * {@link SeriesForecasting} or {@link Classifying}.
  * <p>
  * Every valid input gets exactly one prediction, from the model serving its key, and one on
- * {@link #SHADOW_PREDICTIONS} while a shadow runs; an input whose id the key has just scored goes to
- * {@link #DUPLICATES} instead.
+ * {@link #SHADOW_PREDICTIONS} while a shadow runs; an input whose id the key has just scored, or that the model
+ * fails on, goes to {@link #DEAD_LETTERS} instead, with its reason.
  */
 public final class ModelScorer extends AbstractStreamOperator<Prediction>
         implements TwoInputStreamOperator<ScoringInput, RegistryMessage, Prediction> {
 
-    /** Inputs whose id the key has just seen: not scored again, but dead-lettered as {@code duplicate_id}. */
-    public static final OutputTag<DeadLetter> DUPLICATES = new OutputTag<>("duplicates") {
+    /**
+     * Inputs not scored: those whose id the key has just seen ({@code duplicate_id}), and those the model threw on
+     * ({@code model_error}) or answered with NaN or infinity ({@code non_finite_prediction}).
+     */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("scorer-dead-letters") {
     };
     /** The shadow model's predictions: the same inputs, never served. */
     public static final OutputTag<Prediction> SHADOW_PREDICTIONS = new OutputTag<>("shadow-predictions") {
@@ -144,7 +149,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         task = schema.task() == Task.REGRESSION
                 ? new SeriesForecasting(schema.target(), getRuntimeContext().getState(new ValueStateDescriptor<>(
                         "series-window", SeriesWindow.class)), this::setCurrentKey, scored, maxBatch)
-                : new Classifying(schema.features().size(), scored);
+                : new Classifying(schema.features().size(), scored, maxBatch);
         batch = new Batch(maxBatch);
         activate();
         warmUp(serving.stable, WARM_UP_CALLS);
@@ -253,11 +258,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     public void processElement1(StreamRecord<ScoringInput> record) throws Exception {
         ScoringInput input = record.getValue();
         if (!firstTimeSeen(input.id())) {
-            metrics.duplicate();
-            output.collect(DUPLICATES, new StreamRecord<>(new DeadLetter(input.source(), RejectReason.DUPLICATE_ID,
-                    "id '" + input.id() + "' was already scored among the last " + rememberedIdsPerKey
-                            + " records of key '" + input.key() + "'", System.currentTimeMillis()),
-                    record.getTimestamp()));
+            deadLetter(input, RejectReason.DUPLICATE_ID, "id '" + input.id() + "' was already scored among the last "
+                    + rememberedIdsPerKey + " records of key '" + input.key() + "'", record.getTimestamp());
             return;
         }
         int slot = batch.add(input, record.hasTimestamp() ? record.getTimestamp() : input.eventTimestamp(),
@@ -269,6 +271,12 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             long now = getProcessingTimeService().getCurrentProcessingTime();
             flushTimer = getProcessingTimeService().registerTimer(now + maxWaitMs, time -> flush());
         }
+    }
+
+    private void deadLetter(ScoringInput input, RejectReason reason, String detail, long timestamp) {
+        metrics.notScored(reason);
+        output.collect(DEAD_LETTERS, new StreamRecord<>(new DeadLetter(input.source(), reason, detail,
+                System.currentTimeMillis()), timestamp));
     }
 
     private boolean firstTimeSeen(String id) throws Exception {
@@ -297,10 +305,21 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
 
     /** The scorer's side of a task's scoring: outputs, each version's metrics, and the trial's outcomes. */
     private final class Reporting implements Scored {
+        private final Set<String> loggedFailures = new HashSet<>();
+
         @Override
         public void prediction(Prediction prediction, long timestamp) {
             metrics.of(prediction.modelVersion()).predicted(prediction.latencyMs());
             output.collect(new StreamRecord<>(prediction, timestamp));
+        }
+
+        @Override
+        public void failed(ScoringInput input, RejectReason reason, String detail, long timestamp) {
+            if (loggedFailures.add(reason + " " + input.key())) { // once per key and reason: no flood of lines
+                LOG.warn("input {} of key '{}' dead-lettered as {}: {}", input.id(), input.key(), reason.label(),
+                        detail);
+            }
+            deadLetter(input, reason, detail, timestamp);
         }
 
         @Override

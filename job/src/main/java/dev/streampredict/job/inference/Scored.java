@@ -1,6 +1,8 @@
 package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.RejectReason;
+import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.model.Predictor;
 
 /** Where a task's scoring reports: its predictions, and each version's outcomes, inference time and counts. */
@@ -8,6 +10,9 @@ interface Scored {
 
     /** A served prediction, with the input's timestamp. */
     void prediction(Prediction prediction, long timestamp);
+
+    /** The served model failed on this input: it is dead-lettered with the reason, not predicted. */
+    void failed(ScoringInput input, RejectReason reason, String detail, long timestamp);
 
     /** A shadow model's prediction. */
     void shadowPrediction(Prediction prediction, long timestamp);

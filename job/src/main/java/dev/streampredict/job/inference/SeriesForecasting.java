@@ -1,6 +1,7 @@
 package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.model.Predictor;
 import org.apache.flink.api.common.state.ValueState;
@@ -31,6 +32,10 @@ final class SeriesForecasting implements TaskScoring {
     /** Each key in the batch, with the slot of its latest input. */
     private final Map<String, Integer> lastSlotOfKey = new HashMap<>();
     private final double[] standardised = new double[1];
+    private final Failures failures;
+    /** A shadow's failures cost only its shadow predictions: they are not dead-lettered. */
+    private final Failures shadowFailures;
+    private final int[] everySlot;
 
     SeriesForecasting(String target, ValueState<SeriesWindow> windows, Consumer<String> currentKey, Scored scored,
                       int capacity) {
@@ -42,6 +47,10 @@ final class SeriesForecasting implements TaskScoring {
         previousSlot = new int[capacity];
         batchSquaredError = new double[capacity];
         batchEvaluated = new int[capacity];
+        failures = new Failures(capacity);
+        shadowFailures = new Failures(capacity);
+        everySlot = new int[capacity];
+        Arrays.setAll(everySlot, i -> i);
     }
 
     @Override
@@ -88,16 +97,42 @@ final class SeriesForecasting implements TaskScoring {
 
     @Override
     public void score(Batch batch, ServingModels serving) throws Exception {
+        failures.clear();
+        shadowFailures.clear();
         double[] served = new double[batch.size];
         batch.forEachServingGroup(serving, (model, rows, count, slots) -> {
-            double[] forecasts = scored.call(model, rows, count, Predictor::forecast);
+            double[] forecasts = forecast(model, rows, count, slots, failures);
             for (int j = 0; j < count; j++) {
                 served[slots[j]] = forecasts[j];
             }
         });
+        for (int i = 0; i < batch.size; i++) {
+            if (!failures.failed(i) && !Double.isFinite(served[i])) {
+                failures.fail(i, RejectReason.NON_FINITE_PREDICTION, "model "
+                        + batch.servedBy[i].metadata().modelVersion() + " forecast " + served[i]
+                        + " from the window " + Arrays.toString(batch.rows[i]));
+            }
+        }
         Predictor shadow = serving.shadow();
-        double[] shadowed = shadow == null ? null : scored.call(shadow, batch.rows, batch.size, Predictor::forecast);
+        double[] shadowed = shadow == null ? null
+                : forecast(shadow, batch.rows, batch.size, everySlot, shadowFailures);
         emit(batch, served, shadow, shadowed);
+    }
+
+    /** The model's forecasts of the rows; NaN for a row it throws on, which {@code failed} records. */
+    private double[] forecast(Predictor model, double[][] rows, int count, int[] slots, Failures failed) {
+        try {
+            return scored.call(model, rows, count, Predictor::forecast);
+        } catch (RuntimeException batchFailure) {
+            double[] each = new double[count];
+            Arrays.fill(each, Double.NaN);
+            double[][] one = new double[1][];
+            failed.retryRowByRow(model, batchFailure, count, slots, j -> {
+                one[0] = rows[j];
+                each[j] = scored.call(model, one, 1, Predictor::forecast)[0];
+            });
+            return each;
+        }
     }
 
     private void emit(Batch batch, double[] served, Predictor shadow, double[] shadowed) throws Exception {
@@ -113,37 +148,41 @@ final class SeriesForecasting implements TaskScoring {
             double value = input.features()[0];
             int previous = previousSlot[i];
             if (previous >= 0) { // the key's previous forecasts were made in this batch, by the same models
-                double error = served[previous] - value;
                 double persistenceError = batch.inputs[previous].features()[0] - value;
-                int last = lastSlotOfKey.get(input.key());
-                batchSquaredError[last] += error * error;
-                batchEvaluated[last]++;
-                scored.forecastMet(version, error, persistenceError);
-                if (shadowed != null) {
+                if (!failures.failed(previous)) {
+                    double error = served[previous] - value;
+                    int last = lastSlotOfKey.get(input.key());
+                    batchSquaredError[last] += error * error;
+                    batchEvaluated[last]++;
+                    scored.forecastMet(version, error, persistenceError);
+                }
+                if (shadowed != null && Double.isFinite(shadowed[previous])) {
                     scored.forecastMet(shadowVersion, shadowed[previous] - value, persistenceError);
                 }
             }
-            observeInput(model, batch.rows[i], fills[i]);
-            if (shadow != null) {
-                observeInput(shadow, batch.rows[i], fills[i]);
+            if (failures.failed(i)) {
+                scored.failed(input, failures.reason(i), failures.detail(i), batch.timestamps[i]);
+            } else {
+                observeInput(model, batch.rows[i], fills[i]);
+                scored.prediction(Prediction.regression(input.id(), input.key(), input.json(), target, served[i],
+                        version, now, now - input.ingestTimestamp(), Math.min(fills[i], width(model))),
+                        batch.timestamps[i]);
             }
-            scored.prediction(Prediction.regression(input.id(), input.key(), input.json(), target, served[i],
-                    version, now, now - input.ingestTimestamp(), Math.min(fills[i], width(model))),
-                    batch.timestamps[i]);
-            if (shadowed != null) {
+            if (shadowed != null && Double.isFinite(shadowed[i])) {
+                observeInput(shadow, batch.rows[i], fills[i]);
                 scored.shadowPrediction(Prediction.regression(input.id(), input.key(), input.json(), target,
                         shadowed[i], shadowVersion, now, now - input.ingestTimestamp(),
                         Math.min(fills[i], width(shadow))), batch.timestamps[i]);
             }
         }
-        // each key's latest forecasts wait in its state for the key's next value
+        // each key's latest forecasts wait in its state for the key's next value; one the model failed on does not
         for (Map.Entry<String, Integer> entry : lastSlotOfKey.entrySet()) {
             int last = entry.getValue();
             currentKey.accept(entry.getKey());
             SeriesWindow window = windows.value();
-            window.pendingForecast = served[last];
+            window.pendingForecast = failures.failed(last) ? Double.NaN : served[last];
             window.pendingVersion = batch.servedBy[last].metadata().modelVersion();
-            window.shadowForecast = shadowed != null ? shadowed[last] : Double.NaN;
+            window.shadowForecast = shadowed != null && Double.isFinite(shadowed[last]) ? shadowed[last] : Double.NaN;
             window.shadowVersion = shadowVersion;
             window.evaluated += batchEvaluated[last];
             window.squaredErrorSum += batchSquaredError[last];

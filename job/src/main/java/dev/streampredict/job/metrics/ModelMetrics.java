@@ -4,12 +4,13 @@ import dev.streampredict.common.message.RejectReason;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Metrics of the scoring operator as a whole: duplicates, registry records refused (by reason, registered up front
+ * Metrics of the scoring operator as a whole: inputs not scored (duplicates, model failures), registry records refused (by reason, registered up front
  * so that a dashboard shows 0 before the first), swaps of the serving policy, and one {@link ScoringMetrics} per
  * model version that has served or shadowed here.
  */
@@ -22,23 +23,27 @@ public final class ModelMetrics {
             "non_finite_output", "unknown_version", "invalid_command", "malformed_record");
 
     private final MetricGroup group;
-    private final Counter duplicates;
+    /** Inputs the scorer did not score, by reason: repeated ids and the model's failures. */
+    private final Map<RejectReason, Counter> notScored = new EnumMap<>(RejectReason.class);
     private final Counter swaps;
     private final Map<String, Counter> rejected = new HashMap<>();
     private final Map<String, ScoringMetrics> versions = new HashMap<>();
 
     public ModelMetrics(MetricGroup group) {
         this.group = group;
-        duplicates = group.addGroup(InputMetrics.REASON, RejectReason.DUPLICATE_ID.label())
-                .counter(InputMetrics.INVALID_RECORDS);
+        for (RejectReason reason : List.of(RejectReason.DUPLICATE_ID, RejectReason.MODEL_ERROR,
+                RejectReason.NON_FINITE_PREDICTION)) {
+            notScored.put(reason, group.addGroup(InputMetrics.REASON, reason.label())
+                    .counter(InputMetrics.INVALID_RECORDS));
+        }
         swaps = group.counter(MODEL_SWAPS);
         for (String reason : REJECTION_REASONS) {
             rejected.put(reason, group.addGroup(InputMetrics.REASON, reason).counter(MODEL_REJECTED));
         }
     }
 
-    public void duplicate() {
-        duplicates.inc();
+    public void notScored(RejectReason reason) {
+        notScored.get(reason).inc();
     }
 
     public void rejected(String reason) {

@@ -115,7 +115,7 @@ public final class PredictionPipeline {
                 .uid("predictions");
 
         valid.getSideOutput(ParseInput.DEAD_LETTERS)
-                .union(predictions.getSideOutput(ModelScorer.DUPLICATES))
+                .union(predictions.getSideOutput(ModelScorer.DEAD_LETTERS))
                 .sinkTo(outputs.deadLetters())
                 .name("dead-letters")
                 .uid("dead-letters");

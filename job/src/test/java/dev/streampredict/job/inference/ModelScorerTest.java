@@ -2,6 +2,8 @@ package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.RejectReason;
+import dev.streampredict.job.pipeline.DeadLetter;
 import dev.streampredict.job.pipeline.RawRecord;
 import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.job.pipeline.PipelineSettings;
@@ -16,6 +18,7 @@ import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.training.FitOptions;
 import dev.streampredict.training.RegressionTraining;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -92,7 +95,9 @@ class ModelScorerTest {
 
     @AfterEach
     void close() throws Exception {
-        harness.close();
+        if (harness != null) {
+            harness.close();
+        }
     }
 
     @Test
@@ -156,8 +161,139 @@ class ModelScorerTest {
         harness.processElement1(new StreamRecord<>(once, 1));
 
         assertThat(harness.extractOutputValues()).hasSize(1);
-        assertThat(harness.getSideOutput(ModelScorer.DUPLICATES)).extracting(r -> r.getValue().reason().label())
+        assertThat(harness.getSideOutput(ModelScorer.DEAD_LETTERS)).extracting(r -> r.getValue().reason().label())
                 .containsExactly("duplicate_id");
+    }
+
+    @Test
+    void anInputTheModelAnswersWithInfinityIsDeadLetteredAndTheRestServed() throws Exception {
+        open(4, 1_000);
+        for (int i = 0; i < 3 * WINDOW; i++) {
+            // key a's value 1e300 is finite, but no float32 network input can hold it
+            send("a", i == WINDOW ? 1e300 : 1.0 + 0.1 * i);
+            send("b", 2.0 - 0.1 * i);
+        }
+        harness.prepareSnapshotPreBarrier(1);
+
+        List<Prediction> served = harness.extractOutputValues();
+        List<DeadLetter> failed = harness.getSideOutput(ModelScorer.DEAD_LETTERS).stream()
+                .map(StreamRecord::getValue).toList();
+        assertThat(failed).isNotEmpty().allSatisfy(d -> {
+            assertThat(d.reason().label()).isEqualTo("non_finite_prediction");
+            assertThat(d.detail()).contains("model " + first.version() + " forecast").contains("1.0E300");
+        });
+        assertThat(served).allSatisfy(p -> assertThat(p.prediction()).isFinite());
+        assertThat(served).filteredOn(p -> p.key().equals("b")).as("the other key is untouched")
+                .hasSize(3 * WINDOW);
+        List<String> accountedFor = new ArrayList<>(served.stream().map(Prediction::id).toList());
+        failed.forEach(d -> accountedFor.add(new String(d.source().key(), StandardCharsets.UTF_8)
+                + d.source().offset()));
+        assertThat(accountedFor).as("every input predicted or dead-lettered, once").doesNotHaveDuplicates()
+                .hasSize(6 * WINDOW);
+        assertThat(served).filteredOn(p -> p.key().equals("a")).last().as("served again once the value has left "
+                + "the window").satisfies(p -> assertThat(p.prediction()).isCloseTo(2.1, within(1.0)));
+    }
+
+    /**
+     * A pure unit test of the isolation, with a model call that throws whenever its rows hold the marker value:
+     * no DL4J network throws on demand, and the operator harness cannot replace the call.
+     */
+    @Test
+    void aModelThatThrowsFailsOnlyTheInputsItThrowsOn() throws Exception {
+        double marker = 666;
+        List<Prediction> served = new ArrayList<>();
+        Map<String, String> failed = new HashMap<>();
+        Scored scored = new Scored() {
+            @Override
+            public <R> R call(Predictor m, double[][] rows, int count, TriFunction<Predictor, double[][], Integer, R> call) {
+                for (int i = 0; i < count; i++) {
+                    if (Arrays.stream(rows[i]).anyMatch(v -> v == marker)) {
+                        throw new IllegalStateException("boom");
+                    }
+                }
+                return call.apply(m, rows, count);
+            }
+
+            @Override
+            public void prediction(Prediction prediction, long timestamp) {
+                served.add(prediction);
+            }
+
+            @Override
+            public void failed(ScoringInput input, RejectReason reason, String detail,
+                               long timestamp) {
+                failed.put(input.id(), reason.label() + ": " + detail);
+            }
+
+            @Override
+            public void shadowPrediction(Prediction prediction, long timestamp) {
+            }
+
+            @Override
+            public void forecastMet(String version, double error, double persistenceError) {
+            }
+
+            @Override
+            public void classified(String version, boolean right, String label) {
+            }
+
+            @Override
+            public void input(String version, double[] standardised) {
+            }
+
+            @Override
+            public void inferred(String version, long nanos, int count) {
+            }
+        };
+        InMemoryState<SeriesWindow> windows = new InMemoryState<>();
+        SeriesForecasting task = new SeriesForecasting(SyntheticSeries.FEATURE, windows, windows::key, scored, 8);
+        ServingModels serving = new ServingModels(new ServingPolicy(first.version(), null,
+                ServingPolicy.Mode.NONE, 0, List.of()), model, null);
+        Batch batch = new Batch(8);
+        batch.width(WINDOW);
+        List<ScoringInput> inputs = List.of(input("a", 1.0), input("b", 2.0), input("a", 1.1), input("c", marker),
+                input("b", 2.1), input("d", 3.0));
+        for (ScoringInput in : inputs) {
+            windows.key(in.key());
+            task.add(in, batch.add(in, 0, model), batch);
+        }
+
+        task.score(batch, serving);
+
+        assertThat(failed).containsOnlyKeys(inputs.get(3).id());
+        assertThat(failed.get(inputs.get(3).id())).startsWith("model_error: model " + first.version()
+                + " threw java.lang.IllegalStateException: boom");
+        assertThat(served).extracting(Prediction::id).containsExactly(inputs.get(0).id(), inputs.get(1).id(),
+                inputs.get(2).id(), inputs.get(4).id(), inputs.get(5).id());
+        windows.key("c");
+        assertThat(windows.value().pendingForecast).as("no forecast of c waits for its next value").isNaN();
+        windows.key("a");
+        assertThat(windows.value().pendingForecast).isEqualTo(served.get(2).prediction());
+    }
+
+    /** Keyed value state in a map, for a task tested without Flink. */
+    private static final class InMemoryState<T> implements ValueState<T> {
+        private final Map<String, T> values = new HashMap<>();
+        private String key;
+
+        void key(String key) {
+            this.key = key;
+        }
+
+        @Override
+        public T value() {
+            return values.get(key);
+        }
+
+        @Override
+        public void update(T value) {
+            values.put(key, value);
+        }
+
+        @Override
+        public void clear() {
+            values.remove(key);
+        }
     }
 
     @Test
