@@ -83,15 +83,16 @@ public final class JobOptions {
                     + "Needed unless --model-registry names a registry with a stable model.")
     String model;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
-    int parallelism;
+    @Option(names = "--parallelism",
+            description = "Default: the cluster's parallelism.default (flink-conf/config.yaml, -D or -p), else 2.")
+    Integer parallelism;
 
     @Option(names = "--delivery-guarantee", defaultValue = "AT_LEAST_ONCE",
             description = "AT_LEAST_ONCE (lowest latency) or EXACTLY_ONCE (predictions visible at checkpoint commit; readers use read_committed) (default: ${DEFAULT-VALUE}).")
     Guarantee deliveryGuarantee;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
-            description = "0 disables checkpoints (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
+            description = "0 disables checkpoints (default: the cluster's execution.checkpointing.interval, else 10s).")
     Duration checkpointInterval;
 
     @Option(names = "--checkpoint-dir",
@@ -100,9 +101,10 @@ public final class JobOptions {
                     + "which refuses state over 5 MB).")
     String checkpointDir;
 
-    @Option(names = "--buffer-timeout", defaultValue = "5ms", converter = DurationConverter.class,
+    @Option(names = "--buffer-timeout", converter = DurationConverter.class,
             description = "Longest time a record waits in a network buffer between tasks: lower means lower latency "
-                    + "at low rates; full buffers are sent at once regardless (default: ${DEFAULT-VALUE}).")
+                    + "at low rates; full buffers are sent at once regardless (default: the cluster's "
+                    + "execution.buffer-timeout.interval, else 5ms).")
     Duration bufferTimeout;
 
     @Option(names = "--transactional-id-prefix", defaultValue = "stream-predict",
@@ -139,6 +141,11 @@ public final class JobOptions {
     @Option(names = "--job-name", defaultValue = "stream-predict", description = "Default: ${DEFAULT-VALUE}.")
     String jobName;
 
+    /** What the job uses when neither its arguments nor the cluster's configuration say. */
+    public static final int DEFAULT_PARALLELISM = 2;
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
+
     private boolean helpPrinted;
 
     /**
@@ -173,9 +180,9 @@ public final class JobOptions {
                 startingOffsets, startFromTime, bounded, deliveryGuarantee.flink, transactionalIdPrefix);
     }
 
-    /** The pipeline's settings, with the models it starts with. */
-    PipelineSettings pipeline(StartingModels models) {
-        return new PipelineSettings(models.schema(), models.registryEntries(), !checkpointInterval.isZero(),
+    /** The pipeline's settings, with the models it starts with, and whether the job takes checkpoints. */
+    PipelineSettings pipeline(StartingModels models, boolean checkpointing) {
+        return new PipelineSettings(models.schema(), models.registryEntries(), checkpointing,
                 maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness,
                 rememberedIdsPerKey, batchSize, batchTimeout, promotion());
     }
@@ -185,14 +192,17 @@ public final class JobOptions {
         return autoPromoteAfter > 0 ? new PromotionRule(autoPromoteAfter, promoteMargin, rollbackMargin) : null;
     }
 
-    public int parallelism() {
+    /** Null unless given: then the cluster's configuration decides, else {@link #DEFAULT_PARALLELISM}. */
+    public Integer parallelism() {
         return parallelism;
     }
 
+    /** Null unless given: then the cluster's configuration decides, else {@link #DEFAULT_BUFFER_TIMEOUT}. */
     public Duration bufferTimeout() {
         return bufferTimeout;
     }
 
+    /** Null unless given: then the cluster's configuration decides, else {@link #DEFAULT_CHECKPOINT_INTERVAL}. */
     public Duration checkpointInterval() {
         return checkpointInterval;
     }

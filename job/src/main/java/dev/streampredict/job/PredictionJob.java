@@ -5,9 +5,13 @@ import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PredictionPipeline;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
+
+import java.time.Duration;
 
 /** Entry point of the job jar: {@code flink run job-flink.jar [options]}, or the REST API's jar run. */
 public final class PredictionJob {
@@ -15,6 +19,10 @@ public final class PredictionJob {
     private PredictionJob() {
     }
 
+    /**
+     * Runs the job. Bad arguments throw, never exit: on a REST submission this runs inside the JobManager, where
+     * {@code System.exit} would stop it and every other job; a throw fails only this submission, with the message.
+     */
     public static void main(String[] args) throws Exception {
         JobOptions options;
         try {
@@ -22,8 +30,8 @@ public final class PredictionJob {
         } catch (CommandLine.ParameterException e) {
             System.err.println("error: " + e.getMessage());
             e.getCommandLine().usage(System.err);
-            System.exit(2);
-            return;
+            throw new IllegalArgumentException("invalid program arguments: " + e.getMessage()
+                    + " (--help lists every option)", e);
         }
         if (options.helpPrinted()) {
             return;
@@ -35,25 +43,20 @@ public final class PredictionJob {
 
     /** Adds the production topology, wired to Kafka as {@code options} say, to {@code env}. */
     public static void configure(StreamExecutionEnvironment env, JobOptions options) throws Exception {
-        if (options.exactlyOnce() && options.checkpointInterval().isZero()) {
+        boolean checkpointing = applyExecutionSettings(env, options);
+        if (options.exactlyOnce() && !checkpointing) {
             throw new IllegalArgumentException("--delivery-guarantee EXACTLY_ONCE commits predictions at "
                     + "checkpoints: set --checkpoint-interval to more than 0");
         }
-        env.setParallelism(options.parallelism());
-        env.setBufferTimeout(options.bufferTimeout().toMillis());
         // Safe: no operator keeps a reference to a record after emitting it.
         env.getConfig().enableObjectReuse();
-        if (!options.checkpointInterval().isZero()) {
-            env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        }
         if (options.checkpointDir() != null) {
             Configuration storage = new Configuration();
             storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
             env.configure(storage);
         }
-        if (options.promotion() != null && (options.kafka().registryTopic() == null
-                || options.checkpointInterval().isZero())) {
+        if (options.promotion() != null && (options.kafka().registryTopic() == null || !checkpointing)) {
             throw new IllegalArgumentException("--auto-promote-after writes its decisions to the model registry and "
                     + "judges at checkpoints: give --model-registry and a --checkpoint-interval above 0");
         }
@@ -65,11 +68,40 @@ public final class PredictionJob {
                 registry ? KafkaIO.registrySource(kafka, models.registryOffsets()) : null,
                 new PredictionPipeline.Outputs(KafkaIO.predictionSink(kafka), KafkaIO.deadLetterSink(kafka),
                         registry ? KafkaIO.shadowSink(kafka) : null, registry ? KafkaIO.decisionSink(kafka) : null),
-                options.pipeline(models)).build(env);
+                options.pipeline(models, checkpointing)).build(env);
         System.out.printf("job '%s': %s -> %s, %s -> %s, dead letters to %s%s, parallelism %d, %s%n",
                 options.jobName(), kafka.inputTopic(), models.schema(), models.registry().policy(),
                 kafka.predictionsTopic(), kafka.deadLetterTopic(),
                 registry ? ", models from " + kafka.registryTopic() + ", shadow predictions to "
-                        + kafka.shadowTopic() : "", options.parallelism(), kafka.deliveryGuarantee());
+                        + kafka.shadowTopic() : "", env.getParallelism(), kafka.deliveryGuarantee());
+    }
+
+    /**
+     * Parallelism, buffer timeout and checkpoint interval: an argument given explicitly wins, then the cluster's
+     * configuration ({@code flink-conf/config.yaml}, {@code -D}, {@code -p}), then the job's own default; a default
+     * of the job never overrides what the cluster says. Returns whether the job takes checkpoints.
+     */
+    static boolean applyExecutionSettings(StreamExecutionEnvironment env, JobOptions options) {
+        ReadableConfig cluster = env.getConfiguration();
+        if (options.parallelism() != null) {
+            env.setParallelism(options.parallelism());
+        } else if (cluster.getOptional(CoreOptions.DEFAULT_PARALLELISM).isEmpty()) {
+            env.setParallelism(JobOptions.DEFAULT_PARALLELISM);
+        }
+        if (options.bufferTimeout() != null) {
+            env.setBufferTimeout(options.bufferTimeout().toMillis());
+        } else if (cluster.getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
+            env.setBufferTimeout(JobOptions.DEFAULT_BUFFER_TIMEOUT.toMillis());
+        }
+        Duration interval = options.checkpointInterval();
+        if (interval == null && cluster.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
+            interval = JobOptions.DEFAULT_CHECKPOINT_INTERVAL;
+        }
+        if (interval != null && interval.isZero()) {
+            env.getCheckpointConfig().disableCheckpointing();
+        } else if (interval != null) {
+            env.enableCheckpointing(interval.toMillis());
+        }
+        return env.getCheckpointConfig().isCheckpointingEnabled();
     }
 }

@@ -1,7 +1,12 @@
 package dev.streampredict.job;
 
 import dev.streampredict.job.pipeline.KafkaSettings;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -21,8 +26,8 @@ class JobOptionsTest {
         assertThat(kafka.predictionsTopic()).isEqualTo("predictions");
         assertThat(kafka.deadLetterTopic()).isEqualTo("input-data-dlq");
         assertThat(kafka.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
-        assertThat(options.parallelism()).isEqualTo(2);
-        assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.parallelism()).as("the cluster decides").isNull();
+        assertThat(options.checkpointInterval()).as("the cluster decides").isNull();
     }
 
     @Test
@@ -33,6 +38,40 @@ class JobOptionsTest {
         assertThat(options.kafka().deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(options.kafka().startingOffsets()).isEqualTo(KafkaSettings.StartingOffsets.EARLIEST);
         assertThat(options.checkpointInterval()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void theClusterConfigurationWinsOverTheJobsDefaultsButNotOverArgumentsGiven() {
+        Configuration cluster = new Configuration();
+        cluster.set(CoreOptions.DEFAULT_PARALLELISM, 3);
+        cluster.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(7));
+        cluster.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(20));
+
+        StreamExecutionEnvironment configured = new StreamExecutionEnvironment(cluster);
+        assertThat(PredictionJob.applyExecutionSettings(configured, JobOptions.parse())).isTrue();
+        assertThat(configured.getParallelism()).isEqualTo(3);
+        assertThat(configured.getCheckpointInterval()).isEqualTo(7_000);
+        assertThat(configured.getBufferTimeout()).isEqualTo(20);
+
+        StreamExecutionEnvironment overridden = new StreamExecutionEnvironment(cluster);
+        assertThat(PredictionJob.applyExecutionSettings(overridden, JobOptions.parse("--parallelism", "1",
+                "--checkpoint-interval", "0", "--buffer-timeout", "1ms"))).isFalse();
+        assertThat(overridden.getParallelism()).isEqualTo(1);
+        assertThat(overridden.getBufferTimeout()).isEqualTo(1);
+
+        StreamExecutionEnvironment bare = new StreamExecutionEnvironment(new Configuration());
+        assertThat(PredictionJob.applyExecutionSettings(bare, JobOptions.parse())).isTrue();
+        assertThat(bare.getParallelism()).isEqualTo(JobOptions.DEFAULT_PARALLELISM);
+        assertThat(bare.getCheckpointInterval()).isEqualTo(JobOptions.DEFAULT_CHECKPOINT_INTERVAL.toMillis());
+        assertThat(bare.getBufferTimeout()).isEqualTo(JobOptions.DEFAULT_BUFFER_TIMEOUT.toMillis());
+    }
+
+    @Test
+    void mainThrowsOnATypoInsteadOfExitingTheJvmItRunsIn() {
+        // on a REST submission the JVM is the JobManager's: System.exit would end this test run instead
+        assertThatThrownBy(() -> PredictionJob.main(new String[]{"--paralelism", "2"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid program arguments").hasMessageContaining("--paralelism");
     }
 
     @Test
