@@ -90,6 +90,17 @@ class ClusterIT {
 
                 // second submission of the same jar to the same cluster
                 String second = run(jarId, kafka.bootstrapServers(), model, "c2");
+
+                // a typo in the program arguments fails that submission only: main runs in the JobManager
+                HttpResponse<String> typo = http.send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("programArgsList",
+                                List.of("--model", model.toString(), "--paralelism", "2"))))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(typo.statusCode()).as("the typo's submission fails: %s", typo.body()).isBetween(400, 599);
+                assertThat(typo.body()).contains("invalid program arguments").contains("--paralelism");
+                assertThat(send(HttpRequest.newBuilder(uri("/jobs/" + second)).GET()).path("state").asText())
+                        .as("the running job, on the JobManager that ran the bad main").isEqualTo("RUNNING");
                 List<InputRecord> more = records(4, 200);
                 sendInBackground(kafka.bootstrapServers(), "c2-in", more, 0).join(60_000);
                 assertThat(awaitPredictionIds(kafka.bootstrapServers(), "c2-out", more.size(), Duration.ofMinutes(2)))
