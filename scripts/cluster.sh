@@ -26,7 +26,7 @@ jar="$(ls "$root"/job/target/job-*-flink.jar 2>/dev/null | head -n 1 || true)"
 # Settings that differ on one machine from flink-conf/config.yaml (which is written for the docker-compose hosts).
 local_settings=(-D jobmanager.rpc.address=localhost -D rest.address=localhost -D rest.bind-address=127.0.0.1
   -D rest.port="$rest_port" -D jobmanager.rpc.port="$rpc_port" -D taskmanager.host=localhost
-  -D execution.checkpointing.dir="file://$work/checkpoints" -D blob.server.port=0
+  -D execution.checkpointing.dir="file://$work/checkpoints" -D execution.checkpointing.savepoint-dir="file://$work/savepoints" -D blob.server.port=0
   -D taskmanager.memory.process.size=2g -D taskmanager.memory.managed.fraction=0.05
   -D jobmanager.memory.process.size=1200m -D metrics.reporter.prom.port=9249-9259
   -D heartbeat.interval=2000 -D heartbeat.timeout=10000)  # a lost TaskManager is noticed in seconds, not 50 s

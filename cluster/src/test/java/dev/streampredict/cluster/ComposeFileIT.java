@@ -65,7 +65,8 @@ class ComposeFileIT {
 
         String flinkConf = Files.readString(ROOT.resolve("flink-conf/config.yaml"));
         assertThat(flinkConf).contains("port: 8081").contains("port: 9249-9259")
-                .contains("dir: file:///tmp/flink-checkpoints");
+                .contains("dir: file:///tmp/flink-checkpoints")
+                .as("savepoints on the same shared volume").contains("savepoint-dir: file:///tmp/flink-checkpoints/");
         assertThat(flink.path("volumes").toString()).as("JobManager and TaskManagers share the checkpoints")
                 .contains("checkpoints:/tmp/flink-checkpoints");
         assertThat(services.path("checkpoints-owner").path("image").asText()).isEqualTo(flink.path("image").asText());

@@ -126,6 +126,12 @@ public final class JobOptions {
             description = "A record whose id is among its key's last this many ids is dead-lettered as duplicate_id (default: ${DEFAULT-VALUE}).")
     int rememberedIdsPerKey;
 
+    @Option(names = "--state-ttl", defaultValue = "0", converter = DurationConverter.class,
+            description = "Drop a key's state (window, pending forecast, recent ids) this long after its last input, "
+                    + "e.g. 7d, so that keys that stop sending do not hold memory for ever; 0 keeps it. Flink cannot "
+                    + "restore a savepoint across switching this on or off (default: ${DEFAULT-VALUE}).")
+    Duration stateTtl;
+
     @Option(names = "--batch-size", defaultValue = "128",
             description = "Most inputs scored in one model call (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -184,7 +190,7 @@ public final class JobOptions {
     PipelineSettings pipeline(StartingModels models, boolean checkpointing) {
         return new PipelineSettings(models.schema(), models.registryEntries(), checkpointing,
                 maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness,
-                rememberedIdsPerKey, batchSize, batchTimeout, promotion());
+                rememberedIdsPerKey, batchSize, batchTimeout, promotion(), stateTtl);
     }
 
     /** The automatic promotion rule, or null when it is off. */

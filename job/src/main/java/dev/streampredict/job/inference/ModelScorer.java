@@ -16,6 +16,7 @@ import dev.streampredict.model.registry.RegistryState;
 import dev.streampredict.model.registry.Rejection;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
@@ -30,6 +31,7 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -93,6 +95,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private final int rememberedIdsPerKey;
     private final int maxBatch;
     private final long maxWaitMs;
+    private final Duration stateTtl;
 
     private transient BroadcastState<String, byte[]> registryState;
     private transient RegistryState registry;
@@ -123,6 +126,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         initialRegistry = new HashMap<>(settings.initialRegistry());
         swapAtCheckpoints = settings.swapAtCheckpoints();
         reportTrials = settings.promotion() != null;
+        stateTtl = settings.stateTtl();
     }
 
     @Override
@@ -144,11 +148,11 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         super.open();
         check = new ModelCheck(schema);
         metrics = new ModelMetrics(getMetricGroup());
-        recentIds = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-ids", RecentIds.class));
+        recentIds = getRuntimeContext().getState(keyed("recent-ids", RecentIds.class));
         Scored scored = new Reporting();
         task = schema.task() == Task.REGRESSION
-                ? new SeriesForecasting(schema.target(), getRuntimeContext().getState(new ValueStateDescriptor<>(
-                        "series-window", SeriesWindow.class)), this::setCurrentKey, scored, maxBatch)
+                ? new SeriesForecasting(schema.target(), getRuntimeContext().getState(keyed("series-window",
+                        SeriesWindow.class)), this::setCurrentKey, scored, maxBatch)
                 : new Classifying(schema.features().size(), scored, maxBatch);
         batch = new Batch(maxBatch);
         activate();
@@ -159,6 +163,24 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         LOG.info("subtask {} scores {} with {} in batches of up to {} within {} ms",
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), schema, serving.policy, maxBatch,
                 maxWaitMs);
+    }
+
+    /**
+     * A key's state, which expires {@code stateTtl} after the key's last input when a TTL is set: written on every
+     * input, so an active key never expires; expired state is never read, and is dropped as the heap backend walks
+     * its entries and from full snapshots.
+     */
+    private <T> ValueStateDescriptor<T> keyed(String name, Class<T> type) {
+        ValueStateDescriptor<T> descriptor = new ValueStateDescriptor<>(name, type);
+        if (!stateTtl.isZero()) {
+            descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .cleanupIncrementally(10, false)
+                    .cleanupFullSnapshot()
+                    .build());
+        }
+        return descriptor;
     }
 
     /**

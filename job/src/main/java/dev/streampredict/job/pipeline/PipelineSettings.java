@@ -23,10 +23,12 @@ import java.util.HashMap;
  * @param batchSize          most inputs scored in one model call
  * @param batchTimeout       longest an input waits for its batch to fill; zero scores every input at once
  * @param promotion          when a canary or shadow is promoted or rolled back automatically; {@code null}: never
+ * @param stateTtl           a key's state (window, pending forecast, recent ids) is dropped this long after the
+ *                           key's last input; {@code Duration.ZERO}: kept for ever
  */
 public record PipelineSettings(InputSchema schema, HashMap<String, byte[]> initialRegistry,
                                boolean swapAtCheckpoints, int maxMessageBytes, long earliestEventTime,
                                Duration maxClockSkew, Duration outOfOrderness, int rememberedIdsPerKey,
-                               int batchSize, Duration batchTimeout, PromotionRule promotion)
+                               int batchSize, Duration batchTimeout, PromotionRule promotion, Duration stateTtl)
         implements Serializable {
 }

@@ -194,6 +194,31 @@ class ModelScorerTest {
                 + "the window").satisfies(p -> assertThat(p.prediction()).isCloseTo(2.1, within(1.0)));
     }
 
+    @Test
+    void aKeyThatStopsSendingLosesItsStateAfterTheTtlAndAnActiveKeyKeepsIt() throws Exception {
+        open(1, 0, null, first, Duration.ofMinutes(10));
+        harness.setStateTtlProcessingTime(0);
+        for (int i = 0; i < WINDOW; i++) {
+            send("quiet", 1.0 + i);
+            send("busy", 2.0 + i);
+        }
+        for (long minute = 1; minute <= 12; minute++) { // busy keeps sending, quiet is silent for 12 minutes
+            harness.setStateTtlProcessingTime(minute * 60_000);
+            send("busy", 3.0);
+        }
+        send("quiet", 9.0);
+        send("busy", 3.5);
+
+        List<Prediction> out = harness.extractOutputValues();
+        Prediction quiet = out.get(out.size() - 2);
+        Prediction busy = out.get(out.size() - 1);
+        assertThat(quiet.windowFill()).as("quiet's window expired: it starts again like a new key").isEqualTo(1);
+        assertThat(quiet.prediction()).isCloseTo(model.forecast(new double[][]{{9.0, 9.0, 9.0, 9.0}}, 1)[0],
+                within(1e-6));
+        assertThat(busy.windowFill()).isEqualTo(WINDOW);
+        assertThat(out.stream().filter(p -> p.key().equals("quiet")).count()).isEqualTo(WINDOW + 1);
+    }
+
     /**
      * A pure unit test of the isolation, with a model call that throws whenever its rows hold the marker value:
      * no DL4J network throws on demand, and the operator harness cannot replace the call.
@@ -484,11 +509,16 @@ class ModelScorerTest {
 
     private void open(int maxBatch, long maxWaitMs, OperatorSubtaskState restored, ModelArchive startWith)
             throws Exception {
+        open(maxBatch, maxWaitMs, restored, startWith, Duration.ZERO);
+    }
+
+    private void open(int maxBatch, long maxWaitMs, OperatorSubtaskState restored, ModelArchive startWith,
+                      Duration stateTtl) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelScorer(new PipelineSettings(
                 InputSchema.of(startWith.metadata()), new HashMap<>(RegistryState.withStable(startWith).toEntries()),
                 true,
                 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, maxBatch, Duration.ofMillis(maxWaitMs),
-                new PromotionRule(1_000, 0.05, 0.05))), ScoringInput::key, message -> "", Types.STRING);
+                new PromotionRule(1_000, 0.05, 0.05), stateTtl)), ScoringInput::key, message -> "", Types.STRING);
         if (restored != null) {
             harness.initializeState(restored);
         }

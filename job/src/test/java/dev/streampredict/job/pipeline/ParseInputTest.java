@@ -30,7 +30,7 @@ class ParseInputTest {
     void open() throws Exception {
         PipelineSettings settings = new PipelineSettings(
                 new InputSchema(Task.CLASSIFICATION, FEATURES, null), new HashMap<>(), false, 4096, 0,
-                Duration.ofHours(1), Duration.ZERO, 8, 1, Duration.ZERO, null);
+                Duration.ofHours(1), Duration.ZERO, 8, 1, Duration.ZERO, null, Duration.ZERO);
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseInput(settings)));
         harness.open();
     }
