@@ -1,5 +1,6 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.kafka.KafkaClientOptions;
 import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PipelineSettings;
 import dev.streampredict.job.promotion.PromotionRule;
@@ -7,6 +8,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -28,6 +30,9 @@ public final class JobOptions {
 
     @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
     @Option(names = "--input-topic", defaultValue = "input-data", description = "Default: ${DEFAULT-VALUE}.")
     String inputTopic;
@@ -183,7 +188,8 @@ public final class JobOptions {
     public KafkaSettings kafka() {
         return new KafkaSettings(bootstrapServers, inputTopic, predictionsTopic, deadLetterTopic, registryTopic,
                 shadowTopic, groupId,
-                startingOffsets, startFromTime, bounded, deliveryGuarantee.flink, transactionalIdPrefix);
+                startingOffsets, startFromTime, bounded, deliveryGuarantee.flink, transactionalIdPrefix,
+                kafkaClient.settings());
     }
 
     /** The pipeline's settings, with the models it starts with, and whether the job takes checkpoints. */

@@ -1,5 +1,6 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.kafka.KafkaPreflight;
 import dev.streampredict.job.pipeline.KafkaIO;
 import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PredictionPipeline;
@@ -12,6 +13,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Entry point of the job jar: {@code flink run job-flink.jar [options]}, or the REST API's jar run. */
 public final class PredictionJob {
@@ -60,10 +63,12 @@ public final class PredictionJob {
             throw new IllegalArgumentException("--auto-promote-after writes its decisions to the model registry and "
                     + "judges at checkpoints: give --model-registry and a --checkpoint-interval above 0");
         }
-        // Fail at submission, not in a restart loop on the task managers, when no model can serve.
-        StartingModels models = StartingModels.resolve(options);
         KafkaSettings kafka = options.kafka();
         boolean registry = kafka.registryTopic() != null;
+        // Fail at submission, not in a restart loop on the task managers, when Kafka refuses the job's credentials
+        // or topics, or when no model can serve.
+        preflight(kafka, registry, options.promotion() != null);
+        StartingModels models = StartingModels.resolve(options);
         new PredictionPipeline(KafkaIO.source(kafka),
                 registry ? KafkaIO.registrySource(kafka, models.registryOffsets()) : null,
                 new PredictionPipeline.Outputs(KafkaIO.predictionSink(kafka), KafkaIO.deadLetterSink(kafka),
@@ -74,6 +79,19 @@ public final class PredictionJob {
                 kafka.predictionsTopic(), kafka.deadLetterTopic(),
                 registry ? ", models from " + kafka.registryTopic() + ", shadow predictions to "
                         + kafka.shadowTopic() : "", env.getParallelism(), kafka.deliveryGuarantee());
+    }
+
+    private static void preflight(KafkaSettings kafka, boolean registry, boolean decides) {
+        List<String> reads = new ArrayList<>(List.of(kafka.inputTopic()));
+        List<String> writes = new ArrayList<>(List.of(kafka.predictionsTopic(), kafka.deadLetterTopic()));
+        if (registry) {
+            reads.add(kafka.registryTopic());
+            writes.add(kafka.shadowTopic());
+        }
+        if (decides) {
+            writes.add(kafka.registryTopic());
+        }
+        KafkaPreflight.check(kafka.bootstrapServers(), kafka.clientSettings(), reads, writes);
     }
 
     /**

@@ -27,7 +27,8 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
 
     static StartingModels resolve(JobOptions options) throws Exception {
         String topic = options.kafka().registryTopic();
-        ModelRegistry registry = topic == null ? null : new ModelRegistry(options.kafka().bootstrapServers(), topic);
+        ModelRegistry registry = topic == null ? null : new ModelRegistry(options.kafka().bootstrapServers(), topic,
+                options.kafka().clientSettings());
         if (options.model() != null) {
             return fromDirectory(options.model(), registry);
         }

@@ -31,13 +31,24 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * A SASL_SSL listener beside the plain one, as a secured production cluster has: TLS with this PKCS12 keystore,
+     * SCRAM-SHA-512 logins, and ACLs (StandardAuthorizer; no ACL, no access). The plain listener stays, on
+     * 127.0.0.1, as the broker's own and the tests' administrative door: its anonymous principal is the super user
+     * that creates the SCRAM users and ACLs.
+     */
+    public record SaslSsl(Path keystore, String password) {
+    }
+
     private final Path dataDir;
     private final int port;
+    private final int securedPort;
     private final Process process;
 
-    private LocalKafkaBroker(Path dataDir, int port, Process process) {
+    private LocalKafkaBroker(Path dataDir, int port, int securedPort, Process process) {
         this.dataDir = dataDir;
         this.port = port;
+        this.securedPort = securedPort;
         this.process = process;
     }
 
@@ -52,8 +63,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * @param port the client port; the controller takes another free port
      */
     public static LocalKafkaBroker start(Path dataDir, int port) throws IOException {
+        return start(dataDir, port, null);
+    }
+
+    /** Starts a broker with a {@link SaslSsl} listener too ({@link #securedBootstrapServers()}). */
+    public static LocalKafkaBroker startSecured(Path dataDir, SaslSsl security) throws IOException {
+        return start(dataDir, freePort(), security);
+    }
+
+    private static LocalKafkaBroker start(Path dataDir, int port, SaslSsl security) throws IOException {
         Files.createDirectories(dataDir);
-        Path config = writeConfig(dataDir.toAbsolutePath(), port, freePort());
+        int securedPort = security == null ? 0 : freePort();
+        Path config = writeConfig(dataDir.toAbsolutePath(), port, freePort(), securedPort, security);
         String classpath = brokerClasspath();
         if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
             format(classpath, dataDir, config);
@@ -64,7 +85,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(out.toFile())
                 .start();
-        LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, port, process);
+        LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, port, securedPort, process);
         try {
             broker.awaitReady();
         } catch (IOException | RuntimeException e) {
@@ -76,6 +97,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SASL_SSL listener of a broker from {@link #startSecured}. */
+    public String securedBootstrapServers() {
+        if (securedPort == 0) {
+            throw new IllegalStateException("this broker has no secured listener: start it with startSecured");
+        }
+        return "127.0.0.1:" + securedPort;
     }
 
     public Path dataDir() {
@@ -177,16 +206,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return command;
     }
 
-    private static Path writeConfig(Path dataDir, int port, int controllerPort) throws IOException {
+    private static Path writeConfig(Path dataDir, int port, int controllerPort, int securedPort, SaslSsl security)
+            throws IOException {
+        String secured = security == null ? "" : ",SASL_SSL://127.0.0.1:" + securedPort;
         String properties = String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + secured + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + secured,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL",
                 "log.dirs=" + dataDir.resolve("logs"),
                 "num.partitions=2",
                 // Topics are created on purpose, with their partition counts; a typo must not invent one.
@@ -200,6 +231,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "log.retention.hours=24",
+                security == null ? "" : String.join("\n",
+                        "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+                                + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                        "ssl.keystore.type=PKCS12",
+                        "ssl.keystore.location=" + security.keystore().toAbsolutePath(),
+                        "ssl.keystore.password=" + security.password(),
+                        "ssl.key.password=" + security.password(),
+                        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                        "super.users=User:ANONYMOUS",
+                        "allow.everyone.if.no.acl.found=false"),
                 "");
         Path config = dataDir.resolve("server.properties");
         Files.writeString(config, properties);

@@ -28,7 +28,15 @@ public final class Topics {
      * @param partitionsByTopic topic name to partition count
      */
     public static void ensure(String bootstrapServers, Map<String, Integer> partitionsByTopic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        ensure(bootstrapServers, Map.of(), partitionsByTopic);
+    }
+
+    /** As {@link #ensure(String, Map)}, with Kafka client settings (e.g. a secured cluster's). */
+    public static void ensure(String bootstrapServers, Map<String, String> clientSettings,
+                              Map<String, Integer> partitionsByTopic) throws Exception {
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             for (Map.Entry<String, Integer> topic : partitionsByTopic.entrySet()) {
                 if (existing.contains(topic.getKey())) {

@@ -12,6 +12,7 @@ import dev.streampredict.model.registry.RegistryEntry;
 import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.model.registry.RegistryState;
 import dev.streampredict.model.registry.Rejection;
+import dev.streampredict.common.kafka.KafkaClientOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +22,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +57,18 @@ public final class ModelCli {
                 description = "Model registry topic (default: ${DEFAULT-VALUE}).")
         String topic;
 
+        @CommandLine.Mixin
+        KafkaClientOptions kafka = new KafkaClientOptions();
+
         ModelRegistry registry() {
-            return new ModelRegistry(bootstrapServers, topic);
+            return new ModelRegistry(bootstrapServers, topic, kafka.settings());
+        }
+
+        /** The brokers and the client settings: the start of every other client's configuration. */
+        Map<String, Object> clientConfig() {
+            Map<String, Object> config = new HashMap<>(kafka.settings());
+            config.put("bootstrap.servers", bootstrapServers);
+            return config;
         }
     }
 

@@ -159,8 +159,8 @@ public final class RetrainCli implements Callable<Integer> {
         ObjectMapper json = Json.MAPPER;
         InputRecordCodec codec = new InputRecordCodec();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer();
-             KafkaProducer<String, String> decisions = new KafkaProducer<>(Map.of(
-                     "bootstrap.servers", registry.bootstrapServers), new StringSerializer(), new StringSerializer())) {
+             KafkaProducer<String, String> decisions = new KafkaProducer<>(registry.clientConfig(),
+                     new StringSerializer(), new StringSerializer())) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
                 stop();
@@ -288,10 +288,10 @@ public final class RetrainCli implements Callable<Integer> {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, registry.bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
+        Map<String, Object> config = registry.clientConfig();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         List<TopicPartition> partitions = new java.util.ArrayList<>();
         for (String topic : labelsTopic == null ? List.of(inputTopic) : List.of(inputTopic, labelsTopic)) {
@@ -314,7 +314,7 @@ public final class RetrainCli implements Callable<Integer> {
     }
 
     private void ensureTopic(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", registry.bootstrapServers))) {
+        try (Admin admin = Admin.create(registry.clientConfig())) {
             admin.createTopics(Set.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
                     .all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

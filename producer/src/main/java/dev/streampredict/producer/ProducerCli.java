@@ -1,6 +1,8 @@
 package dev.streampredict.producer;
 
 import dev.streampredict.common.csv.CsvColumnOptions;
+import dev.streampredict.common.kafka.KafkaClientOptions;
+import dev.streampredict.common.kafka.KafkaPreflight;
 import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.message.InputRecord;
 import picocli.CommandLine;
@@ -10,7 +12,10 @@ import picocli.CommandLine.Option;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -28,6 +33,9 @@ public final class ProducerCli implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
+
+    @CommandLine.Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--input-topic", defaultValue = "input-data", description = "Topic to write (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -91,6 +99,14 @@ public final class ProducerCli implements Callable<Integer> {
                 // exiting anyway
             }
         }, "producer-shutdown"));
+        Map<String, Object> clientSettings;
+        try {
+            clientSettings = new HashMap<>(kafka.settings());
+            KafkaPreflight.check(bootstrapServers, kafka.settings(), List.of(), List.of(topic));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         AtomicLong rejected = new AtomicLong();
         Iterator<InputRecord> records = openSource(rejected);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -98,7 +114,7 @@ public final class ProducerCli implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (InputProducer producer = new InputProducer(bootstrapServers, topic)) {
+        try (InputProducer producer = new InputProducer(bootstrapServers, topic, clientSettings)) {
             long start = System.nanoTime();
             progress.scheduleAtFixedRate(() -> System.out.printf("sent %d records (%d acknowledged), %.0f/s%n",
                     producer.sent(), producer.acknowledged(),

@@ -41,6 +41,7 @@ public final class KafkaIO {
 
     public static KafkaSource<RawRecord> source(KafkaSettings kafka) {
         var builder = KafkaSource.<RawRecord>builder()
+                .setProperties(kafka.clientProperties())
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.inputTopic())
                 .setGroupId(kafka.groupId())
@@ -75,6 +76,7 @@ public final class KafkaIO {
     public static KafkaSource<RegistryMessage> registrySource(KafkaSettings kafka,
                                                               Map<TopicPartition, Long> startingOffsets) {
         var builder = KafkaSource.<RegistryMessage>builder()
+                .setProperties(kafka.clientProperties())
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.registryTopic())
                 .setGroupId(kafka.groupId() + "-registry")
@@ -116,6 +118,8 @@ public final class KafkaIO {
                 // predictions carry their input: the 16 KB default batch would hold one wide record per request
                 .setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024))
                 .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // the user's settings (security, and tuning) over these defaults
+        kafka.clientSettings().forEach(builder::setProperty);
         if (kafka.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             builder.setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
                     // must exceed the longest checkpoint interval plus restart time

@@ -1,5 +1,8 @@
 package dev.streampredict.job.pipeline;
 
+import java.util.Map;
+import java.util.Properties;
+
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.io.Serializable;
@@ -12,11 +15,23 @@ import java.io.Serializable;
  * @param transactionalIdPrefix exactly-once only: must be unique per job on the Kafka cluster
  * @param registryTopic         the model registry, or {@code null} to serve only the model the job starts with
  * @param shadowTopic           where a shadow model's predictions go
+ * @param clientSettings        Kafka client settings of every source and sink (security.protocol, sasl.*, ssl.*)
  */
 public record KafkaSettings(String bootstrapServers, String inputTopic, String predictionsTopic,
                             String deadLetterTopic, String registryTopic, String shadowTopic, String groupId, StartingOffsets startingOffsets, Long startFromTime, boolean bounded,
-                            DeliveryGuarantee deliveryGuarantee, String transactionalIdPrefix)
+                            DeliveryGuarantee deliveryGuarantee, String transactionalIdPrefix,
+                            Map<String, String> clientSettings)
         implements Serializable {
+
+    public KafkaSettings {
+        clientSettings = Map.copyOf(clientSettings);
+    }
+
+    public Properties clientProperties() {
+        Properties properties = new Properties();
+        properties.putAll(clientSettings);
+        return properties;
+    }
 
     /** Where a job without committed offsets starts reading. */
     public enum StartingOffsets { EARLIEST, LATEST, COMMITTED }

@@ -41,10 +41,24 @@ public final class ModelRegistry {
 
     private final String bootstrapServers;
     private final String topic;
+    /** Kafka client settings for a secured cluster (security.protocol, sasl.*, ssl.*), the same for each client. */
+    private final Map<String, String> clientSettings;
 
     public ModelRegistry(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, Map.of());
+    }
+
+    public ModelRegistry(String bootstrapServers, String topic, Map<String, String> clientSettings) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
+        this.clientSettings = Map.copyOf(clientSettings);
+    }
+
+    /** The client settings with the brokers: the start of every client's configuration. */
+    private Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.put("bootstrap.servers", bootstrapServers);
+        return config;
     }
 
     public String topic() {
@@ -53,7 +67,7 @@ public final class ModelRegistry {
 
     /** Creates the topic if it is missing; an existing topic is left as it is. */
     public void ensureTopic() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        try (Admin admin = Admin.create(clientConfig())) {
             NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG, "-1",
@@ -80,8 +94,7 @@ public final class ModelRegistry {
     }
 
     private void send(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> config = clientConfig();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
@@ -126,11 +139,10 @@ public final class ModelRegistry {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        Map<String, Object> config = clientConfig();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
