@@ -30,8 +30,8 @@ final class LivePage implements AutoCloseable {
         return t;
     });
 
-    LivePage(int port, LiveHistory history, PredictionMonitor monitor) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    LivePage(String address, int port, LiveHistory history, PredictionMonitor monitor) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(address, port), 0);
         server.createContext("/data", exchange -> send(exchange, "application/json",
                 JSON.writeValueAsBytes(history.view())));
         server.createContext("/", exchange -> {

@@ -2,6 +2,7 @@ package dev.streampredict.local;
 
 import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.csv.CsvSpec;
+import dev.streampredict.common.kafka.KafkaClientOptions;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.job.JobOptions;
 import dev.streampredict.job.PredictionJob;
@@ -17,11 +18,14 @@ import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.training.ModelCli;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -31,6 +35,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +71,12 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Use this running Kafka instead of starting one.")
     String bootstrapServers;
 
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
+
+    /** The Kafka client settings of every client of the stack (for a secured --bootstrap-servers). */
+    private Map<String, String> clientSettings = Map.of();
+
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the started broker (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
@@ -74,6 +86,11 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9249",
             description = "Port of the Prometheus endpoint (/metrics) of the job's metrics (default: ${DEFAULT-VALUE}).")
     int metricsPort;
+
+    @Option(names = "--bind-address", defaultValue = "127.0.0.1",
+            description = "Where the web UI, the live page, the metrics endpoint and Flink's own ports listen; "
+                    + "0.0.0.0 opens them to the network, which nothing here protects (default: ${DEFAULT-VALUE}).")
+    String bindAddress;
 
     @Option(names = "--live-port", defaultValue = "8090",
             description = "Port of the live page with plots (default: ${DEFAULT-VALUE}).")
@@ -143,16 +160,17 @@ public final class LocalStack implements Callable<Integer> {
                     "--regime-change-at changes the synthetic series: give --source synthetic too");
         }
         Files.createDirectories(workDir.resolve("logs"));
+        clientSettings = kafka.settings();
         try {
             String bootstrap = startKafka();
             Data data = chooseData();
             startMonitoring(bootstrap);
-            serveFromRegistry(new ModelRegistry(bootstrap, ModelRegistry.DEFAULT_TOPIC), data.model());
+            serveFromRegistry(new ModelRegistry(bootstrap, ModelRegistry.DEFAULT_TOPIC, clientSettings), data.model());
             job = startJob(bootstrap);
             new FlinkRest(webPort).awaitAllTasksRunning(job.getJobID(), Duration.ofMinutes(2));
             startProducer(bootstrap, data.records());
             if (retrain) {
-                retraining = new Retraining(bootstrap, retrainEvery, workDir.resolve("retrain"));
+                retraining = new Retraining(bootstrap, kafkaProperties(), retrainEvery, workDir.resolve("retrain"));
             }
             printWhereToLook(bootstrap, data.model());
             endStartUp(); // from here on a stop signal only releases the latch: clean-up must never be interrupted
@@ -193,7 +211,8 @@ public final class LocalStack implements Callable<Integer> {
             broker = LocalKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
             bootstrap = broker.bootstrapServers();
         }
-        Topics.ensure(bootstrap, Map.of("input-data", 4, "predictions", 4, "input-data-dlq", 1, SHADOW_TOPIC, 4));
+        Topics.ensure(bootstrap, clientSettings,
+                Map.of("input-data", 4, "predictions", 4, "input-data-dlq", 1, SHADOW_TOPIC, 4));
         return bootstrap;
     }
 
@@ -216,12 +235,13 @@ public final class LocalStack implements Callable<Integer> {
 
     private void startMonitoring(String bootstrap) throws Exception {
         LiveHistory history = new LiveHistory("http://localhost:" + webPort);
-        monitor = new PredictionMonitor(bootstrap, "predictions", SHADOW_TOPIC, "input-data-dlq", history);
-        livePage = new LivePage(livePort, history, monitor);
+        monitor = new PredictionMonitor(bootstrap, clientSettings, "predictions", SHADOW_TOPIC, "input-data-dlq",
+                history);
+        livePage = new LivePage(bindAddress, livePort, history, monitor);
     }
 
     private void startProducer(String bootstrap, Iterator<InputRecord> records) {
-        InputProducer sending = new InputProducer(bootstrap, "input-data");
+        InputProducer sending = new InputProducer(bootstrap, "input-data", new HashMap<>(clientSettings));
         producer = sending;
         producerThread = new Thread(() -> {
             try (sending) {
@@ -317,21 +337,34 @@ public final class LocalStack implements Callable<Integer> {
     private JobClient startJob(String bootstrap) throws Exception {
         Configuration flink = new Configuration();
         flink.set(RestOptions.PORT, webPort);
-        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        // the same reporter as flink-conf/config.yaml gives a cluster, so one Prometheus config scrapes both
-        flink.setString("metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flink.set(RestOptions.BIND_ADDRESS, bindAddress);
+        // the BLOB server (job artifacts, unauthenticated) and the RPC and data ports listen here too
+        flink.set(JobManagerOptions.BIND_HOST, bindAddress);
+        flink.set(TaskManagerOptions.BIND_HOST, bindAddress);
+        // Flink's Prometheus metrics, as flink-conf/config.yaml gives a cluster (one Prometheus config scrapes
+        // both), but on the bind address: Flink's own reporter listens on every interface
+        flink.setString("metrics.reporter.prom.factory.class", BoundPrometheusReporterFactory.class.getName());
+        flink.setString("metrics.reporter.prom.host", bindAddress);
         flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-        JobOptions options = JobOptions.parse("--bootstrap-servers", bootstrap,
+        List<String> args = new ArrayList<>(kafkaProperties());
+        args.addAll(List.of("--bootstrap-servers", bootstrap,
                 "--model-registry", ModelRegistry.DEFAULT_TOPIC, "--shadow-topic", SHADOW_TOPIC,
                 "--parallelism", Integer.toString(parallelism), "--delivery-guarantee", deliveryGuarantee,
                 // everything the producer sends from now on, even before the source has its partitions
                 "--start-from-time", Long.toString(startedAt), "--job-name", "stream-predict (local)",
                 "--checkpoint-dir", workDir.resolve("checkpoints").toUri().toString(),
-                "--auto-promote-after", Long.toString(retrain && autoPromoteAfter == 0 ? 500 : autoPromoteAfter));
+                "--auto-promote-after", Long.toString(retrain && autoPromoteAfter == 0 ? 500 : autoPromoteAfter)));
+        JobOptions options = JobOptions.parse(args.toArray(String[]::new));
         PredictionJob.configure(env, options);
         return env.executeAsync(options.jobName());
+    }
+
+    /** The client settings as arguments of the job and the retrainer, which take them as any user does. */
+    private List<String> kafkaProperties() {
+        List<String> args = new ArrayList<>();
+        clientSettings.forEach((key, value) -> args.addAll(List.of("--kafka-property", key + "=" + value)));
+        return args;
     }
 
     private static void stopJob(JobClient job) {

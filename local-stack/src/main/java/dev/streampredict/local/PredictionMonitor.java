@@ -62,17 +62,16 @@ public final class PredictionMonitor implements AutoCloseable {
     private long correct;
     private String servedVersion = "-";
 
-    PredictionMonitor(String bootstrapServers, String predictionsTopic, String shadowTopic, String deadLetterTopic,
-                      LiveHistory history) {
+    PredictionMonitor(String bootstrapServers, Map<String, String> clientSettings, String predictionsTopic,
+                      String shadowTopic, String deadLetterTopic, LiveHistory history) {
         this.predictionsTopic = predictionsTopic;
         this.shadowTopic = shadowTopic;
         this.history = history;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(predictionsTopic, shadowTopic, deadLetterTopic)) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))

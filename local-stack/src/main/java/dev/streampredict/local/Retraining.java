@@ -5,6 +5,8 @@ import dev.streampredict.training.RetrainCli;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The retrainer beside the local stack's job, in a thread of its own, printing its decisions to the terminal. */
 final class Retraining implements AutoCloseable {
@@ -13,11 +15,13 @@ final class Retraining implements AutoCloseable {
     private final Thread thread;
 
     /** Retrains every {@code every} new events on the latest {@code every}, from now on. */
-    Retraining(String bootstrap, int every, Path workDir) {
-        thread = new Thread(() -> new CommandLine(cli).execute("--bootstrap-servers", bootstrap,
+    Retraining(String bootstrap, List<String> kafkaProperties, int every, Path workDir) {
+        List<String> args = new ArrayList<>(kafkaProperties);
+        args.addAll(List.of("--bootstrap-servers", bootstrap,
                 "--registry-topic", ModelRegistry.DEFAULT_TOPIC, "--input-topic", "input-data", "--from", "latest",
                 "--every", Integer.toString(every), "--history", Integer.toString(every), "--epochs", "50",
-                "--work-dir", workDir.toString()), "retrainer");
+                "--work-dir", workDir.toString()));
+        thread = new Thread(() -> new CommandLine(cli).execute(args.toArray(String[]::new)), "retrainer");
         thread.setDaemon(true);
         thread.start();
     }

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +104,7 @@ class LocalStackIT {
             awaitOutput(log, "RUNNING | in ", stack);
             assertPrometheusEndpointHasTheJobsMetrics(metricsPort);
             if (name.equals("first")) {
+                assertOnlyLoopbackListens(stack.toHandle(), webPort, metricsPort, livePort, kafkaPort);
                 assertPrometheusScrapesThemWithTheShippedConfig(metricsPort);
                 assertLivePagePlotsTheStream(livePort, webPort);
             }
@@ -116,6 +118,18 @@ class LocalStackIT {
         String output = Files.readString(log);
         assertThat(output).contains("stopped cleanly");
         return output;
+    }
+
+    /**
+     * The stack is for one machine: the web UI, metrics, live page, Kafka and Flink's own ports (the BLOB server
+     * serves job artifacts without authentication) listen on 127.0.0.1 only.
+     */
+    private static void assertOnlyLoopbackListens(ProcessHandle stack, int... ports) throws Exception {
+        List<ListeningSockets.Listening> listening = ListeningSockets.of(stack);
+        assertThat(listening).extracting(ListeningSockets.Listening::port)
+                .containsAll(Arrays.stream(ports).boxed().toList());
+        assertThat(listening).as("every listening socket of the stack and its broker").allSatisfy(l ->
+                assertThat(l.loopback()).as("%s", l).isTrue());
     }
 
     /** What Prometheus would scrape: the job's own metrics, with labels, and values that make sense. */
