@@ -172,14 +172,26 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private static void format(String classpath, Path dataDir, Path config) throws IOException {
+        format(classpath, dataDir, config, newClusterId(), true);
+    }
+
+    static String newClusterId() {
         byte[] uuid = new byte[16];
         new SecureRandom().nextBytes(uuid);
-        String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+    }
+
+    /** @param standalone a single controller that forms its own quorum; otherwise the config names the voters */
+    static void format(String classpath, Path dataDir, Path config, String clusterId, boolean standalone)
+            throws IOException {
         Path out = dataDir.resolve("format.out");
-        Process format = new ProcessBuilder(java(classpath, dataDir, "-Xmx256m", "kafka.tools.StorageTool",
-                "format", "--standalone", "--ignore-formatted", "-c", config.toString(),
-                // one id in 64 starts with '-', which as a separate argument would read as an option
-                "--cluster-id=" + clusterId))
+        List<String> args = new ArrayList<>(List.of("kafka.tools.StorageTool", "format"));
+        if (standalone) {
+            args.add("--standalone");
+        }
+        // one id in 64 starts with '-', which as a separate argument would read as an option
+        args.addAll(List.of("--ignore-formatted", "-c", config.toString(), "--cluster-id=" + clusterId));
+        Process format = new ProcessBuilder(java(classpath, dataDir, "-Xmx256m", args.toArray(String[]::new)))
                 .redirectErrorStream(true)
                 .redirectOutput(out.toFile())
                 .start();
@@ -194,7 +206,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static List<String> java(String classpath, Path dataDir, String heap, String... mainAndArgs) {
+    static List<String> java(String classpath, Path dataDir, String heap, String... mainAndArgs) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 heap,
@@ -248,7 +260,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return config;
     }
 
-    private static String brokerClasspath() {
+    static String brokerClasspath() {
         try (InputStream in = LocalKafkaBroker.class.getResourceAsStream("/kafka-broker.classpath")) {
             if (in == null) {
                 throw new IllegalStateException("kafka-broker.classpath is missing from the kafka-local module; "

@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,16 @@ public final class Topics {
     /** As {@link #ensure(String, Map)}, with Kafka client settings (e.g. a secured cluster's). */
     public static void ensure(String bootstrapServers, Map<String, String> clientSettings,
                               Map<String, Integer> partitionsByTopic) throws Exception {
+        ensure(bootstrapServers, clientSettings, partitionsByTopic, Optional.empty());
+    }
+
+    /**
+     * As {@link #ensure(String, Map, Map)}, with each new topic on {@code replicationFactor} replicas (empty: the
+     * brokers' {@code default.replication.factor}).
+     */
+    public static void ensure(String bootstrapServers, Map<String, String> clientSettings,
+                              Map<String, Integer> partitionsByTopic, Optional<Short> replicationFactor)
+            throws Exception {
         Map<String, Object> config = new HashMap<>(clientSettings);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(config)) {
@@ -43,7 +54,8 @@ public final class Topics {
                     continue;
                 }
                 try {
-                    admin.createTopics(Set.of(new NewTopic(topic.getKey(), topic.getValue(), (short) 1)))
+                    admin.createTopics(Set.of(new NewTopic(topic.getKey(), Optional.of(topic.getValue()),
+                                    replicationFactor)))
                             .all().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
