@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,15 @@ public final class LocalStack implements Callable<Integer> {
 
     @Mixin
     KafkaClientOptions kafka = new KafkaClientOptions();
+
+    @Option(names = "--partitions", defaultValue = "4",
+            description = "Partitions of the input, predictions and shadow topics it creates (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication-factor",
+            description = "Replicas of each topic it creates (default: the brokers' default.replication.factor; "
+                    + "3 on a production cluster, with min.insync.replicas=2).")
+    Short replicationFactor;
 
     /** The Kafka client settings of every client of the stack (for a secured --bootstrap-servers). */
     private Map<String, String> clientSettings = Map.of();
@@ -211,8 +221,8 @@ public final class LocalStack implements Callable<Integer> {
             broker = LocalKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
             bootstrap = broker.bootstrapServers();
         }
-        Topics.ensure(bootstrap, clientSettings,
-                Map.of("input-data", 4, "predictions", 4, "input-data-dlq", 1, SHADOW_TOPIC, 4));
+        Topics.ensure(bootstrap, clientSettings, Map.of("input-data", partitions, "predictions", partitions,
+                "input-data-dlq", 1, SHADOW_TOPIC, partitions), Optional.ofNullable(replicationFactor));
         return bootstrap;
     }
 
