@@ -73,6 +73,25 @@ public final class Benchmark implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int swapKeys;
 
+    @Option(names = "--soak-minutes", defaultValue = "0",
+            description = "Minutes of a steady stream at --soak-rate, sampled every 30 s: throughput, latency, heap and "
+                    + "checkpoint size over time; 0 skips (default: ${DEFAULT-VALUE}).")
+    int soakMinutes;
+
+    @Option(names = "--soak-rate",
+            description = "Events per second of the soak (default: 80% of the pipeline's drain rate at parallelism 2, "
+                    + "measured first in the same run).")
+    Double soakRate;
+
+    @Option(names = "--soak-keys", defaultValue = "10000", description = "Keys sending at a time in the soak (default: ${DEFAULT-VALUE}).")
+    int soakKeys;
+
+    @Option(names = "--soak-turnover", defaultValue = "60", description = "Seconds after which the soak's keys stop and new ones start (default: ${DEFAULT-VALUE}).")
+    int soakTurnoverSeconds;
+
+    @Option(names = "--soak-state-ttl", defaultValue = "120", description = "The job's --state-ttl in the soak, seconds (default: ${DEFAULT-VALUE}).")
+    int soakStateTtlSeconds;
+
     @Option(names = "--warm-up", defaultValue = "10", description = "Seconds sent before latency is measured (default: ${DEFAULT-VALUE}).")
     int warmUpSeconds;
 
@@ -139,6 +158,9 @@ public final class Benchmark implements Callable<Integer> {
             if (swapRates.stream().anyMatch(rate -> rate > 0)) {
                 swaps(runs, table);
             }
+            if (soakMinutes > 0) {
+                soak(bootstrap, runs, table);
+            }
             for (String guarantee : List.of("at-least-once", "exactly-once")) {
                 for (double rate : rates) {
                     if (rate <= 0) {
@@ -185,6 +207,41 @@ public final class Benchmark implements Callable<Integer> {
             table.add("swap: largest gap of one key, steady state", setting, swap.keyGapSteadyMs(), "ms");
             table.add("swap: latency p99 around the swap", setting, swap.p99AroundMs(), "ms");
             table.add("swap: latency p99 steady state", setting, swap.p99SteadyMs(), "ms");
+        }
+    }
+
+    /**
+     * A steady stream for {@code soakMinutes} at 80% of what the pipeline drains (or {@code --soak-rate}), with keys
+     * that come and go: nothing may grow without bound, neither lag, nor heap, nor checkpoints.
+     */
+    private void soak(String bootstrap, PipelineRuns runs, ResultTable table) throws Exception {
+        double rate;
+        if (soakRate != null) {
+            rate = soakRate;
+        } else {
+            long backlog = 200_000;
+            Topics.ensure(bootstrap, Map.of("soak-max-in", 4));
+            try (InputProducer producer = new InputProducer(bootstrap, "soak-max-in")) {
+                producer.run(series(soakKeys, 3), 0, backlog, () -> true);
+                producer.flush();
+            }
+            double drained = runs.drain("soak-max-in", backlog, 2);
+            table.add("soak: pipeline drain before it", "parallelism 2, " + soakKeys + " keys", drained,
+                    "predictions/s");
+            rate = Math.floor(0.8 * drained / 100) * 100;
+        }
+        String setting = String.format("%.0f/s, %d keys, new keys every %d s, state TTL %d s", rate, soakKeys,
+                soakTurnoverSeconds, soakStateTtlSeconds);
+        System.out.printf("soak for %d minutes: %s ...%n", soakMinutes, setting);
+        table.condition("soak", setting);
+        for (PipelineRuns.SoakSample s : runs.soak(rate, soakKeys, Duration.ofSeconds(soakTurnoverSeconds),
+                Duration.ofSeconds(soakStateTtlSeconds), Duration.ofMinutes(soakMinutes), Duration.ofSeconds(30))) {
+            String at = String.format("minute %.1f", s.minutes());
+            table.add("soak: achieved", at, s.achievedPerSecond(), "predictions/s");
+            table.add("soak: latency p50", at, s.p50(), "ms");
+            table.add("soak: latency p99", at, s.p99(), "ms");
+            table.add("soak: heap after GC", at, s.heapMb(), "MB");
+            table.add("soak: checkpoint size", at, s.checkpointBytes() / 1e6, "MB");
         }
     }
 

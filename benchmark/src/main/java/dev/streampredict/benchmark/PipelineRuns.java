@@ -22,8 +22,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /** Runs the production job on a local Flink cluster in this JVM and measures what reaches Kafka. */
 final class PipelineRuns {
@@ -63,6 +67,17 @@ final class PipelineRuns {
      * @param p99SteadyMs      latency p99 before the publication
      */
     record Swap(long publishToFirstMs, long keyGapAroundMs, long keyGapSteadyMs, long p99AroundMs, long p99SteadyMs) {
+    }
+
+    /**
+     * One interval of a soak.
+     *
+     * @param heapMb          heap in use after the latest collection of each heap pool (no collection forced, so
+     *                        the stream is not paused to measure it)
+     * @param checkpointBytes size of the latest completed checkpoint on disk
+     */
+    record SoakSample(double minutes, double offeredPerSecond, double achievedPerSecond, long p50, long p99,
+                      double heapMb, long checkpointBytes) {
     }
 
     /** One prediction as the swap measurement needs it. */
@@ -216,6 +231,95 @@ final class PipelineRuns {
                 largestKeyGap(observed, firstNew - 1_000, firstNew + 1_000),
                 largestKeyGap(observed, steadyFrom, publishAt),
                 p99(observed, firstNew - 1_000, firstNew + 1_000), p99(observed, steadyFrom, publishAt));
+    }
+
+    /**
+     * Streams {@code keys} series at {@code perSecond} for {@code duration} to a job with {@code --state-ttl ttl};
+     * every {@code turnover} the keys are replaced by new ones, as devices come and go, so state of keys that stopped
+     * must expire for memory to stay flat. Samples throughput, latency, heap and checkpoint size every
+     * {@code interval}.
+     */
+    List<SoakSample> soak(double perSecond, int keys, Duration turnover, Duration ttl, Duration duration,
+                          Duration interval) throws Exception {
+        String tag = "soak-" + UUID.randomUUID();
+        String in = "in-" + tag;
+        String out = "out-" + tag;
+        Topics.ensure(bootstrap, Map.of(in, 4, out, 4));
+        JobClient job = start(2, "--input-topic", in, "--predictions-topic", out, "--starting-offsets", "earliest",
+                "--delivery-guarantee", "at-least-once", "--checkpoint-interval", "10s", "--state-ttl",
+                ttl.toSeconds() + "s");
+        awaitRunning(job);
+        Path checkpointsOfJob = checkpoints.resolve(job.getJobID().toHexString());
+        long start = System.currentTimeMillis();
+        long stopAt = start + duration.toMillis();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        Thread producer = new Thread(() -> {
+            try (InputProducer p = new InputProducer(bootstrap, in)) {
+                Iterator<InputRecord> series = Benchmark.series(keys, 13);
+                Iterator<InputRecord> turning = new Iterator<>() {
+                    public boolean hasNext() {
+                        return true;
+                    }
+
+                    public InputRecord next() {
+                        InputRecord r = series.next();
+                        long generation = (System.currentTimeMillis() - start) / turnover.toMillis();
+                        return new InputRecord(r.id(), r.key() + "-g" + generation, r.timestamp(), r.features(),
+                                r.label());
+                    }
+                };
+                p.run(turning, perSecond, 0, () -> System.currentTimeMillis() < stopAt);
+                p.flush();
+            } finally {
+                sending.set(false);
+            }
+        }, "soak-producer");
+        producer.start();
+
+        List<SoakSample> samples = new ArrayList<>();
+        List<Long> latencies = new ArrayList<>();
+        long[] intervalStart = {start};
+        readUntilQuiet(out, sending, 10_000, (p, eventTime, readAt) -> {
+            if (eventTime >= stopAt) {
+                return;
+            }
+            latencies.add(readAt - eventTime);
+            if (readAt - intervalStart[0] >= interval.toMillis()) {
+                samples.add(sample(start, intervalStart[0], readAt, perSecond, latencies, checkpointsOfJob));
+                latencies.clear();
+                intervalStart[0] = readAt;
+            }
+        });
+        producer.join();
+        job.cancel().get(60, TimeUnit.SECONDS);
+        return samples;
+    }
+
+    private static SoakSample sample(long start, long from, long to, double offered, List<Long> latencies,
+                                     Path checkpointsOfJob) {
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        long heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null)
+                .mapToLong(pool -> pool.getCollectionUsage().getUsed()).sum();
+        return new SoakSample((to - start) / 60_000.0, offered, sorted.length / ((to - from) / 1e3),
+                Percentiles.of(sorted, 0.5), Percentiles.of(sorted, 0.99), heap / 1e6,
+                latestCheckpointBytes(checkpointsOfJob));
+    }
+
+    private static long latestCheckpointBytes(Path checkpointsOfJob) {
+        try (Stream<Path> dirs = Files.list(checkpointsOfJob)) {
+            Path latest = dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
+                    .max(Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString().substring(4))))
+                    .orElse(null);
+            if (latest == null) {
+                return 0;
+            }
+            try (Stream<Path> files = Files.walk(latest)) {
+                return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            }
+        } catch (IOException e) {
+            return 0; // a checkpoint being written or subsumed as we look
+        }
     }
 
     /** A prediction read from the output topic, with its input's event time and the moment it was read. */
