@@ -63,14 +63,17 @@ public final class FiguresCli implements Callable<Integer> {
             BenchmarkResults run = BenchmarkResults.read(file);
             if (!run.distributions().isEmpty()) {
                 written.add(LatencyFigure.draw(run, file.getFileName().toString(),
-                        output.resolve(stem + "-latency.png")));
+                        output.resolve(named(stem, "latency"))));
             }
             if (ThroughputFigure.applies(run)) {
                 written.add(ThroughputFigure.draw(run, file.getFileName().toString(),
-                        output.resolve(stem + "-throughput.png")));
+                        output.resolve(named(stem, "throughput"))));
+            }
+            if (SoakFigure.applies(run)) {
+                written.add(SoakFigure.draw(run, file.getFileName().toString(), output.resolve(named(stem, "soak"))));
             }
             if (HeapFigure.applies(run)) {
-                written.add(HeapFigure.draw(run, file.getFileName().toString(), output.resolve(stem + "-heap.png")));
+                written.add(HeapFigure.draw(run, file.getFileName().toString(), output.resolve(named(stem, "heap"))));
             }
         }
         if (written.isEmpty()) {
@@ -89,6 +92,11 @@ public final class FiguresCli implements Callable<Integer> {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
         }
+    }
+
+    /** {@code 2026-11-29-2core} and {@code soak}: {@code 2026-11-29-2core-soak.png}, and the same for a run named so. */
+    private static String named(String stem, String kind) {
+        return (stem.endsWith("-" + kind) ? stem : stem + "-" + kind) + ".png";
     }
 
     private static String stem(Path file) {

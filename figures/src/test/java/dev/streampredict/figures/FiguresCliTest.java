@@ -55,7 +55,17 @@ class FiguresCliTest {
                   {"measurement": "pipeline drain", "setting": "parallelism 2, median of 3", "value": 51000, "unit": "predictions/s"},
                   {"measurement": "heap in use, job holding state", "setting": "1,000 keys", "value": 52, "unit": "MB"},
                   {"measurement": "heap in use, job holding state", "setting": "10,000 keys", "value": 60, "unit": "MB"},
-                  {"measurement": "heap in use, job holding state", "setting": "100,000 keys", "value": 131, "unit": "MB"}],
+                  {"measurement": "heap in use, job holding state", "setting": "100,000 keys", "value": 131, "unit": "MB"},
+                  {"measurement": "soak: achieved", "setting": "minute 0.5", "value": 5000, "unit": "predictions/s"},
+                  {"measurement": "soak: achieved", "setting": "minute 1.0", "value": 5001, "unit": "predictions/s"},
+                  {"measurement": "soak: latency p50", "setting": "minute 0.5", "value": 15, "unit": "ms"},
+                  {"measurement": "soak: latency p50", "setting": "minute 1.0", "value": 16, "unit": "ms"},
+                  {"measurement": "soak: latency p99", "setting": "minute 0.5", "value": 40, "unit": "ms"},
+                  {"measurement": "soak: latency p99", "setting": "minute 1.0", "value": 38, "unit": "ms"},
+                  {"measurement": "soak: heap after GC", "setting": "minute 0.5", "value": 52, "unit": "MB"},
+                  {"measurement": "soak: heap after GC", "setting": "minute 1.0", "value": 53, "unit": "MB"},
+                  {"measurement": "soak: checkpoint size", "setting": "minute 0.5", "value": 2.2, "unit": "MB"},
+                  {"measurement": "soak: checkpoint size", "setting": "minute 1.0", "value": 2.2, "unit": "MB"}],
                  "distributions": [
                   {"distribution": "latency", "setting": "1000/s at-least-once", "percentile": 0, "value": 5, "unit": "ms"},
                   {"distribution": "latency", "setting": "1000/s at-least-once", "percentile": 50, "value": 16, "unit": "ms"},
@@ -84,7 +94,7 @@ class FiguresCliTest {
         assertThat(run("--results", results.toString(), "--output", output.toString())).isZero();
 
         assertThat(pictures()).containsOnlyKeys("forecast-sine.png", "confusion-iris.png", "run-latency.png",
-                "run-throughput.png", "run-heap.png", "2026-01-01-feedback-loop.png");
+                "run-throughput.png", "run-heap.png", "run-soak.png", "2026-01-01-feedback-loop.png");
         assertThat(pictures()).allSatisfy((name, image) -> {
             assertThat(image.getWidth()).as(name).isGreaterThanOrEqualTo(500);
             assertThat(colours(image)).as(name + " is more than a blank canvas").isGreaterThan(20);
