@@ -9,6 +9,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 
@@ -50,6 +51,11 @@ public final class PredictionJob {
         if (options.exactlyOnce() && !checkpointing) {
             throw new IllegalArgumentException("--delivery-guarantee EXACTLY_ONCE commits predictions at "
                     + "checkpoints: set --checkpoint-interval to more than 0");
+        }
+        if (options.exactlyOnce()
+                && env.getCheckpointConfig().getCheckpointingConsistencyMode() != CheckpointingMode.EXACTLY_ONCE) {
+            throw new IllegalArgumentException("--delivery-guarantee EXACTLY_ONCE needs exactly-once checkpoints, "
+                    + "but the cluster sets execution.checkpointing.mode to AT_LEAST_ONCE");
         }
         // Safe: no operator keeps a reference to a record after emitting it.
         env.getConfig().enableObjectReuse();

@@ -6,6 +6,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -64,6 +65,16 @@ class JobOptionsTest {
         assertThat(bare.getParallelism()).isEqualTo(JobOptions.DEFAULT_PARALLELISM);
         assertThat(bare.getCheckpointInterval()).isEqualTo(JobOptions.DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         assertThat(bare.getBufferTimeout()).isEqualTo(JobOptions.DEFAULT_BUFFER_TIMEOUT.toMillis());
+    }
+
+    @Test
+    void exactlyOnceRefusesAClusterThatCheckpointsAtLeastOnce() {
+        Configuration cluster = new Configuration();
+        cluster.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.AT_LEAST_ONCE);
+
+        assertThatThrownBy(() -> PredictionJob.configure(new StreamExecutionEnvironment(cluster),
+                JobOptions.parse("--delivery-guarantee", "exactly-once")))
+                .hasMessageContaining("needs exactly-once checkpoints");
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -131,9 +132,17 @@ class SecuredKafkaIT {
     }
 
     @Test
+    void aMissingTopicIsNamedAtStart() throws Exception {
+        String[] args = jobArgs(clientConfig("job", "job-secret"));
+        args[Arrays.asList(args).indexOf("s-dlq")] = "no-such-dlq";
+
+        assertThatThrownBy(() -> startJob(new Configuration(), args)).hasMessageContaining("has no topic [no-such-dlq]");
+    }
+
+    @Test
     void missingAclsAreNamedAtStart() throws Exception {
         assertThatThrownBy(() -> startJob(new Configuration(), jobArgs(clientConfig("stranger", "stranger-secret"))))
-                .hasMessageContaining("does not let this client see its topics");
+                .hasMessageContaining("has no topic [s-in, s-out, s-dlq] that this client may see");
         assertThatThrownBy(() -> startJob(new Configuration(), jobArgs(clientConfig("half", "half-secret"))))
                 .hasMessageContaining("does not let this client WRITE topic s-dlq");
     }

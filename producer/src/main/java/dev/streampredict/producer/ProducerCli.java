@@ -89,16 +89,6 @@ public final class ProducerCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Thread mainThread = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.set(false);
-            mainThread.interrupt(); // wakes the pacer
-            try {
-                finished.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                // exiting anyway
-            }
-        }, "producer-shutdown"));
         Map<String, Object> clientSettings;
         try {
             clientSettings = new HashMap<>(kafka.settings());
@@ -109,6 +99,18 @@ public final class ProducerCli implements Callable<Integer> {
         }
         AtomicLong rejected = new AtomicLong();
         Iterator<InputRecord> records = openSource(rejected);
+        // from here on Ctrl-C stops sending and waits for the final flush; before, there is nothing to flush, and
+        // a hook would hold the exit of a refused start for its 30 s
+        Thread mainThread = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.set(false);
+            mainThread.interrupt(); // wakes the pacer
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }, "producer-shutdown"));
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "progress");
             t.setDaemon(true);

@@ -8,7 +8,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.TimeoutException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Before a client starts work: can it reach Kafka, does Kafka accept its credentials, do its topics exist, and may
@@ -27,7 +25,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class KafkaPreflight {
 
-    private static final int TIMEOUT_SECONDS = 30;
+    private static final int TIMEOUT_SECONDS = 20;
 
     private KafkaPreflight() {
     }
@@ -40,13 +38,23 @@ public final class KafkaPreflight {
                              List<String> writeTopics) {
         Map<String, Object> config = new HashMap<>(settings);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
+        // an answer within the timeout, unless the user's settings ask for longer requests
+        config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(TIMEOUT_SECONDS * 500));
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(Math.max(TIMEOUT_SECONDS * 1000,
+                Integer.parseInt(config.get(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG).toString()))));
         Set<String> topics = new LinkedHashSet<>(readTopics);
         topics.addAll(writeTopics);
         try (Admin admin = Admin.create(config)) {
+            Set<String> missing = new LinkedHashSet<>(topics);
+            missing.removeAll(admin.listTopics().names().get()); // ends within default.api.timeout.ms
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("Kafka at " + bootstrapServers + " has no topic " + missing
+                        + " that this client may see: create it (e.g. scripts/kafka-tool.sh topics --create), or "
+                        + "grant this client's principal access to it");
+            }
             Map<String, TopicDescription> described = admin.describeTopics(topics,
                             new DescribeTopicsOptions().includeAuthorizedOperations(true))
-                    .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    .allTopicNames().get();
             List<String> refused = new ArrayList<>();
             readTopics.forEach(t -> refusedIfNot(described.get(t), AclOperation.READ, refused));
             writeTopics.forEach(t -> refusedIfNot(described.get(t), AclOperation.WRITE, refused));
@@ -56,9 +64,6 @@ public final class KafkaPreflight {
             }
         } catch (ExecutionException e) {
             throw explain(bootstrapServers, e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalArgumentException("no answer from Kafka at " + bootstrapServers + " within "
-                    + TIMEOUT_SECONDS + " s: is it running there, and does security.protocol match its listener?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking Kafka at " + bootstrapServers, e);
@@ -76,6 +81,11 @@ public final class KafkaPreflight {
     }
 
     private static IllegalArgumentException explain(String bootstrapServers, Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            return new IllegalArgumentException("no answer from Kafka at " + bootstrapServers + " within "
+                    + TIMEOUT_SECONDS + " s: is it running there, and does security.protocol match its listener?",
+                    cause);
+        }
         if (cause instanceof AuthenticationException) {
             return new IllegalArgumentException("Kafka at " + bootstrapServers + " refused this client's credentials: "
                     + cause.getMessage() + " (check sasl.jaas.config and the ssl.* settings of --kafka-config)", cause);
@@ -83,10 +93,6 @@ public final class KafkaPreflight {
         if (cause instanceof AuthorizationException) {
             return new IllegalArgumentException("Kafka at " + bootstrapServers + " does not let this client see its "
                     + "topics: " + cause.getMessage() + " (grant its principal DESCRIBE, READ or WRITE on them)", cause);
-        }
-        if (cause instanceof UnknownTopicOrPartitionException) {
-            return new IllegalArgumentException("a topic is missing on Kafka at " + bootstrapServers + ": "
-                    + cause.getMessage() + " (create it, e.g. scripts/kafka-tool.sh topics --create)", cause);
         }
         return new IllegalArgumentException("cannot use Kafka at " + bootstrapServers + ": " + cause, cause);
     }

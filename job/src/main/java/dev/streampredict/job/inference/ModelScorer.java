@@ -32,10 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -327,7 +326,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
 
     /** The scorer's side of a task's scoring: outputs, each version's metrics, and the trial's outcomes. */
     private final class Reporting implements Scored {
-        private final Set<String> loggedFailures = new HashSet<>();
+        /** Failures so far on this subtask, by reason: the log shows the 1st, 10th, 100th, ..., not every one. */
+        private final Map<RejectReason, Long> failures = new EnumMap<>(RejectReason.class);
 
         @Override
         public void prediction(Prediction prediction, long timestamp) {
@@ -337,9 +337,10 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
 
         @Override
         public void failed(ScoringInput input, RejectReason reason, String detail, long timestamp) {
-            if (loggedFailures.add(reason + " " + input.key())) { // once per key and reason: no flood of lines
-                LOG.warn("input {} of key '{}' dead-lettered as {}: {}", input.id(), input.key(), reason.label(),
-                        detail);
+            long count = failures.merge(reason, 1L, Long::sum);
+            if (Long.toString(count).matches("10*")) {
+                LOG.warn("input {} of key '{}' dead-lettered as {} (the {}. on this subtask): {}", input.id(),
+                        input.key(), reason.label(), count, detail);
             }
             deadLetter(input, reason, detail, timestamp);
         }
