@@ -26,7 +26,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -169,8 +168,12 @@ public final class LocalStack implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--regime-change-at changes the synthetic series: give --source synthetic too");
         }
+        try {
+            clientSettings = kafka.settings();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         Files.createDirectories(workDir.resolve("logs"));
-        clientSettings = kafka.settings();
         try {
             String bootstrap = startKafka();
             Data data = chooseData();
