@@ -29,6 +29,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +40,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,6 +174,7 @@ public final class LocalStack implements Callable<Integer> {
         }
         try {
             clientSettings = kafka.settings();
+            requireFreePorts();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
@@ -199,6 +204,28 @@ public final class LocalStack implements Callable<Integer> {
             Thread.interrupted(); // an interrupt meant for the start-up must not cut the clean-up short
             stopAll();
         }
+    }
+
+    /**
+     * Each port the stack will listen on, free before anything starts: a taken one would otherwise cost, say, the
+     * metrics endpoint with only a line in the log.
+     */
+    private void requireFreePorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("--web-port", webPort);
+        ports.put("--metrics-port", metricsPort);
+        ports.put("--live-port", livePort);
+        if (bootstrapServers == null) {
+            ports.put("--kafka-port", kafkaPort);
+        }
+        ports.forEach((option, port) -> {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(bindAddress, port));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("port " + port + " on " + bindAddress + " is in use ("
+                        + e.getMessage() + "): stop what uses it, or choose another with " + option);
+            }
+        });
     }
 
     /** Ctrl-C and SIGTERM release the stop latch, and interrupt a start-up still waiting for Kafka or Flink. */
