@@ -1,5 +1,10 @@
 package dev.streampredict.common.csv;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,19 +16,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A CSV file read one row at a time (RFC 4180: comma separated, optional double quotes, a header row).
- * Rows are streamed, so replaying a file larger than memory works.
+ * A CSV file read one row at a time (RFC 4180 with a header row: comma separated, optional double quotes, quoted
+ * fields that hold commas, quotes and line breaks), parsed by Jackson's CSV parser. Rows are streamed, so
+ * replaying a file larger than memory works.
  */
 public final class CsvTable implements Closeable {
 
+    /** Without a schema each row is an array of strings; blank lines are no rows. */
+    private static final CsvFactory CSV = CsvFactory.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+
     private final Path path;
-    private final BufferedReader reader;
+    private final JsonParser rows;
     private final List<String> header;
     private long lineNumber = 1;
 
-    private CsvTable(Path path, BufferedReader reader, List<String> header) {
+    private CsvTable(Path path, JsonParser rows, List<String> header) {
         this.path = path;
-        this.reader = reader;
+        this.rows = rows;
         this.header = List.copyOf(header);
     }
 
@@ -32,19 +41,21 @@ public final class CsvTable implements Closeable {
             throw new IOException("CSV file " + path.toAbsolutePath() + " does not exist or is not a file");
         }
         BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
-        String first = reader.readLine();
-        if (first == null) {
-            reader.close();
+        reader.mark(1);
+        if (reader.read() != '\uFEFF') { // a byte order mark is not part of the first column's name
+            reader.reset();
+        }
+        CsvTable table = new CsvTable(path, CSV.createParser(reader), List.of());
+        List<String> names = table.next();
+        if (names == null) {
+            table.close();
             throw new IOException("CSV file " + path + " is empty: it needs a header row naming the columns");
         }
-        if (first.startsWith("\uFEFF")) {
-            first = first.substring(1);
-        }
         List<String> header = new ArrayList<>();
-        for (String name : split(first)) {
+        for (String name : names) {
             header.add(name.trim());
         }
-        return new CsvTable(path, reader, header);
+        return new CsvTable(path, table.rows, header);
     }
 
     public Path path() {
@@ -65,58 +76,38 @@ public final class CsvTable implements Closeable {
         return index;
     }
 
-    /** Line number (1 = header) of the row last returned by {@link #next()}. */
+    /** Line number (1 = header) where the row last returned by {@link #next()} starts. */
     public long lineNumber() {
         return lineNumber;
     }
 
-    /** The next non-blank row, or {@code null} at the end of the file. */
+    /**
+     * The next non-blank row, or {@code null} at the end of the file.
+     *
+     * @throws UncheckedIOException naming the line, when the file cannot be read or parsed from there on (e.g. a
+     *                              quote that is never closed)
+     */
     public List<String> next() {
         try {
-            String line;
-            do {
-                line = reader.readLine();
-                lineNumber++;
-                if (line == null) {
-                    return null;
+            if (rows.nextToken() != JsonToken.START_ARRAY) {
+                return null;
+            }
+            List<String> row = new ArrayList<>();
+            while (rows.nextToken() == JsonToken.VALUE_STRING) {
+                if (row.isEmpty()) { // the first cell's line: the array's own token lies at the previous row's end
+                    lineNumber = rows.currentTokenLocation().getLineNr();
                 }
-            } while (line.isBlank());
-            return split(line);
+                row.add(rows.getText());
+            }
+            return row;
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + path + " at line " + lineNumber, e);
+            throw new UncheckedIOException("reading " + path + " after line " + lineNumber + ": " + e.getMessage(),
+                    e);
         }
     }
 
     @Override
     public void close() throws IOException {
-        reader.close();
-    }
-
-    static List<String> split(String line) {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                cells.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(c);
-            }
-        }
-        cells.add(cell.toString());
-        return cells;
+        rows.close();
     }
 }

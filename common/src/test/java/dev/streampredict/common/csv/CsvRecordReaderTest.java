@@ -78,6 +78,36 @@ class CsvRecordReaderTest {
     }
 
     @Test
+    void aQuotedFieldMaySpanLinesAndLineNumbersStayTheRowsFirst() throws Exception {
+        Path file = write("notes.csv", "\uFEFFnote,value\n"
+                + "\"first line\nsecond line, with a comma and \"\"quotes\"\"\",1.5\n"
+                + "\n"
+                + "plain,oops\n"
+                + "\"last\",2.5\n");
+        CsvSpec spec = new CsvSpec(file, null, "n", null, List.of("value"), "note");
+        List<CsvRecordReader.RejectedRow> rejected = new ArrayList<>();
+
+        List<InputRecord> records = CsvRecordReader.readAll(spec, rejected::add);
+
+        assertThat(records).extracting(InputRecord::label)
+                .containsExactly("first line\nsecond line, with a comma and \"quotes\"", "last");
+        assertThat(records).extracting(r -> r.features().get("value")).containsExactly(1.5, 2.5);
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.line()).as("the row after a two-line row and a blank line").isEqualTo(5L);
+            assertThat(r.reason()).contains("not a number");
+        });
+    }
+
+    @Test
+    void anUnclosedQuoteIsNamedWithTheLineItStartsAfter() throws Exception {
+        Path file = write("broken.csv", "note,value\nfine,1\n\"never closed,2\n");
+        CsvSpec spec = new CsvSpec(file, null, "n", null, List.of("value"), "note");
+
+        assertThatThrownBy(() -> CsvRecordReader.readAll(spec, r -> {
+        })).hasMessageContaining("broken.csv").hasMessageContaining("after line 2");
+    }
+
+    @Test
     void unknownColumnNamesTheColumnsThereAre() throws Exception {
         Path file = write("a.csv", "x,y\n1,2\n");
         CsvSpec spec = CsvSpec.series(file, "a", null, List.of("z"));
