@@ -21,6 +21,8 @@ final class Batch {
     final ScoringInput[] inputs;
     final long[] timestamps;
     final Predictor[] servedBy;
+    /** Slot {@code i} at index {@code i}: the slots of a call on the whole batch. */
+    final int[] everySlot;
     double[][] rows;
     int size;
     private final double[][] groupRows;
@@ -33,6 +35,8 @@ final class Batch {
         rows = new double[capacity][0];
         groupRows = new double[capacity][];
         groupSlots = new int[capacity];
+        everySlot = new int[capacity];
+        Arrays.setAll(everySlot, i -> i);
     }
 
     boolean full() {
@@ -64,10 +68,7 @@ final class Batch {
     /** The batch in one group, or under a canary one group per model, so that each model is called once. */
     void forEachServingGroup(ServingModels serving, ServingGroup group) throws Exception {
         if (!serving.canary()) {
-            for (int i = 0; i < size; i++) {
-                groupSlots[i] = i;
-            }
-            group.score(serving.stable, rows, size, groupSlots);
+            group.score(serving.stable, rows, size, everySlot);
             return;
         }
         for (Predictor model : List.of(serving.stable, serving.candidate)) {

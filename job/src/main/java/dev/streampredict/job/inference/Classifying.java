@@ -22,7 +22,6 @@ final class Classifying implements TaskScoring {
     private final Failures failures;
     /** A shadow's failures cost only its shadow predictions: they are not dead-lettered. */
     private final Failures shadowFailures;
-    private final int[] everySlot;
 
     Classifying(int features, Scored scored, int capacity) {
         this.features = features;
@@ -30,8 +29,6 @@ final class Classifying implements TaskScoring {
         standardised = new double[features];
         failures = new Failures(capacity);
         shadowFailures = new Failures(capacity);
-        everySlot = new int[capacity];
-        Arrays.setAll(everySlot, i -> i);
     }
 
     @Override
@@ -55,14 +52,15 @@ final class Classifying implements TaskScoring {
         shadowFailures.clear();
         double[][] served = new double[batch.size][];
         batch.forEachServingGroup(serving, (model, rows, count, slots) -> {
-            double[][] probabilities = classify(model, rows, count, slots, failures);
+            double[][] probabilities = failures.call(scored, model, rows, count, slots, Predictor::classify,
+                    double[][]::new);
             for (int j = 0; j < count; j++) {
                 served[slots[j]] = probabilities[j];
             }
         });
         Predictor shadow = serving.shadow();
-        double[][] shadowed = shadow == null ? null
-                : classify(shadow, batch.rows, batch.size, everySlot, shadowFailures);
+        double[][] shadowed = shadow == null ? null : shadowFailures.call(scored, shadow, batch.rows, batch.size,
+                batch.everySlot, Predictor::classify, double[][]::new);
         long now = System.currentTimeMillis();
         for (int i = 0; i < batch.size; i++) {
             ScoringInput input = batch.inputs[i];
@@ -79,21 +77,6 @@ final class Classifying implements TaskScoring {
             if (shadowed != null && finite(shadowed[i])) {
                 scored.shadowPrediction(classified(input, shadow, shadowed[i], now), batch.timestamps[i]);
             }
-        }
-    }
-
-    /** The model's class probabilities of the rows; null for a row it throws on, which {@code failed} records. */
-    private double[][] classify(Predictor model, double[][] rows, int count, int[] slots, Failures failed) {
-        try {
-            return scored.call(model, rows, count, Predictor::classify);
-        } catch (RuntimeException batchFailure) {
-            double[][] each = new double[count][];
-            double[][] one = new double[1][];
-            failed.retryRowByRow(model, batchFailure, count, slots, j -> {
-                one[0] = rows[j];
-                each[j] = scored.call(model, one, 1, Predictor::classify)[0];
-            });
-            return each;
         }
     }
 

@@ -4,6 +4,7 @@ import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.model.Predictor;
 
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * The slots of a batch that the model failed on, each with the reason and what happened: a model call that throws
@@ -11,12 +12,6 @@ import java.util.Arrays;
  * row. Those inputs are dead-lettered; the rest of the batch is served.
  */
 final class Failures {
-
-    /** One row of a model call: its result, which may throw. */
-    @FunctionalInterface
-    interface RowCall {
-        void call(int row);
-    }
 
     private final RejectReason[] reasons;
     private final String[] details;
@@ -27,17 +22,27 @@ final class Failures {
     }
 
     /**
-     * After {@code batchCall} threw {@code failure}: calls each of {@code count} rows alone, and fails those that
-     * still throw (row {@code j} is slot {@code slots[j]}).
+     * {@code model}'s answer for the first {@code count} rows, called through {@code scored}. A call that throws is
+     * repeated row by row, and each row that still throws is failed here (row {@code j} is slot {@code slots[j]});
+     * its place in the answer keeps what {@code allocate} put there (NaN, or no probabilities).
      */
-    void retryRowByRow(Predictor model, RuntimeException failure, int count, int[] slots, RowCall row) {
-        for (int j = 0; j < count; j++) {
-            try {
-                row.call(j);
-            } catch (RuntimeException e) {
-                fail(slots[j], RejectReason.MODEL_ERROR, "model " + model.metadata().modelVersion() + " threw "
-                        + e + " (the batch of " + count + " threw " + failure + ")");
+    <R> R call(Scored scored, Predictor model, double[][] rows, int count, int[] slots,
+               Scored.TriFunction<Predictor, double[][], Integer, R> call, IntFunction<R> allocate) {
+        try {
+            return scored.call(model, rows, count, call);
+        } catch (RuntimeException batchFailure) {
+            R each = allocate.apply(count);
+            double[][] one = new double[1][];
+            for (int j = 0; j < count; j++) {
+                one[0] = rows[j];
+                try {
+                    System.arraycopy(scored.call(model, one, 1, call), 0, each, j, 1);
+                } catch (RuntimeException e) {
+                    fail(slots[j], RejectReason.MODEL_ERROR, "model " + model.metadata().modelVersion()
+                            + " threw " + e + " (the batch of " + count + " threw " + batchFailure + ")");
+                }
             }
+            return each;
         }
     }
 

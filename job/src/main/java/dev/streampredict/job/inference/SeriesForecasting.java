@@ -35,7 +35,6 @@ final class SeriesForecasting implements TaskScoring {
     private final Failures failures;
     /** A shadow's failures cost only its shadow predictions: they are not dead-lettered. */
     private final Failures shadowFailures;
-    private final int[] everySlot;
 
     SeriesForecasting(String target, ValueState<SeriesWindow> windows, Consumer<String> currentKey, Scored scored,
                       int capacity) {
@@ -49,8 +48,6 @@ final class SeriesForecasting implements TaskScoring {
         batchEvaluated = new int[capacity];
         failures = new Failures(capacity);
         shadowFailures = new Failures(capacity);
-        everySlot = new int[capacity];
-        Arrays.setAll(everySlot, i -> i);
     }
 
     @Override
@@ -101,7 +98,8 @@ final class SeriesForecasting implements TaskScoring {
         shadowFailures.clear();
         double[] served = new double[batch.size];
         batch.forEachServingGroup(serving, (model, rows, count, slots) -> {
-            double[] forecasts = forecast(model, rows, count, slots, failures);
+            double[] forecasts = failures.call(scored, model, rows, count, slots, Predictor::forecast,
+                    SeriesForecasting::notForecast);
             for (int j = 0; j < count; j++) {
                 served[slots[j]] = forecasts[j];
             }
@@ -114,25 +112,16 @@ final class SeriesForecasting implements TaskScoring {
             }
         }
         Predictor shadow = serving.shadow();
-        double[] shadowed = shadow == null ? null
-                : forecast(shadow, batch.rows, batch.size, everySlot, shadowFailures);
+        double[] shadowed = shadow == null ? null : shadowFailures.call(scored, shadow, batch.rows, batch.size,
+                batch.everySlot, Predictor::forecast, SeriesForecasting::notForecast);
         emit(batch, served, shadow, shadowed);
     }
 
-    /** The model's forecasts of the rows; NaN for a row it throws on, which {@code failed} records. */
-    private double[] forecast(Predictor model, double[][] rows, int count, int[] slots, Failures failed) {
-        try {
-            return scored.call(model, rows, count, Predictor::forecast);
-        } catch (RuntimeException batchFailure) {
-            double[] each = new double[count];
-            Arrays.fill(each, Double.NaN);
-            double[][] one = new double[1][];
-            failed.retryRowByRow(model, batchFailure, count, slots, j -> {
-                one[0] = rows[j];
-                each[j] = scored.call(model, one, 1, Predictor::forecast)[0];
-            });
-            return each;
-        }
+    /** Room for {@code count} forecasts, each NaN until made. */
+    private static double[] notForecast(int count) {
+        double[] forecasts = new double[count];
+        Arrays.fill(forecasts, Double.NaN);
+        return forecasts;
     }
 
     private void emit(Batch batch, double[] served, Predictor shadow, double[] shadowed) throws Exception {
