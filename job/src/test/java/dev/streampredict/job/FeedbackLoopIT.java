@@ -35,6 +35,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.streampredict.job.LoopErrors.add;
+import static dev.streampredict.job.LoopErrors.mean;
+import static dev.streampredict.job.LoopErrors.value;
 import static dev.streampredict.job.PipelineTesting.awaitRunning;
 import static dev.streampredict.job.PipelineTesting.readPredictions;
 import static dev.streampredict.job.PipelineTesting.startJob;
@@ -173,19 +176,6 @@ class FeedbackLoopIT {
             long promotionTime = byId.get(inputs.get(promoted).id()).predictionTimestamp();
             return new Phases(mean(sums[0]), mean(sums[1]), mean(sums[2]), mean(sums[3]), promoted - SHIFT,
                     (promotionTime - shiftTime) / 1_000);
-        }
-
-        private static double value(InputRecord input) {
-            return input.features().get(SyntheticSeries.FEATURE);
-        }
-
-        private static void add(double[] sumAndCount, double error) {
-            sumAndCount[0] += error * error;
-            sumAndCount[1]++;
-        }
-
-        private static double mean(double[] sumAndCount) {
-            return sumAndCount[0] / sumAndCount[1];
         }
     }
 

@@ -79,16 +79,17 @@ final class LoopErrors {
                 .writeValue(file.toFile(), new Run(BUCKET, shift, promoted, rows));
     }
 
-    private static double value(InputRecord input) {
+    static double value(InputRecord input) {
         return input.features().get(SyntheticSeries.FEATURE);
     }
 
-    private static void add(double[] sumAndCount, double error) {
+    /** Adds the square of {@code error} to a sum and counts it. */
+    static void add(double[] sumAndCount, double error) {
         sumAndCount[0] += error * error;
         sumAndCount[1]++;
     }
 
-    private static double mean(double[] sumAndCount) {
+    static double mean(double[] sumAndCount) {
         return sumAndCount[0] / sumAndCount[1];
     }
 }

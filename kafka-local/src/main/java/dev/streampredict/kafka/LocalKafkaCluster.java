@@ -141,7 +141,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
             } catch (Exception notYet) {
                 // the quorum forms once a majority of controllers is up
             }
-            sleep(300);
+            LocalKafkaBroker.sleep(300);
         }
         throw new IOException("the Kafka cluster in " + dataDir + " did not have " + expected + " nodes within "
                 + START_TIMEOUT);
@@ -175,14 +175,5 @@ public final class LocalKafkaCluster implements AutoCloseable {
                 "replica.lag.time.max.ms=5000",
                 "log.retention.hours=24",
                 "");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }
