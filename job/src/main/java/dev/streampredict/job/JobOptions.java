@@ -158,6 +158,7 @@ public final class JobOptions {
     public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
 
     private boolean helpPrinted;
+    private KafkaSettings kafka;
 
     /**
      * Parses program arguments (printing the usage on {@code --help}); throws
@@ -185,11 +186,14 @@ public final class JobOptions {
         return copy;
     }
 
+    /** Where the job reads and writes; the client settings file is read on the first call only. */
     public KafkaSettings kafka() {
-        return new KafkaSettings(bootstrapServers, inputTopic, predictionsTopic, deadLetterTopic, registryTopic,
-                shadowTopic, groupId,
-                startingOffsets, startFromTime, bounded, deliveryGuarantee.flink, transactionalIdPrefix,
-                kafkaClient.settings());
+        if (kafka == null) {
+            kafka = new KafkaSettings(bootstrapServers, inputTopic, predictionsTopic, deadLetterTopic, registryTopic,
+                    shadowTopic, groupId, startingOffsets, startFromTime, bounded, deliveryGuarantee.flink,
+                    transactionalIdPrefix, kafkaClient.settings());
+        }
+        return kafka;
     }
 
     /** The pipeline's settings, with the models it starts with, and whether the job takes checkpoints. */

@@ -3,6 +3,7 @@ package dev.streampredict.training;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.streampredict.common.kafka.KafkaClientOptions;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifactException;
 import dev.streampredict.model.ModelMetadata;
@@ -12,7 +13,6 @@ import dev.streampredict.model.registry.RegistryEntry;
 import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.model.registry.RegistryState;
 import dev.streampredict.model.registry.Rejection;
-import dev.streampredict.common.kafka.KafkaClientOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +22,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,13 +61,6 @@ public final class ModelCli {
 
         ModelRegistry registry() {
             return new ModelRegistry(bootstrapServers, topic, kafka.settings());
-        }
-
-        /** The brokers and the client settings: the start of every other client's configuration. */
-        Map<String, Object> clientConfig() {
-            Map<String, Object> config = new HashMap<>(kafka.settings());
-            config.put("bootstrap.servers", bootstrapServers);
-            return config;
         }
     }
 

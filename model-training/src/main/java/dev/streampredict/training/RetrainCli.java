@@ -159,7 +159,7 @@ public final class RetrainCli implements Callable<Integer> {
         ObjectMapper json = Json.MAPPER;
         InputRecordCodec codec = new InputRecordCodec();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer();
-             KafkaProducer<String, String> decisions = new KafkaProducer<>(registry.clientConfig(),
+             KafkaProducer<String, String> decisions = new KafkaProducer<>(registry.registry().clientConfig(),
                      new StringSerializer(), new StringSerializer())) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
@@ -288,7 +288,7 @@ public final class RetrainCli implements Callable<Integer> {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        Map<String, Object> config = registry.clientConfig();
+        Map<String, Object> config = registry.registry().clientConfig();
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
@@ -314,7 +314,7 @@ public final class RetrainCli implements Callable<Integer> {
     }
 
     private void ensureTopic(String topic) throws Exception {
-        try (Admin admin = Admin.create(registry.clientConfig())) {
+        try (Admin admin = Admin.create(registry.registry().clientConfig())) {
             admin.createTopics(Set.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
                     .all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

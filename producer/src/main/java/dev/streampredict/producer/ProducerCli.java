@@ -89,10 +89,10 @@ public final class ProducerCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> clientSettings;
+        Map<String, String> clientSettings;
         try {
-            clientSettings = new HashMap<>(kafka.settings());
-            KafkaPreflight.check(bootstrapServers, kafka.settings(), List.of(), List.of(topic));
+            clientSettings = kafka.settings();
+            KafkaPreflight.check(bootstrapServers, clientSettings, List.of(), List.of(topic));
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
@@ -116,7 +116,7 @@ public final class ProducerCli implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (InputProducer producer = new InputProducer(bootstrapServers, topic, clientSettings)) {
+        try (InputProducer producer = new InputProducer(bootstrapServers, topic, new HashMap<>(clientSettings))) {
             long start = System.nanoTime();
             progress.scheduleAtFixedRate(() -> System.out.printf("sent %d records (%d acknowledged), %.0f/s%n",
                     producer.sent(), producer.acknowledged(),

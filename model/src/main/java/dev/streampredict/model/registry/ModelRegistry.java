@@ -54,8 +54,8 @@ public final class ModelRegistry {
         this.clientSettings = Map.copyOf(clientSettings);
     }
 
-    /** The client settings with the brokers: the start of every client's configuration. */
-    private Map<String, Object> clientConfig() {
+    /** The client settings with the brokers: the start of every client's configuration, here and beside it. */
+    public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>(clientSettings);
         config.put("bootstrap.servers", bootstrapServers);
         return config;
