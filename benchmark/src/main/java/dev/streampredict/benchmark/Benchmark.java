@@ -1,7 +1,7 @@
 package dev.streampredict.benchmark;
 
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import dev.streampredict.local.ModelBootstrap;
@@ -256,7 +256,7 @@ public final class Benchmark implements Callable<Integer> {
         try (InputProducer producer = new InputProducer(bootstrap, "peer-in")) {
             Iterator<InputRecord> images = PeerModel.randomImages(100, 3);
             InputRecord first = images.next();
-            bytes = new InputRecordCodec().toJson(first).length;
+            bytes = new JsonInputCodec().toJson(first).length;
             producer.send(first);
             producer.run(images, 0, peerRecords - 1, () -> true);
             producer.flush();

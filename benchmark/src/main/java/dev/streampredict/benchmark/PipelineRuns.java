@@ -2,7 +2,7 @@ package dev.streampredict.benchmark;
 
 import dev.streampredict.common.Percentiles;
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
@@ -332,7 +332,7 @@ final class PipelineRuns {
     private void readUntilQuiet(String topic, AtomicBoolean sending, long quietMs, PredictionRead read)
             throws InvalidRecordException {
         PredictionCodec predictions = new PredictionCodec();
-        InputRecordCodec inputs = new InputRecordCodec();
+        JsonInputCodec inputs = new JsonInputCodec();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
             long quietUntil = Long.MAX_VALUE;
             while (System.currentTimeMillis() < quietUntil) {

@@ -1,7 +1,7 @@
 package dev.streampredict.job;
 
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
@@ -134,7 +134,7 @@ final class PipelineTesting {
     static ForecastErrors assertForecastsUseEachKeysWholeHistory(List<Prediction> predictions,
                                                                   Map<String, Predictor> models)
             throws InvalidRecordException {
-        InputRecordCodec codec = new InputRecordCodec();
+        JsonInputCodec codec = new JsonInputCodec();
         double squaredErrorSum = 0;
         long evaluated = 0;
         for (List<Prediction> ofKey : byKeyInOrder(predictions).values()) {

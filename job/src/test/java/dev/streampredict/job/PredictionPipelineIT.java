@@ -3,7 +3,7 @@ package dev.streampredict.job;
 import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.job.PipelineTesting.ForecastErrors;
 import dev.streampredict.job.metrics.InputMetrics;
@@ -120,7 +120,7 @@ class PredictionPipelineIT {
                 .collect(Collectors.groupingBy(Prediction::id, Collectors.counting()));
         assertThat(perId.keySet()).containsExactlyInAnyOrderElementsOf(inputs.stream().map(InputRecord::id).toList());
         assertThat(perId.values()).allMatch(n -> n == 1);
-        InputRecordCodec codec = new InputRecordCodec();
+        JsonInputCodec codec = new JsonInputCodec();
         for (Prediction p : predictions) {
             InputRecord input = codec.parse(p.input().getBytes(StandardCharsets.UTF_8));
             assertThat(input.id()).isEqualTo(p.id());
@@ -190,7 +190,7 @@ class PredictionPipelineIT {
 
         assertThat(predictions).extracting(Prediction::id)
                 .containsExactlyInAnyOrderElementsOf(iris.stream().map(InputRecord::id).toList());
-        InputRecordCodec codec = new InputRecordCodec();
+        JsonInputCodec codec = new JsonInputCodec();
         long right = 0;
         for (Prediction p : predictions) {
             InputRecord input = codec.parse(p.input().getBytes(StandardCharsets.UTF_8));

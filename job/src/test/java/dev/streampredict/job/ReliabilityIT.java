@@ -3,7 +3,7 @@ package dev.streampredict.job;
 import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.InputMetrics;
@@ -123,7 +123,7 @@ class ReliabilityIT {
         // finite, so valid input, but beyond float32: the network can only answer NaN
         bad.put("non_finite_prediction", List.of("{" + head.formatted("huge") + ",\"features\":{"
                 + flower.replace("5.1", "1e300").replace("3.5", "-1e300") + "}}"));
-        InputRecordCodec codec = new InputRecordCodec();
+        JsonInputCodec codec = new JsonInputCodec();
         InputRecord repeated = valid.get(7);
         bad.put("duplicate_id", List.of(new String(codec.toJson(repeated), StandardCharsets.UTF_8)));
         // model_error needs a model that throws, which no trained network does on demand: ModelScorerTest has it

@@ -2,7 +2,7 @@ package dev.streampredict.local;
 
 import dev.streampredict.common.Percentiles;
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
@@ -48,7 +48,7 @@ public final class PredictionMonitor implements AutoCloseable {
     private final Thread thread;
     private final LiveHistory history;
     private final PredictionCodec predictionCodec = new PredictionCodec();
-    private final InputRecordCodec inputCodec = new InputRecordCodec();
+    private final JsonInputCodec inputCodec = new JsonInputCodec();
     private final long[] latencies = new long[LATENCY_SAMPLES];
     /** Each key's latest served forecast, with the value its input carried: the persistence forecast. */
     private final Map<String, Served> lastServed = new HashMap<>();

@@ -2,7 +2,7 @@ package dev.streampredict.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.Json;
 import dev.streampredict.model.ModelArchive;
@@ -157,7 +157,7 @@ public final class RetrainCli implements Callable<Integer> {
             return 1;
         }
         ObjectMapper json = Json.MAPPER;
-        InputRecordCodec codec = new InputRecordCodec();
+        JsonInputCodec codec = new JsonInputCodec();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer();
              KafkaProducer<String, String> decisions = new KafkaProducer<>(registry.registry().clientConfig(),
                      new StringSerializer(), new StringSerializer())) {

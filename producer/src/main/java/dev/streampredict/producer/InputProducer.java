@@ -1,7 +1,7 @@
 package dev.streampredict.producer;
 
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.JsonInputCodec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,7 +25,7 @@ public final class InputProducer implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
-    private final InputRecordCodec codec = new InputRecordCodec();
+    private final JsonInputCodec codec = new JsonInputCodec();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();

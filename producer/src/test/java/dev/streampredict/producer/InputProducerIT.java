@@ -1,7 +1,7 @@
 package dev.streampredict.producer;
 
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,7 +40,7 @@ class InputProducerIT {
 
             Map<String, List<InputRecord>> byKey = new HashMap<>();
             Map<String, Integer> partitionOfKey = new HashMap<>();
-            InputRecordCodec codec = new InputRecordCodec();
+            JsonInputCodec codec = new JsonInputCodec();
             int received = 0;
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),

@@ -11,8 +11,12 @@ public enum RejectReason {
     EMPTY,
     /** The message is larger than the configured maximum. */
     TOO_LARGE,
-    /** The message is not a JSON object. */
+    /** The message is not a JSON object (or a feature appears twice). */
     MALFORMED_JSON,
+    /** The message is not readable as an Avro input record (truncated, or bytes that are not the schema's). */
+    MALFORMED_AVRO,
+    /** The message is not Avro single-object encoded with the input schema (e.g. JSON sent to an Avro job). */
+    UNKNOWN_SCHEMA,
     /** A required field is missing. */
     MISSING_FIELD,
     /** The message has a field the format does not define. */

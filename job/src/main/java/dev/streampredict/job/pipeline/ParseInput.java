@@ -1,7 +1,7 @@
 package dev.streampredict.job.pipeline;
 
 import dev.streampredict.common.message.InputHeader;
-import dev.streampredict.common.message.InputRecordCodec;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.InputMetrics;
@@ -25,7 +25,7 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
     };
 
     private final PipelineSettings settings;
-    private transient InputRecordCodec codec;
+    private transient JsonInputCodec codec;
     private transient List<String> modelFeatures;
     /** Position of each feature in the model's input: a wide input goes straight into the model's vector. */
     private transient Map<String, Integer> featureIndex;
@@ -37,7 +37,7 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
 
     @Override
     public void open(OpenContext context) {
-        codec = new InputRecordCodec(settings.maxMessageBytes());
+        codec = new JsonInputCodec(settings.maxMessageBytes());
         modelFeatures = settings.schema().features();
         featureIndex = new HashMap<>();
         for (int i = 0; i < modelFeatures.size(); i++) {

@@ -6,11 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 import static dev.streampredict.common.message.RejectReason.*;
@@ -20,25 +17,25 @@ import static dev.streampredict.common.message.RejectReason.*;
  * <pre>{"id":"…","key":"sp500","timestamp":946857600000,"features":{"close":1455.22},"label":null}</pre>
  * Parsing is strict: every way a message can be wrong has its own {@link RejectReason}.
  */
-public final class InputRecordCodec implements Serializable {
+public final class JsonInputCodec implements InputDecoder {
 
     public static final int DEFAULT_MAX_BYTES = 64 * 1024;
     private static final Set<String> FIELDS = Set.of("id", "key", "timestamp", "features", "label");
 
     private final int maxBytes;
 
-    public InputRecordCodec(int maxBytes) {
+    public JsonInputCodec(int maxBytes) {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
         }
         this.maxBytes = maxBytes;
     }
 
-    public InputRecordCodec() {
+    public JsonInputCodec() {
         this(DEFAULT_MAX_BYTES);
     }
 
-    public byte[] toJson(InputRecord record) {
+    public static byte[] toJson(InputRecord record) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("id", record.id());
         node.put("key", record.key());
@@ -55,29 +52,15 @@ public final class InputRecordCodec implements Serializable {
         }
     }
 
-    public InputRecord parse(byte[] bytes) throws InvalidRecordException {
-        Map<String, Double> features = new LinkedHashMap<>();
-        InputHeader header = parse(bytes, (name, value) -> {
-            if (features.put(name, value) != null) {
-                throw duplicate("feature '" + name + "'");
-            }
-        });
-        return new InputRecord(header.id(), header.key(), header.timestamp(), features, header.label());
-    }
-
-    /**
-     * Reads a message in one pass, handing each feature to {@code features} as it comes: a wide input (hundreds of
-     * features) is never held as a tree or a map. Problems are reported in the order they appear in the message.
-     */
+    /** Problems are reported in the order they appear in the message. */
+    @Override
     public InputHeader parse(byte[] bytes, FeatureSink features) throws InvalidRecordException {
-        if (bytes == null || bytes.length == 0) {
-            throw new InvalidRecordException(EMPTY, "empty message");
-        }
-        if (bytes.length > maxBytes) {
-            throw new InvalidRecordException(TOO_LARGE,
-                    "message has " + bytes.length + " bytes, the limit is " + maxBytes);
-        }
+        InputDecoder.checkSize(bytes, maxBytes);
         try (JsonParser json = Json.MAPPER.createParser(bytes)) {
+            if (bytes[0] == AvroInputCodec.MARKER[0] && bytes.length > 1 && bytes[1] == AvroInputCodec.MARKER[1]) {
+                throw new InvalidRecordException(MALFORMED_JSON, "the message is Avro (it starts with Avro's "
+                        + "single-object marker), not JSON: read this topic with --input-format avro");
+            }
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidRecordException(MALFORMED_JSON, "expected a JSON object, got " + describe(json));
             }

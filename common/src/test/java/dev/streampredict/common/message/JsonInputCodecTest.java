@@ -13,9 +13,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class InputRecordCodecTest {
+class JsonInputCodecTest {
 
-    private final InputRecordCodec codec = new InputRecordCodec(200);
+    private final JsonInputCodec codec = new JsonInputCodec(200);
 
     @Test
     void roundTripKeepsEveryFieldAndFeatureOrder() throws Exception {
@@ -25,7 +25,7 @@ class InputRecordCodecTest {
         features.put("a", -0.5);
         InputRecord record = new InputRecord("6f1c", "sp500", 946857600000L, features, "up");
 
-        InputRecord back = codec.parse(codec.toJson(record));
+        InputRecord back = codec.parse(JsonInputCodec.toJson(record));
 
         assertThat(back).isEqualTo(record);
         assertThat(back.features().keySet()).containsExactly("close", "volume", "a");
