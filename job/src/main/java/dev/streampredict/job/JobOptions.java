@@ -1,7 +1,9 @@
 package dev.streampredict.job;
 
 import dev.streampredict.common.kafka.KafkaClientOptions;
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.job.pipeline.KafkaSettings;
+import dev.streampredict.job.pipeline.InputEcho;
 import dev.streampredict.job.pipeline.PipelineSettings;
 import dev.streampredict.job.promotion.PromotionRule;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -116,6 +118,17 @@ public final class JobOptions {
             description = "EXACTLY_ONCE: unique per job on the Kafka cluster (default: ${DEFAULT-VALUE}).")
     String transactionalIdPrefix;
 
+    @Option(names = "--input-format", defaultValue = "json", converter = InputFormat.Converter.class,
+            description = "json, or avro (single-object encoded with input-record.avsc, features as floats in the "
+                    + "model's order): what the producer writes with --format (default: ${DEFAULT-VALUE}).")
+    InputFormat inputFormat;
+
+    @Option(names = "--prediction-input", defaultValue = "COPY",
+            description = "COPY: each prediction carries its input (as JSON); REFERENCE: only the input's topic, "
+                    + "partition, offset and id, for wide inputs whose copy would double the bytes written "
+                    + "(default: ${DEFAULT-VALUE}).")
+    InputEcho.Mode predictionInput;
+
     @Option(names = "--max-message-bytes", defaultValue = "65536", description = "Larger inputs are dead-lettered (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
@@ -198,8 +211,8 @@ public final class JobOptions {
 
     /** The pipeline's settings, with the models it starts with, and whether the job takes checkpoints. */
     PipelineSettings pipeline(StartingModels models, boolean checkpointing) {
-        return new PipelineSettings(models.schema(), models.registryEntries(), checkpointing,
-                maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness,
+        return new PipelineSettings(models.schema(), models.registryEntries(), checkpointing, inputFormat,
+                predictionInput, maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness,
                 rememberedIdsPerKey, batchSize, batchTimeout, promotion(), stateTtl);
     }
 

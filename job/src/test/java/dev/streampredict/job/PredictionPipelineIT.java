@@ -1,8 +1,12 @@
 package dev.streampredict.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.csv.CsvSpec;
+import dev.streampredict.common.message.AvroInputCodec;
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.InvalidRecordException;
+import dev.streampredict.common.message.Json;
 import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.job.PipelineTesting.ForecastErrors;
@@ -14,6 +18,7 @@ import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.producer.InputProducer;
+import dev.streampredict.producer.ProducerCli;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.training.ClassificationTraining;
 import dev.streampredict.training.FitOptions;
@@ -29,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -36,6 +42,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -154,6 +162,62 @@ class PredictionPipelineIT {
             assertThat(header(r, KafkaIO.HEADER_DETAIL)).isNotBlank();
         });
         assertThat(sum(REPORTER, id, InputMetrics.INVALID_RECORDS)).isEqualTo(3);
+    }
+
+    /**
+     * Avro in, as the producer CLI writes it; predictions that carry only where their input is; Avro's own mistakes
+     * dead-lettered with their reasons.
+     */
+    @Test
+    void avroInputsFromTheProducerCliArePredictedAndReferenced() throws Exception {
+        Path modelDir = trainSyntheticModel(dir, KEYS);
+        Topics.ensure(kafka.bootstrapServers(), Map.of("avro-in", 2, "avro-predictions", 2, "avro-dlq", 1));
+        int sent = new CommandLine(new ProducerCli()).execute("--bootstrap-servers", kafka.bootstrapServers(),
+                "--input-topic", "avro-in", "--format", "AVRO", "--keys", Integer.toString(KEYS), "--rate", "0",
+                "--count", "600");
+        assertThat(sent).isZero();
+        try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), "avro-in")) {
+            producer.sendRaw("series-0", JsonInputCodec.toJson(syntheticRecords(1, 1, 5).get(0)));
+            byte[] avro = AvroInputCodec.encode(syntheticRecords(1, 1, 6).get(0));
+            producer.sendRaw("series-1", Arrays.copyOf(avro, avro.length - 3));
+            producer.flush();
+        }
+
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--input-topic", "avro-in", "--predictions-topic", "avro-predictions", "--dead-letter-topic",
+                "avro-dlq", "--input-format", "avro", "--prediction-input", "reference", "--model",
+                modelDir.toString(), "--bounded", "--starting-offsets", "earliest", "--parallelism", "2",
+                "--checkpoint-interval", "0", "--job-name", "avro-it");
+        job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+        AvroInputCodec avro = new AvroInputCodec(List.of(SyntheticSeries.FEATURE), 4096);
+        Map<String, InputRecord> inputAt = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(kafka.bootstrapServers(), "avro-in")) {
+            try {
+                inputAt.put(r.partition() + "@" + r.offset(), avro.parse(r.value()));
+            } catch (InvalidRecordException e) {
+                // the two bad ones
+            }
+        }
+        assertThat(inputAt).hasSize(600);
+        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "avro-predictions", 600,
+                Duration.ofSeconds(60));
+        List<Prediction> withInputs = new ArrayList<>();
+        for (Prediction p : predictions) {
+            JsonNode reference = Json.MAPPER.readTree(p.input());
+            assertThat(reference.get("topic").asText()).isEqualTo("avro-in");
+            InputRecord input = inputAt.get(reference.get("partition").asInt() + "@" + reference.get("offset").asLong());
+            assertThat(input.id()).isEqualTo(p.id()).isEqualTo(reference.get("id").asText());
+            withInputs.add(new Prediction(p.id(), p.key(), new String(JsonInputCodec.toJson(input),
+                    StandardCharsets.UTF_8), p.target(), p.prediction(), null, null, p.modelVersion(),
+                    p.predictionTimestamp(), p.latencyMs(), p.windowFill()));
+        }
+        assertThat(withInputs).extracting(Prediction::id).doesNotHaveDuplicates().hasSize(600);
+        assertForecastsUseEachKeysWholeHistory(withInputs, ModelArtifact.load(modelDir.toString()));
+
+        assertThat(TopicReader.read(kafka.bootstrapServers(), "avro-dlq", 2, Duration.ofSeconds(30)))
+                .extracting(r -> header(r, KafkaIO.HEADER_REASON))
+                .containsExactlyInAnyOrder("unknown_schema", "malformed_avro");
     }
 
     @Test

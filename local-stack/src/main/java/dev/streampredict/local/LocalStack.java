@@ -281,7 +281,7 @@ public final class LocalStack implements Callable<Integer> {
     }
 
     private void startProducer(String bootstrap, Iterator<InputRecord> records) {
-        InputProducer sending = new InputProducer(bootstrap, "input-data", new HashMap<>(clientSettings));
+        InputProducer sending = new InputProducer(bootstrap, "input-data", InputFormat.JSON, new HashMap<>(clientSettings));
         producer = sending;
         producerThread = new Thread(() -> {
             try (sending) {

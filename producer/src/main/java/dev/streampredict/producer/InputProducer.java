@@ -1,7 +1,7 @@
 package dev.streampredict.producer;
 
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.JsonInputCodec;
+import dev.streampredict.common.message.InputFormat;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,22 +19,22 @@ import java.util.function.BooleanSupplier;
 /**
  * Writes input records to Kafka, keyed by the record's key so that each series stays in order in one partition.
  * Idempotent with acks=all: a retry never duplicates or reorders a record. The Kafka record timestamp is the send
- * time; the job measures latency from it, while the event time travels in the JSON {@code timestamp}.
+ * time; the job measures latency from it, while the event time travels in the record's {@code timestamp}.
  */
 public final class InputProducer implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
-    private final JsonInputCodec codec = new JsonInputCodec();
+    private final InputFormat format;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     public InputProducer(String bootstrapServers, String topic) {
-        this(bootstrapServers, topic, Map.of());
+        this(bootstrapServers, topic, InputFormat.JSON, Map.of());
     }
 
-    public InputProducer(String bootstrapServers, String topic, Map<String, Object> overrides) {
+    public InputProducer(String bootstrapServers, String topic, InputFormat format, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -48,10 +48,11 @@ public final class InputProducer implements AutoCloseable {
         config.putAll(overrides);
         this.producer = new KafkaProducer<>(config);
         this.topic = topic;
+        this.format = format;
     }
 
     public void send(InputRecord record) {
-        sendRaw(record.key(), codec.toJson(record));
+        sendRaw(record.key(), format.encode(record));
     }
 
     /** Sends bytes as they are: for tests and tools that need to write what the codec would never produce. */

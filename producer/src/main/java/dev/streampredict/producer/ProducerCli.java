@@ -2,6 +2,7 @@ package dev.streampredict.producer;
 
 import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.kafka.KafkaClientOptions;
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.kafka.KafkaPreflight;
 import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.message.InputRecord;
@@ -39,6 +40,12 @@ public final class ProducerCli implements Callable<Integer> {
 
     @Option(names = "--input-topic", defaultValue = "input-data", description = "Topic to write (default: ${DEFAULT-VALUE}).")
     String topic;
+
+    @Option(names = "--format", defaultValue = "json", converter = InputFormat.Converter.class,
+            description = "json (named features, readable by eye) or avro (single-object encoded, features as floats in "
+                    + "the order of the source's columns, which must be the model's order; for wide inputs); the job "
+                    + "reads it with the same --input-format (default: ${DEFAULT-VALUE}).")
+    InputFormat format;
 
     @Option(names = "--source", description = "synthetic or csv (default: csv when --csv is given, else synthetic).")
     Source source;
@@ -116,7 +123,7 @@ public final class ProducerCli implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (InputProducer producer = new InputProducer(bootstrapServers, topic, new HashMap<>(clientSettings))) {
+        try (InputProducer producer = new InputProducer(bootstrapServers, topic, format, new HashMap<>(clientSettings))) {
             long start = System.nanoTime();
             progress.scheduleAtFixedRate(() -> System.out.printf("sent %d records (%d acknowledged), %.0f/s%n",
                     producer.sent(), producer.acknowledged(),

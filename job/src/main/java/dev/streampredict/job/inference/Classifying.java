@@ -2,6 +2,7 @@ package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
+import dev.streampredict.job.pipeline.InputEcho;
 import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.model.Predictor;
 
@@ -18,14 +19,16 @@ final class Classifying implements TaskScoring {
 
     private final int features;
     private final Scored scored;
+    private final InputEcho echo;
     private final double[] standardised;
     private final Failures failures;
     /** A shadow's failures cost only its shadow predictions: they are not dead-lettered. */
     private final Failures shadowFailures;
 
-    Classifying(int features, Scored scored, int capacity) {
+    Classifying(int features, Scored scored, InputEcho echo, int capacity) {
         this.features = features;
         this.scored = scored;
+        this.echo = echo;
         standardised = new double[features];
         failures = new Failures(capacity);
         shadowFailures = new Failures(capacity);
@@ -105,7 +108,7 @@ final class Classifying implements TaskScoring {
         if (input.label() != null) {
             scored.classified(version, predicted.equals(input.label()), input.label());
         }
-        return Prediction.classification(input.id(), input.key(), input.json(), predicted, byClass, version, now,
+        return Prediction.classification(input.id(), input.key(), echo.of(input), predicted, byClass, version, now,
                 now - input.ingestTimestamp());
     }
 

@@ -6,6 +6,7 @@ import dev.streampredict.job.metrics.ModelMetrics;
 import dev.streampredict.job.promotion.Trial;
 import dev.streampredict.job.promotion.TrialReport;
 import dev.streampredict.job.pipeline.DeadLetter;
+import dev.streampredict.job.pipeline.InputEcho;
 import dev.streampredict.job.pipeline.PipelineSettings;
 import dev.streampredict.job.pipeline.RegistryMessage;
 import dev.streampredict.job.pipeline.ScoringInput;
@@ -87,6 +88,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private static final int ARRIVAL_WARM_UP_CALLS = 10;
 
     private final InputSchema schema;
+    private final InputEcho echo;
     /** The registry a new job starts with (from {@code --model}, or the registry topic read at submission). */
     private final HashMap<String, byte[]> initialRegistry;
     private final boolean swapAtCheckpoints;
@@ -122,6 +124,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             throw new IllegalArgumentException("the initial registry names no stable model");
         }
         schema = settings.schema();
+        echo = settings.echo();
         initialRegistry = new HashMap<>(settings.initialRegistry());
         swapAtCheckpoints = settings.swapAtCheckpoints();
         reportTrials = settings.promotion() != null;
@@ -151,8 +154,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         Scored scored = new Reporting();
         task = schema.task() == Task.REGRESSION
                 ? new SeriesForecasting(schema.target(), getRuntimeContext().getState(keyed("series-window",
-                        SeriesWindow.class)), this::setCurrentKey, scored, maxBatch)
-                : new Classifying(schema.features().size(), scored, maxBatch);
+                        SeriesWindow.class)), this::setCurrentKey, scored, echo, maxBatch)
+                : new Classifying(schema.features().size(), scored, echo, maxBatch);
         batch = new Batch(maxBatch);
         activate();
         warmUp(serving.stable, WARM_UP_CALLS);

@@ -2,6 +2,7 @@ package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
+import dev.streampredict.job.pipeline.InputEcho;
 import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.model.Predictor;
 import org.apache.flink.api.common.state.ValueState;
@@ -24,6 +25,7 @@ final class SeriesForecasting implements TaskScoring {
     /** Sets the key of the keyed state, to update each key's window after the batch is scored. */
     private final Consumer<String> currentKey;
     private final Scored scored;
+    private final InputEcho echo;
     private final int[] fills;
     /** Slot of the same key's previous input in this batch, whose forecast this input's value checks. */
     private final int[] previousSlot;
@@ -37,11 +39,12 @@ final class SeriesForecasting implements TaskScoring {
     private final Failures shadowFailures;
 
     SeriesForecasting(String target, ValueState<SeriesWindow> windows, Consumer<String> currentKey, Scored scored,
-                      int capacity) {
+                      InputEcho echo, int capacity) {
         this.target = target;
         this.windows = windows;
         this.currentKey = currentKey;
         this.scored = scored;
+        this.echo = echo;
         fills = new int[capacity];
         previousSlot = new int[capacity];
         batchSquaredError = new double[capacity];
@@ -149,17 +152,20 @@ final class SeriesForecasting implements TaskScoring {
                     scored.forecastMet(shadowVersion, shadowed[previous] - value, persistenceError);
                 }
             }
+            String echoed = null;
             if (failures.failed(i)) {
                 scored.failed(input, failures.reason(i), failures.detail(i), batch.timestamps[i]);
             } else {
                 observeInput(model, batch.rows[i], fills[i]);
-                scored.prediction(Prediction.regression(input.id(), input.key(), input.json(), target, served[i],
+                echoed = echo.of(input);
+                scored.prediction(Prediction.regression(input.id(), input.key(), echoed, target, served[i],
                         version, now, now - input.ingestTimestamp(), Math.min(fills[i], width(model))),
                         batch.timestamps[i]);
             }
             if (shadowed != null && Double.isFinite(shadowed[i])) {
                 observeInput(shadow, batch.rows[i], fills[i]);
-                scored.shadowPrediction(Prediction.regression(input.id(), input.key(), input.json(), target,
+                scored.shadowPrediction(Prediction.regression(input.id(), input.key(),
+                        echoed != null ? echoed : echo.of(input), target,
                         shadowed[i], shadowVersion, now, now - input.ingestTimestamp(),
                         Math.min(fills[i], width(shadow))), batch.timestamps[i]);
             }

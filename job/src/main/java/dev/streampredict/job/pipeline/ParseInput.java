@@ -1,7 +1,7 @@
 package dev.streampredict.job.pipeline;
 
 import dev.streampredict.common.message.InputHeader;
-import dev.streampredict.common.message.JsonInputCodec;
+import dev.streampredict.common.message.InputDecoder;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.InputMetrics;
@@ -25,7 +25,7 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
     };
 
     private final PipelineSettings settings;
-    private transient JsonInputCodec codec;
+    private transient InputDecoder decoder;
     private transient List<String> modelFeatures;
     /** Position of each feature in the model's input: a wide input goes straight into the model's vector. */
     private transient Map<String, Integer> featureIndex;
@@ -37,8 +37,8 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
 
     @Override
     public void open(OpenContext context) {
-        codec = new JsonInputCodec(settings.maxMessageBytes());
         modelFeatures = settings.schema().features();
+        decoder = settings.inputFormat().decoder(modelFeatures, settings.maxMessageBytes());
         featureIndex = new HashMap<>();
         for (int i = 0; i < modelFeatures.size(); i++) {
             featureIndex.put(modelFeatures.get(i), i);
@@ -60,17 +60,17 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
     private ScoringInput validate(RawRecord raw) throws InvalidRecordException {
         double[] features = new double[modelFeatures.size()];
         boolean[] present = new boolean[features.length];
-        InputHeader header = codec.parse(raw.value(), (name, value) -> {
-            Integer index = featureIndex.get(name);
-            if (index == null) {
-                throw new InvalidRecordException(RejectReason.UNKNOWN_FEATURE, "feature '" + name
-                        + "' is not one the model reads; it reads " + modelFeatures);
-            }
+        int[] next = {0};
+        InputHeader header = decoder.parse(raw.value(), (name, value) -> {
+            // inputs usually name their features in the model's order: one comparison instead of a hash lookup
+            int index = next[0] < features.length && name.equals(modelFeatures.get(next[0])) ? next[0]
+                    : indexOf(name);
             if (present[index]) {
                 throw new InvalidRecordException(RejectReason.MALFORMED_JSON, "feature '" + name + "' appears twice");
             }
             present[index] = true;
             features[index] = value;
+            next[0] = index + 1;
         });
         for (int i = 0; i < present.length; i++) {
             if (!present[i]) {
@@ -88,5 +88,14 @@ public final class ParseInput extends ProcessFunction<RawRecord, ScoringInput> {
         }
         return new ScoringInput(header.id(), header.key(), header.timestamp(), raw.timestamp(), features,
                 header.label(), raw);
+    }
+
+    private int indexOf(String feature) throws InvalidRecordException {
+        Integer index = featureIndex.get(feature);
+        if (index == null) {
+            throw new InvalidRecordException(RejectReason.UNKNOWN_FEATURE, "feature '" + feature
+                    + "' is not one the model reads; it reads " + modelFeatures);
+        }
+        return index;
     }
 }

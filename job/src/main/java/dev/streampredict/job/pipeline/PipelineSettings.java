@@ -1,5 +1,6 @@
 package dev.streampredict.job.pipeline;
 
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.job.inference.InputSchema;
 import dev.streampredict.job.promotion.PromotionRule;
 
@@ -14,6 +15,8 @@ import java.util.HashMap;
  * @param initialRegistry    the models and policy a job without state starts with
  *                           ({@link dev.streampredict.model.registry.RegistryState#toEntries()})
  * @param swapAtCheckpoints  whether the job checkpoints, so that a new serving policy waits for a barrier
+ * @param inputFormat        how inputs are written on the input topic
+ * @param predictionInput    what each prediction carries of its input
  * @param maxMessageBytes    larger inputs go to the dead-letter topic as {@code too_large}
  * @param earliestEventTime  inputs with an older event time are rejected as {@code timestamp_out_of_range}
  * @param maxClockSkew       inputs with an event time further than this in the future are rejected likewise
@@ -27,8 +30,13 @@ import java.util.HashMap;
  *                           key's last input; {@code Duration.ZERO}: kept for ever
  */
 public record PipelineSettings(InputSchema schema, HashMap<String, byte[]> initialRegistry,
-                               boolean swapAtCheckpoints, int maxMessageBytes, long earliestEventTime,
+                               boolean swapAtCheckpoints, InputFormat inputFormat, InputEcho.Mode predictionInput,
+                               int maxMessageBytes, long earliestEventTime,
                                Duration maxClockSkew, Duration outOfOrderness, int rememberedIdsPerKey,
                                int batchSize, Duration batchTimeout, PromotionRule promotion, Duration stateTtl)
         implements Serializable {
+
+    public InputEcho echo() {
+        return new InputEcho(predictionInput, inputFormat, schema.features());
+    }
 }

@@ -1,19 +1,13 @@
 package dev.streampredict.job.pipeline;
 
-import java.nio.charset.StandardCharsets;
-
 /**
- * A validated input, reduced to what scoring needs, plus the original record: its JSON goes into the prediction
- * as it came, and a record found to be a duplicate at scoring can still be dead-lettered with its origin.
+ * A validated input, reduced to what scoring needs, plus the original record: it goes into the prediction as it
+ * came ({@link InputEcho}), and a record found to be a duplicate at scoring can still be dead-lettered with its origin.
  *
- * @param features        the model's features, in the model's order
+ * @param features        the model's features, in the model's order (an Avro input's floats, widened)
  * @param ingestTimestamp when the input was written to Kafka; latency is measured from here
  * @param label           the true class, if the input carries one (classification)
  */
 public record ScoringInput(String id, String key, long eventTimestamp, long ingestTimestamp, double[] features,
                            String label, RawRecord source) {
-
-    public String json() {
-        return new String(source.value(), StandardCharsets.UTF_8);
-    }
 }

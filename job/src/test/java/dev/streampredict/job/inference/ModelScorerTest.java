@@ -1,9 +1,11 @@
 package dev.streampredict.job.inference;
 
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.pipeline.DeadLetter;
+import dev.streampredict.job.pipeline.InputEcho;
 import dev.streampredict.job.pipeline.RawRecord;
 import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.job.pipeline.PipelineSettings;
@@ -271,7 +273,8 @@ class ModelScorerTest {
             }
         };
         InMemoryState<SeriesWindow> windows = new InMemoryState<>();
-        SeriesForecasting task = new SeriesForecasting(SyntheticSeries.FEATURE, windows, windows::key, scored, 8);
+        SeriesForecasting task = new SeriesForecasting(SyntheticSeries.FEATURE, windows, windows::key, scored,
+                new InputEcho(InputEcho.Mode.COPY, InputFormat.JSON, List.of(SyntheticSeries.FEATURE)), 8);
         ServingModels serving = new ServingModels(new ServingPolicy(first.version(), null,
                 ServingPolicy.Mode.NONE, 0, List.of()), model, null);
         Batch batch = new Batch(8);
@@ -516,7 +519,7 @@ class ModelScorerTest {
                       Duration stateTtl) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelScorer(new PipelineSettings(
                 InputSchema.of(startWith.metadata()), new HashMap<>(RegistryState.withStable(startWith).toEntries()),
-                true,
+                true, InputFormat.JSON, InputEcho.Mode.COPY,
                 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, maxBatch, Duration.ofMillis(maxWaitMs),
                 new PromotionRule(1_000, 0.05, 0.05), stateTtl)), ScoringInput::key, message -> "", Types.STRING);
         if (restored != null) {

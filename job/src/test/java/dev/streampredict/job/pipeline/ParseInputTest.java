@@ -1,5 +1,9 @@
 package dev.streampredict.job.pipeline;
 
+import dev.streampredict.common.message.AvroInputCodec;
+import dev.streampredict.common.message.InputFormat;
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.inference.InputSchema;
 import dev.streampredict.model.Task;
@@ -13,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -28,8 +34,13 @@ class ParseInputTest {
 
     @BeforeEach
     void open() throws Exception {
+        open(InputFormat.JSON);
+    }
+
+    private void open(InputFormat format) throws Exception {
         PipelineSettings settings = new PipelineSettings(
-                new InputSchema(Task.CLASSIFICATION, FEATURES, null), new HashMap<>(), false, 4096, 0,
+                new InputSchema(Task.CLASSIFICATION, FEATURES, null), new HashMap<>(), false, format,
+                InputEcho.Mode.COPY, 4096, 0,
                 Duration.ofHours(1), Duration.ZERO, 8, 1, Duration.ZERO, null, Duration.ZERO);
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseInput(settings)));
         harness.open();
@@ -70,8 +81,31 @@ class ParseInputTest {
                         tuple(RejectReason.MALFORMED_JSON, "feature 'a' appears twice"));
     }
 
+    @Test
+    void avroInputsAreReadIntoTheModelsOrderAndTheirMistakesDeadLettered() throws Exception {
+        harness.close();
+        open(InputFormat.AVRO);
+        Map<String, Double> abc = new LinkedHashMap<>(Map.of("a", 1.0));
+        abc.put("b", 2.0);
+        abc.put("c", 3.5);
+        send(AvroInputCodec.encode(new InputRecord("1", "k", 5, abc, "odd")));
+        send(AvroInputCodec.encode(new InputRecord("2", "k", 5, Map.of("a", 1.0, "b", 2.0))));
+        send(JsonInputCodec.toJson(new InputRecord("3", "k", 5, abc)));
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(input -> {
+            assertThat(input.features()).containsExactly(1.0, 2.0, 3.5);
+            assertThat(input.label()).isEqualTo("odd");
+        });
+        assertThat(harness.getSideOutput(ParseInput.DEAD_LETTERS)).extracting(StreamRecord::getValue)
+                .extracting(DeadLetter::reason)
+                .containsExactly(RejectReason.MISSING_FEATURE, RejectReason.UNKNOWN_SCHEMA);
+    }
+
     private void send(String singleQuoted) throws Exception {
-        byte[] value = singleQuoted.replace('\'', '"').getBytes(StandardCharsets.UTF_8);
+        send(singleQuoted.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void send(byte[] value) throws Exception {
         harness.processElement(new RawRecord(null, value, "in", 0, offset++, 10), 10);
     }
 }
