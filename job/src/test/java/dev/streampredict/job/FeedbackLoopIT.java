@@ -1,5 +1,6 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.job.metrics.ScoringMetrics;
@@ -47,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The feedback loop end to end, on a real broker and MiniCluster: the series changes its regime mid-stream, the
  * model trained on the old regime goes stale, the retrainer trains on what the stream showed and publishes a shadow
- * only because it is better, the job promotes it on live outcomes, and the error falls again.
+ * only because it is better, the job promotes it on live outcomes, and the error falls again. The inputs are Avro:
+ * job and retrainer both read the binary format (the JSON path is what every other test sends).
  */
 class FeedbackLoopIT {
 
@@ -88,19 +90,22 @@ class FeedbackLoopIT {
         JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
                 "--input-topic", "loop-in", "--predictions-topic", "loop-out", "--dead-letter-topic", "loop-dlq",
                 "--model-registry", "loop-models", "--shadow-topic", "loop-shadow", "--auto-promote-after", "400",
-                "--checkpoint-interval", "500ms", "--starting-offsets", "earliest", "--job-name", "feedback-it");
+                "--checkpoint-interval", "500ms", "--starting-offsets", "earliest", "--job-name", "feedback-it",
+                "--input-format", "avro");
         JobID id = job.getJobID();
         awaitRunning(job);
         RetrainCli retrain = new RetrainCli();
         StringWriter retrainLog = new StringWriter();
         Thread retrainer = new Thread(() -> new CommandLine(retrain).setOut(new PrintWriter(retrainLog, true))
                 .execute("--bootstrap-servers", kafka.bootstrapServers(), "--registry-topic", "loop-models",
-                        "--input-topic", "loop-in", "--decisions-topic", "loop-decisions", "--every", "5000",
+                        "--input-topic", "loop-in", "--input-format", "avro", "--decisions-topic", "loop-decisions",
+                        "--every", "5000",
                         "--history", "2500", "--hidden", "16,16", "--epochs", "30", "--patience", "5",
                         "--work-dir", dir.resolve("retrain").toString()), "retrainer");
         retrainer.start();
         SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "loop-in",
-                new SyntheticSeries(KEYS, 25, 0.5, 11, System::currentTimeMillis).regimeChangeAt(SHIFT, 9, 20), 500);
+                new SyntheticSeries(KEYS, 25, 0.5, 11, System::currentTimeMillis).regimeChangeAt(SHIFT, 9, 20), 500,
+                InputFormat.AVRO);
 
         String retrained = awaitAnotherStableVersion(registry, first.version(), retrainLog);
         PipelineTesting.awaitRole(REPORTER, id, retrained, ScoringMetrics.Role.STABLE, 2);

@@ -1,5 +1,6 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -21,10 +23,11 @@ final class SteadyStream implements AutoCloseable {
     private final Thread thread;
 
     SteadyStream(String bootstrap, String topic, int keys, long seed, double perSecond) {
-        this(bootstrap, topic, new SyntheticSeries(keys, 25, 0.5, seed, System::currentTimeMillis), perSecond);
+        this(bootstrap, topic, new SyntheticSeries(keys, 25, 0.5, seed, System::currentTimeMillis), perSecond,
+                InputFormat.JSON);
     }
 
-    SteadyStream(String bootstrap, String topic, SyntheticSeries series, double perSecond) {
+    SteadyStream(String bootstrap, String topic, SyntheticSeries series, double perSecond, InputFormat format) {
         Iterator<InputRecord> recorded = new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -39,7 +42,7 @@ final class SteadyStream implements AutoCloseable {
             }
         };
         thread = new Thread(() -> {
-            try (InputProducer producer = new InputProducer(bootstrap, topic)) {
+            try (InputProducer producer = new InputProducer(bootstrap, topic, format, Map.of())) {
                 producer.run(recorded, perSecond, 0, running::get);
                 producer.flush();
             }

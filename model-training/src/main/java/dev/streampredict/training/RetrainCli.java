@@ -1,7 +1,8 @@
 package dev.streampredict.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.InputDecoder;
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.Json;
@@ -53,6 +54,11 @@ public final class RetrainCli implements Callable<Integer> {
 
     @Option(names = "--input-topic", defaultValue = "input-data", description = "Default: ${DEFAULT-VALUE}.")
     String inputTopic;
+
+    @Option(names = "--input-format", defaultValue = "json", converter = InputFormat.Converter.class,
+            description = "json or avro, as the job's --input-format; Avro values are named by the registry's stable "
+                    + "model's features (default: ${DEFAULT-VALUE}).")
+    InputFormat inputFormat;
 
     @Option(names = "--labels-topic",
             description = "Classification: true labels that arrive after their inputs, as JSON {\"id\": ..., "
@@ -157,7 +163,14 @@ public final class RetrainCli implements Callable<Integer> {
             return 1;
         }
         ObjectMapper json = Json.MAPPER;
-        JsonInputCodec codec = new JsonInputCodec();
+        InputDecoder codec;
+        try {
+            codec = inputFormat.decoder(inputFormat == InputFormat.AVRO ? stableFeatures(models) : List.of(),
+                    JsonInputCodec.DEFAULT_MAX_BYTES);
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return 1;
+        }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer();
              KafkaProducer<String, String> decisions = new KafkaProducer<>(registry.registry().clientConfig(),
                      new StringSerializer(), new StringSerializer())) {
@@ -228,6 +241,17 @@ public final class RetrainCli implements Callable<Integer> {
         } catch (java.io.IOException notJson) {
             // nothing to join
         }
+    }
+
+    /** The features that name an Avro input's values: the stable model's, as the job's are. */
+    private static List<String> stableFeatures(ModelRegistry models) {
+        RegistryState now = ModelCli.read(models);
+        if (now.policy().stable() == null) {
+            throw new IllegalStateException("Avro inputs carry their features' values without names, which the "
+                    + "retrainer takes from the registry's stable model, and " + models.topic() + " has none yet: "
+                    + "publish one first (scripts/model.sh publish ... --as stable)");
+        }
+        return ModelArchive.parse(now.archive(now.policy().stable())).metadata().features();
     }
 
     /** A reason to retrain now if the stable model does worse than {@code --skill-above} on recent inputs. */

@@ -1,6 +1,9 @@
 package dev.streampredict.common.message;
 
+import picocli.CommandLine;
+
 import java.util.List;
+import java.util.Locale;
 
 /** How input records are written on the input topic. */
 public enum InputFormat {
@@ -19,5 +22,17 @@ public enum InputFormat {
      */
     public InputDecoder decoder(List<String> features, int maxBytes) {
         return this == JSON ? new JsonInputCodec(maxBytes) : new AvroInputCodec(features, maxBytes);
+    }
+
+    /** For command-line options: {@code json} or {@code avro}, in any case. */
+    public static final class Converter implements CommandLine.ITypeConverter<InputFormat> {
+        @Override
+        public InputFormat convert(String value) {
+            try {
+                return valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a format; use json or avro");
+            }
+        }
     }
 }
