@@ -3,6 +3,7 @@ package dev.streampredict.local;
 import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.kafka.KafkaClientOptions;
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.job.JobOptions;
 import dev.streampredict.job.PredictionJob;
@@ -65,6 +66,11 @@ public final class LocalStack implements Callable<Integer> {
 
     @Mixin
     CsvColumnOptions csv = new CsvColumnOptions();
+
+    @Option(names = "--input-format", defaultValue = "json", converter = InputFormat.Converter.class,
+            description = "How inputs are written on input-data: json, or avro (binary, for wide inputs); the job and "
+                    + "the retrainer read the same (default: ${DEFAULT-VALUE}).")
+    InputFormat inputFormat;
 
     @Option(names = "--rate", defaultValue = "20", description = "Events per second (default: ${DEFAULT-VALUE}).")
     double rate;
@@ -188,7 +194,8 @@ public final class LocalStack implements Callable<Integer> {
             new FlinkRest(webPort).awaitAllTasksRunning(job.getJobID(), Duration.ofMinutes(2));
             startProducer(bootstrap, data.records());
             if (retrain) {
-                retraining = new Retraining(bootstrap, kafkaProperties(), retrainEvery, workDir.resolve("retrain"));
+                retraining = new Retraining(bootstrap, kafkaProperties(), inputFormat, retrainEvery,
+                        workDir.resolve("retrain"));
             }
             printWhereToLook(bootstrap, data.model());
             endStartUp(); // from here on a stop signal only releases the latch: clean-up must never be interrupted
@@ -281,7 +288,8 @@ public final class LocalStack implements Callable<Integer> {
     }
 
     private void startProducer(String bootstrap, Iterator<InputRecord> records) {
-        InputProducer sending = new InputProducer(bootstrap, "input-data", InputFormat.JSON, new HashMap<>(clientSettings));
+        InputProducer sending = new InputProducer(bootstrap, "input-data", inputFormat,
+                new HashMap<>(clientSettings));
         producer = sending;
         producerThread = new Thread(() -> {
             try (sending) {
@@ -391,6 +399,7 @@ public final class LocalStack implements Callable<Integer> {
         args.addAll(List.of("--bootstrap-servers", bootstrap,
                 "--model-registry", ModelRegistry.DEFAULT_TOPIC, "--shadow-topic", SHADOW_TOPIC,
                 "--parallelism", Integer.toString(parallelism), "--delivery-guarantee", deliveryGuarantee,
+                "--input-format", inputFormat.name(),
                 // everything the producer sends from now on, even before the source has its partitions
                 "--start-from-time", Long.toString(startedAt), "--job-name", "stream-predict (local)",
                 "--checkpoint-dir", workDir.resolve("checkpoints").toUri().toString(),

@@ -1,5 +1,6 @@
 package dev.streampredict.local;
 
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.model.registry.ModelRegistry;
 import dev.streampredict.training.RetrainCli;
 import picocli.CommandLine;
@@ -15,10 +16,11 @@ final class Retraining implements AutoCloseable {
     private final Thread thread;
 
     /** Retrains every {@code every} new events on the latest {@code every}, from now on. */
-    Retraining(String bootstrap, List<String> kafkaProperties, int every, Path workDir) {
+    Retraining(String bootstrap, List<String> kafkaProperties, InputFormat format, int every, Path workDir) {
         List<String> args = new ArrayList<>(kafkaProperties);
         args.addAll(List.of("--bootstrap-servers", bootstrap,
                 "--registry-topic", ModelRegistry.DEFAULT_TOPIC, "--input-topic", "input-data", "--from", "latest",
+                "--input-format", format.name(),
                 "--every", Integer.toString(every), "--history", Integer.toString(every), "--epochs", "50",
                 "--work-dir", workDir.toString()));
         thread = new Thread(() -> new CommandLine(cli).execute(args.toArray(String[]::new)), "retrainer");
