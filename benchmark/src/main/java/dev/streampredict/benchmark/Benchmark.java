@@ -1,7 +1,7 @@
 package dev.streampredict.benchmark;
 
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.JsonInputCodec;
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import dev.streampredict.local.ModelBootstrap;
@@ -20,9 +20,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -38,7 +41,9 @@ public final class Benchmark implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--records", defaultValue = "200000", description = "Backlog size for the throughput runs; 0 skips them (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--records", defaultValue = "1500000",
+            description = "Backlog of small series records for the throughput runs, enough for the raw passthrough to "
+                    + "run for seconds, not a fraction of one; 0 skips them (default: ${DEFAULT-VALUE}).")
     long records;
 
     @Option(names = "--repeat", defaultValue = "3",
@@ -54,9 +59,22 @@ public final class Benchmark implements Callable<Integer> {
             description = "Events per second for the latency runs; 0 skips (default: ${DEFAULT-VALUE}).")
     List<Double> rates;
 
-    @Option(names = "--peer-records", defaultValue = "20000",
-            description = "Backlog of 784-feature records for the peer FFNN workload; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--peer-records", defaultValue = "100000",
+            description = "Backlog of 784-feature records for the peer FFNN workload, per format; 0 skips it "
+                    + "(default: ${DEFAULT-VALUE}).")
     long peerRecords;
+
+    @Option(names = "--peer-formats", split = ",", defaultValue = "json,avro,avro-reference",
+            description = "How the peer workload's records are sent and answered: json (predictions copy the input), "
+                    + "avro (copy, as JSON), avro-reference (predictions name the input's offset) (default: "
+                    + "${DEFAULT-VALUE}).")
+    List<String> peerFormats;
+
+    @Option(names = "--low-latency-rates", split = ",", defaultValue = "1000,10000",
+            description = "Events per second of at-least-once latency runs with the low-latency setting (no buffer "
+                    + "timeout, no batch wait, no linger in the producer and the sinks), beside the default setting's "
+                    + "runs at the same rates; 0 skips (default: ${DEFAULT-VALUE}).")
+    List<Double> lowLatencyRates;
 
     @Option(names = "--memory-keys", split = ",", defaultValue = "1000,100000",
             description = "Numbers of keys whose state is measured on the heap, one job each; the bytes per key come "
@@ -108,6 +126,9 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = "target/benchmark", description = "Broker data, model and results (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
+    private CostMeter meter;
+    private final Set<String> loadedPeerTopics = new HashSet<>();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Benchmark()).execute(args));
     }
@@ -135,9 +156,10 @@ public final class Benchmark implements Callable<Integer> {
         Path kafkaData = workDir.resolve("kafka-" + System.nanoTime());
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(kafkaData)) {
             String bootstrap = broker.bootstrapServers();
-            Topics.ensure(bootstrap, Map.of("bench-in", 4, "bench-raw-out", 4, "bench-dlq", 1));
+            Topics.ensure(bootstrap, Map.of("bench-in", 4, "bench-dlq", 1));
 
             PipelineRuns runs = new PipelineRuns(bootstrap, model.toString(), jobArgs, workDir.resolve("checkpoints"));
+            meter = new CostMeter(broker.process());
             if (records > 0) {
                 out.printf("loading %,d records into bench-in ...%n", records);
                 long start = System.nanoTime();
@@ -147,10 +169,12 @@ public final class Benchmark implements Callable<Integer> {
                 }
                 table.add("producer (this project's CLI code)", "as fast as possible", records / seconds(start),
                         "records/s");
-                throughput("", "bench-in", "bench-raw-out", records, bootstrap, runs, table);
+                throughput(new Workload("", "bench-in", records, List.of()), bootstrap, runs, table);
             }
             if (peerRecords > 0) {
-                peerWorkload(bootstrap, table);
+                for (String format : peerFormats) {
+                    peerWorkload(bootstrap, format, table);
+                }
             }
             if (memoryKeys.stream().anyMatch(k -> k > 0)) {
                 stateMemory(bootstrap, model.toString(), table);
@@ -163,27 +187,40 @@ public final class Benchmark implements Callable<Integer> {
             }
             for (String guarantee : List.of("at-least-once", "exactly-once")) {
                 for (double rate : rates) {
-                    if (rate <= 0) {
-                        continue;
+                    if (rate > 0) {
+                        latency(runs, rate, guarantee, "", PipelineRuns.LatencySetting.THROUGHPUT, table);
                     }
-                    out.printf("latency at %.0f events/s, %s ...%n", rate, guarantee);
-                    PipelineRuns.Latency l = runs.latency(rate, guarantee, checkpointInterval,
-                            Duration.ofSeconds(warmUpSeconds), Duration.ofSeconds(measureSeconds), keys);
-                    String setting = String.format("%.0f/s %s", rate, guarantee);
-                    table.add("latency p50", setting, l.percentile(0.50), "ms");
-                    table.add("latency p95", setting, l.percentile(0.95), "ms");
-                    table.add("latency p99", setting, l.percentile(0.99), "ms");
-                    table.add("latency max", setting, l.max(), "ms");
-                    table.distribution("latency", setting, l.sortedMs(), "ms");
-                    table.add("achieved", setting, l.achievedPerSecond(), "predictions/s");
                 }
             }
+            for (double rate : lowLatencyRates) {
+                if (rate > 0) { // side by side: the default setting, then the low-latency one
+                    latency(runs, rate, "at-least-once", " (default setting)", PipelineRuns.LatencySetting.THROUGHPUT,
+                            table);
+                    latency(runs, rate, "at-least-once", " (low-latency setting)",
+                            PipelineRuns.LatencySetting.LOW_LATENCY, table);
+                }
+            }
+            meter.close();
         }
         deleteRecursively(kafkaData); // hundreds of MB of benchmark records, of no use after the run
         table.print(out);
         table.write(workDir);
         out.printf("%nwritten: %s and %s%n", workDir.resolve("results.csv"), workDir.resolve("results.json"));
         return 0;
+    }
+
+    private void latency(PipelineRuns runs, double rate, String guarantee, String label,
+                         PipelineRuns.LatencySetting latencySetting, ResultTable table) throws Exception {
+        System.out.printf("latency at %.0f events/s, %s%s ...%n", rate, guarantee, label);
+        PipelineRuns.Latency l = runs.latency(rate, guarantee, checkpointInterval, Duration.ofSeconds(warmUpSeconds),
+                Duration.ofSeconds(measureSeconds), keys, latencySetting);
+        String setting = String.format("%.0f/s %s%s", rate, guarantee, label);
+        table.add("latency p50", setting, l.percentile(0.50), "ms");
+        table.add("latency p95", setting, l.percentile(0.95), "ms");
+        table.add("latency p99", setting, l.percentile(0.99), "ms");
+        table.add("latency max", setting, l.max(), "ms");
+        table.distribution("latency", setting, l.sortedMs(), "ms");
+        table.add("achieved", setting, l.achievedPerSecond(), "predictions/s");
     }
 
     /**
@@ -225,7 +262,7 @@ public final class Benchmark implements Callable<Integer> {
                 producer.run(series(soakKeys, 3), 0, backlog, () -> true);
                 producer.flush();
             }
-            double drained = runs.drain("soak-max-in", backlog, 2);
+            double drained = runs.drain("soak-max-in", backlog, 2, List.of()).perSecond();
             table.add("soak: pipeline drain before it", "parallelism 2, " + soakKeys + " keys", drained,
                     "predictions/s");
             rate = Math.floor(0.8 * drained / 100) * 100;
@@ -245,59 +282,109 @@ public final class Benchmark implements Callable<Integer> {
         }
     }
 
-    /** The published peer's workload: random 784-float vectors through its Keras FFNN (see data/peer-models). */
-    private void peerWorkload(String bootstrap, ResultTable table) throws Exception {
-        PrintStream out = System.out;
+    /**
+     * The published peer's workload: random 784-float vectors through its Keras FFNN (see data/peer-models), sent as
+     * {@code format}: json, avro, or avro with predictions that reference their input instead of copying it.
+     */
+    private void peerWorkload(String bootstrap, String format, ResultTable table) throws Exception {
+        InputFormat inputFormat = format.startsWith("avro") ? InputFormat.AVRO : InputFormat.JSON;
+        boolean reference = format.endsWith("-reference");
+        if (!List.of("json", "avro", "avro-reference").contains(format)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--peer-formats takes json, avro and avro-reference, not " + format);
+        }
         String model = PeerModel.importTo(workDir.resolve("models").resolve("crayfish-ffnn"));
-        Topics.ensure(bootstrap, Map.of("peer-in", 4, "peer-raw-out", 4));
-        out.printf("loading %,d records of 784 features into peer-in ...%n", peerRecords);
-        long start = System.nanoTime();
-        long bytes;
-        try (InputProducer producer = new InputProducer(bootstrap, "peer-in")) {
-            Iterator<InputRecord> images = PeerModel.randomImages(100, 3);
-            InputRecord first = images.next();
-            bytes = new JsonInputCodec().toJson(first).length;
-            producer.send(first);
-            producer.run(images, 0, peerRecords - 1, () -> true);
-            producer.flush();
+        String input = "peer-" + inputFormat.name().toLowerCase(Locale.ROOT) + "-in";
+        String workload = "peer FFNN, " + format + ": ";
+        if (!loadedPeerTopics.contains(input)) { // avro and avro-reference read the same records
+            Topics.ensure(bootstrap, Map.of(input, 4));
+            System.out.printf("loading %,d records of 784 features into %s ...%n", peerRecords, input);
+            long start = System.nanoTime();
+            try (InputProducer producer = new InputProducer(bootstrap, input, inputFormat, Map.of())) {
+                Iterator<InputRecord> images = PeerModel.randomImages(100, 3);
+                InputRecord first = images.next();
+                table.condition("peer record size, " + inputFormat.name().toLowerCase(Locale.ROOT),
+                        inputFormat.encode(first).length + " bytes (784 features"
+                                + (inputFormat == InputFormat.JSON ? ", 3 decimals)" : " as floats)"));
+                producer.send(first);
+                producer.run(images, 0, peerRecords - 1, () -> true);
+                producer.flush();
+            }
+            table.add("peer FFNN, " + inputFormat.name().toLowerCase(Locale.ROOT) + ": producer",
+                    "as fast as possible", peerRecords / seconds(start), "records/s");
+            loadedPeerTopics.add(input);
         }
-        table.condition("peer record size", bytes + " bytes of JSON (784 features, 3 decimals)");
-        table.add("peer FFNN: producer", "as fast as possible", peerRecords / seconds(start), "records/s");
+        List<String> args = new ArrayList<>(List.of("--input-format", inputFormat.name()));
+        if (reference) {
+            args.addAll(List.of("--prediction-input", "reference"));
+        }
         PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs, workDir.resolve("checkpoints"));
-        double[] drained = throughput("peer FFNN: ", "peer-in", "peer-raw-out", peerRecords, bootstrap, runs, table);
+        double[] drained = throughput(new Workload(workload, input, peerRecords, args), bootstrap, runs, table);
         for (int i = 0; i < PARALLELISMS.length; i++) {
-            table.add("peer FFNN: pipeline / peer's best (2,225/s)", "parallelism " + PARALLELISMS[i],
-                    drained[i] / PeerModel.PUBLISHED_BEST_PER_SECOND, "ratio");
+            table.add(workload + "pipeline / peer's published best (2,225/s, other hardware)",
+                    "parallelism " + PARALLELISMS[i], drained[i] / PeerModel.PUBLISHED_BEST_PER_SECOND, "ratio");
         }
+    }
+
+    /** Records already in {@code input}, and the job arguments that read them. */
+    private record Workload(String name, String input, long count, List<String> jobArgs) {
     }
 
     /**
      * The raw passthrough and the pipeline drains of the same backlog, in {@code repeat} interleaved rounds; adds
-     * their medians and the ratios of the medians to the table, and returns the pipeline's medians by parallelism.
+     * their medians, slowest and fastest rounds, the ratios of the medians, and the median cost per record (CPU of
+     * this process and of the broker, allocation) to the table; returns the pipeline's medians by parallelism.
      */
-    private double[] throughput(String workload, String input, String rawOutput, long count, String bootstrap,
-                                PipelineRuns runs, ResultTable table) throws Exception {
+    private double[] throughput(Workload w, String bootstrap, PipelineRuns runs, ResultTable table)
+            throws Exception {
         double[] raw = new double[repeat];
+        CostMeter.Cost[] rawCosts = new CostMeter.Cost[repeat];
         double[][] drained = new double[PARALLELISMS.length][repeat];
+        CostMeter.Cost[][] costs = new CostMeter.Cost[PARALLELISMS.length][repeat];
+        String rawOutput = w.input() + "-raw-out";
+        Topics.ensure(bootstrap, Map.of(rawOutput, 4));
         for (int round = 0; round < repeat; round++) {
             System.out.printf("%sround %d of %d: raw Kafka passthrough, then the pipeline at parallelism 1 and 2 ...%n",
-                    workload, round + 1, repeat);
-            raw[round] = RawPassthrough.copy(bootstrap, input, rawOutput, count);
+                    w.name(), round + 1, repeat);
+            RawPassthrough.Copied copied = RawPassthrough.copy(bootstrap, w.input(), rawOutput, w.count());
+            raw[round] = copied.perSecond();
+            rawCosts[round] = meter.between(copied.startMillis(), copied.endMillis(), copied::between);
             for (int i = 0; i < PARALLELISMS.length; i++) {
-                drained[i][round] = runs.drain(input, count, PARALLELISMS[i]);
+                PipelineRuns.Drained d = runs.drain(w.input(), w.count(), PARALLELISMS[i], w.jobArgs());
+                drained[i][round] = d.perSecond();
+                costs[i][round] = meter.between(d.firstMillis(), d.lastMillis(), d::between);
             }
         }
-        String median = "median of " + repeat;
+        String of = " of " + repeat;
         double rawMedian = median(raw);
-        table.add(workload + "raw Kafka passthrough (consume+produce)", "1 thread, " + median, rawMedian, "records/s");
+        rates(table, w.name() + "raw Kafka passthrough (consume+produce)", "1 thread", raw, "records/s");
+        costs(table, w.name() + "raw Kafka passthrough", "1 thread", rawCosts);
         double[] medians = new double[PARALLELISMS.length];
         for (int i = 0; i < PARALLELISMS.length; i++) {
             medians[i] = median(drained[i]);
             String setting = "parallelism " + PARALLELISMS[i];
-            table.add(workload + "pipeline drain", setting + ", " + median, medians[i], "predictions/s");
-            table.add(workload + "pipeline / raw Kafka", setting, medians[i] / rawMedian, "ratio");
+            rates(table, w.name() + "pipeline drain", setting, drained[i], "predictions/s");
+            table.add(w.name() + "pipeline / raw Kafka", setting + ", medians" + of, medians[i] / rawMedian, "ratio");
+            costs(table, w.name() + "pipeline", setting, costs[i]);
         }
         return medians;
+    }
+
+    /** The median of the rounds, and the slowest and the fastest: their spread shows how steady the machine was. */
+    private void rates(ResultTable table, String measurement, String setting, double[] rounds, String unit) {
+        table.add(measurement, setting + ", median of " + repeat, median(rounds), unit);
+        table.add(measurement, setting + ", slowest of " + repeat, Arrays.stream(rounds).min().orElseThrow(), unit);
+        table.add(measurement, setting + ", fastest of " + repeat, Arrays.stream(rounds).max().orElseThrow(), unit);
+    }
+
+    private void costs(ResultTable table, String measurement, String setting, CostMeter.Cost[] rounds) {
+        String median = setting + ", median of " + repeat;
+        table.add(measurement + ": CPU per record, this process", median,
+                median(Arrays.stream(rounds).mapToDouble(CostMeter.Cost::jobCpuMicros).toArray()), "µs");
+        table.add(measurement + ": CPU per record, broker", median,
+                median(Arrays.stream(rounds).mapToDouble(CostMeter.Cost::brokerCpuMicros).toArray()), "µs");
+        table.add(measurement + ": allocated per record, this process", median,
+                median(Arrays.stream(rounds).mapToDouble(CostMeter.Cost::allocatedBytes).toArray()), "bytes");
     }
 
     private static double median(double[] values) {

@@ -1,6 +1,7 @@
 package dev.streampredict.benchmark;
 
 import dev.streampredict.common.Percentiles;
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.InvalidRecordException;
@@ -20,6 +21,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
@@ -80,6 +82,23 @@ final class PipelineRuns {
                       double heapMb, long checkpointBytes) {
     }
 
+    /** What the job and its producer are tuned for in a latency run. */
+    enum LatencySetting {
+        /** The defaults: network buffers wait up to 5 ms, batches 2 ms, producers linger 5 ms. */
+        THROUGHPUT(List.of(), Map.of()),
+        /** Nothing waits to fill: every buffer, batch and producer request goes as soon as it has one record. */
+        LOW_LATENCY(List.of("--buffer-timeout", "0", "--batch-timeout", "0", "--kafka-property", "linger.ms=0"),
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
+
+        final List<String> jobArgs;
+        final Map<String, Object> producerSettings;
+
+        LatencySetting(List<String> jobArgs, Map<String, Object> producerSettings) {
+            this.jobArgs = jobArgs;
+            this.producerSettings = producerSettings;
+        }
+    }
+
     /** One prediction as the swap measurement needs it. */
     private record Observed(String key, String version, long predictedAt, long latencyMs) {
     }
@@ -96,32 +115,61 @@ final class PipelineRuns {
         this.jobArgs = jobArgs;
     }
 
-    /**
-     * Drains {@code count} records already in {@code input}; returns predictions per second between the first and
-     * the last prediction, so job start-up and model loading are not counted.
-     */
-    double drain(String input, long count, int parallelism) throws Exception {
+    /** The predictions of a drain, by when each was made. */
+    record Drained(long[] sortedMillis) {
+
+        /** Predictions per second between the first and the last: job start-up and model loading do not count. */
+        double perSecond() {
+            return sortedMillis.length / ((sortedMillis[sortedMillis.length - 1] - sortedMillis[0]) / 1e3);
+        }
+
+        long firstMillis() {
+            return sortedMillis[0];
+        }
+
+        long lastMillis() {
+            return sortedMillis[sortedMillis.length - 1];
+        }
+
+        /** How many predictions were made between two times. */
+        double between(long fromMillis, long toMillis) {
+            return upTo(toMillis) - upTo(fromMillis - 1);
+        }
+
+        private int upTo(long millis) {
+            int at = Arrays.binarySearch(sortedMillis, millis);
+            if (at < 0) {
+                return -at - 1;
+            }
+            while (at + 1 < sortedMillis.length && sortedMillis[at + 1] == millis) {
+                at++;
+            }
+            return at + 1;
+        }
+    }
+
+    /** Drains {@code count} records already in {@code input}, with {@code args} added to the job's. */
+    Drained drain(String input, long count, int parallelism, List<String> args) throws Exception {
         String out = "drain-out-" + parallelism + "-" + UUID.randomUUID();
         Topics.ensure(bootstrap, Map.of(out, 4));
-        JobClient job = start(parallelism, "--input-topic", input, "--predictions-topic", out, "--bounded",
+        List<String> all = new ArrayList<>(List.of("--input-topic", input, "--predictions-topic", out, "--bounded",
                 "--starting-offsets", "earliest", "--checkpoint-interval", "0", "--delivery-guarantee",
-                "at-least-once");
+                "at-least-once"));
+        all.addAll(args);
+        JobClient job = start(parallelism, all.toArray(String[]::new));
         job.getJobExecutionResult().get(30, TimeUnit.MINUTES);
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        long seen = 0;
+        long[] times = new long[Math.toIntExact(count)];
+        int seen = 0;
         PredictionCodec codec = new PredictionCodec();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(out)) {
             while (seen < count) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    long at = codec.parse(r.value()).predictionTimestamp();
-                    first = Math.min(first, at);
-                    last = Math.max(last, at);
-                    seen++;
+                    times[seen++] = codec.parse(r.value()).predictionTimestamp();
                 }
             }
         }
-        return seen / ((last - first) / 1e3);
+        Arrays.sort(times);
+        return new Drained(times);
     }
 
     /**
@@ -130,7 +178,7 @@ final class PipelineRuns {
      * moment a read_committed consumer has its prediction.
      */
     Latency latency(double perSecond, String guarantee, String checkpointInterval, Duration warmUp, Duration measure,
-                    int keys)
+                    int keys, LatencySetting setting)
             throws Exception {
         String tag = guarantee + "-" + (long) perSecond + "-" + UUID.randomUUID();
         String in = "lat-in-" + tag;
@@ -142,6 +190,7 @@ final class PipelineRuns {
         if (guarantee.equals("exactly-once")) { // at-least-once keeps the job's default
             args.addAll(List.of("--checkpoint-interval", checkpointInterval));
         }
+        args.addAll(setting.jobArgs);
         JobClient job = start(2, args.toArray(String[]::new));
         awaitRunning(job);
 
@@ -151,7 +200,7 @@ final class PipelineRuns {
         AtomicBoolean sending = new AtomicBoolean(true);
         long[] sent = new long[1];
         Thread producer = new Thread(() -> {
-            try (InputProducer p = new InputProducer(bootstrap, in)) {
+            try (InputProducer p = new InputProducer(bootstrap, in, InputFormat.JSON, setting.producerSettings)) {
                 Iterator<InputRecord> records = Benchmark.series(keys, 7);
                 sent[0] = p.run(records, perSecond, 0, () -> System.currentTimeMillis() < measureUntil);
                 p.flush();

@@ -24,8 +24,21 @@ final class RawPassthrough {
     private RawPassthrough() {
     }
 
-    /** Copies {@code count} records from {@code from} to {@code to}; returns records per second. */
-    static double copy(String bootstrap, String from, String to, long count) {
+    /** A copy of {@code records}, timed from the first record read to the last one acknowledged. */
+    record Copied(long records, long startMillis, long endMillis) {
+
+        double perSecond() {
+            return records / ((endMillis - startMillis) / 1e3);
+        }
+
+        /** Records copied between two times, taking the rate as even. */
+        double between(long fromMillis, long toMillis) {
+            return records * (double) (toMillis - fromMillis) / (endMillis - startMillis);
+        }
+    }
+
+    /** Copies {@code count} records from {@code from} to {@code to}. */
+    static Copied copy(String bootstrap, String from, String to, long count) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "raw-passthrough-" + UUID.randomUUID(),
@@ -47,14 +60,14 @@ final class RawPassthrough {
             while (copied < count) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (start == 0) {
-                        start = System.nanoTime(); // from the first record, as the pipeline is timed
+                        start = System.currentTimeMillis(); // from the first record, as the pipeline is timed
                     }
                     producer.send(new ProducerRecord<>(to, r.key(), r.value()));
                     copied++;
                 }
             }
             producer.flush();
-            return copied / ((System.nanoTime() - start) / 1e9);
+            return new Copied(copied, start, System.currentTimeMillis());
         }
     }
 }

@@ -99,6 +99,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The broker's process: the benchmark reads its CPU time. */
+    public ProcessHandle process() {
+        return process.toHandle();
+    }
+
     /** The SASL_SSL listener of a broker from {@link #startSecured}. */
     public String securedBootstrapServers() {
         if (securedPort == 0) {

@@ -38,6 +38,8 @@ public record InputSchema(Task task, List<String> features, String target) imple
 
     @Override
     public String toString() {
-        return task + " of " + features + (target != null ? " -> next " + target : "");
+        String named = features.size() <= 8 ? features.toString() : features.size() + " features [" + String.join(
+                ", ", features.subList(0, 3)) + ", ..., " + features.get(features.size() - 1) + "]";
+        return task + " of " + named + (target != null ? " -> next " + target : "");
     }
 }
