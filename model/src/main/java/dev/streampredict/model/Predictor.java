@@ -95,7 +95,10 @@ public final class Predictor {
 
     /** The network's output for the first {@code count} rows, as a C-ordered (row after row) array. */
     private INDArray run(float[] rows, int count, int inputs) {
-        INDArray input = Nd4j.create(rows, new long[]{count, inputs}, 'c');
+        long[] shape = {count, inputs};
+        // from a buffer made of the array, which copies it in one go: Nd4j.create(float[], ...) copies element by
+        // element (BaseDataBuffer.setData), which took a fifth of the scoring thread's time for 784-feature inputs
+        INDArray input = Nd4j.create(Nd4j.createBuffer(rows), shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
         INDArray output = network.output(input, false);
         return output.ordering() == 'c' && !output.isView() ? output : output.dup('c');
     }
