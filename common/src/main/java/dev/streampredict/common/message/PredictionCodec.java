@@ -1,6 +1,7 @@
 package dev.streampredict.common.message;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
@@ -19,32 +20,60 @@ import java.util.Map;
 public final class PredictionCodec implements Serializable {
 
     private static final byte[] INPUT_FIELD = ",\"input\":".getBytes(StandardCharsets.UTF_8);
+    // field names encoded once, not for every prediction
+    private static final SerializedString ID = new SerializedString("id");
+    private static final SerializedString KEY = new SerializedString("key");
+    private static final SerializedString TARGET = new SerializedString("target");
+    private static final SerializedString PREDICTION = new SerializedString("prediction");
+    private static final SerializedString PREDICTED_CLASS = new SerializedString("predictedClass");
+    private static final SerializedString CLASS_PROBABILITIES = new SerializedString("classProbabilities");
+    private static final SerializedString MODEL_VERSION = new SerializedString("modelVersion");
+    private static final SerializedString PREDICTION_TIMESTAMP = new SerializedString("predictionTimestamp");
+    private static final SerializedString LATENCY_MS = new SerializedString("latencyMs");
+    private static final SerializedString WINDOW_FILL = new SerializedString("windowFill");
+
+    /** Reused from one prediction to the next: a codec writes from one thread (each sink writer has its own). */
+    private transient ByteArrayOutputStream buffer;
 
     public byte[] toJson(Prediction p) {
         byte[] input = p.input().getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + input.length);
+        if (buffer == null) {
+            buffer = new ByteArrayOutputStream(1024);
+        }
+        ByteArrayOutputStream out = buffer;
+        out.reset();
         try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
             // The input goes last, written as its bytes: through the generator it would be re-encoded character by
             // character, the largest single cost of writing a prediction for a wide input. So the object stays open.
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
             json.writeStartObject();
-            json.writeStringField("id", p.id());
-            json.writeStringField("key", p.key());
+            json.writeFieldName(ID);
+            json.writeString(p.id());
+            json.writeFieldName(KEY);
+            json.writeString(p.key());
             if (p.prediction() != null) {
-                json.writeStringField("target", p.target());
-                json.writeNumberField("prediction", p.prediction());
+                json.writeFieldName(TARGET);
+                json.writeString(p.target());
+                json.writeFieldName(PREDICTION);
+                json.writeNumber(p.prediction());
             } else {
-                json.writeStringField("predictedClass", p.predictedClass());
-                json.writeObjectFieldStart("classProbabilities");
+                json.writeFieldName(PREDICTED_CLASS);
+                json.writeString(p.predictedClass());
+                json.writeFieldName(CLASS_PROBABILITIES);
+                json.writeStartObject();
                 for (Map.Entry<String, Double> e : p.classProbabilities().entrySet()) {
                     json.writeNumberField(e.getKey(), e.getValue());
                 }
                 json.writeEndObject();
             }
-            json.writeStringField("modelVersion", p.modelVersion());
-            json.writeNumberField("predictionTimestamp", p.predictionTimestamp());
-            json.writeNumberField("latencyMs", p.latencyMs());
-            json.writeNumberField("windowFill", p.windowFill());
+            json.writeFieldName(MODEL_VERSION);
+            json.writeString(p.modelVersion());
+            json.writeFieldName(PREDICTION_TIMESTAMP);
+            json.writeNumber(p.predictionTimestamp());
+            json.writeFieldName(LATENCY_MS);
+            json.writeNumber(p.latencyMs());
+            json.writeFieldName(WINDOW_FILL);
+            json.writeNumber(p.windowFill());
             json.flush();
             out.write(INPUT_FIELD);
             out.write(input);
