@@ -72,8 +72,8 @@ public final class Benchmark implements Callable<Integer> {
 
     @Option(names = "--low-latency-rates", split = ",", defaultValue = "1000,10000",
             description = "Events per second of at-least-once latency runs with the low-latency setting (no buffer "
-                    + "timeout, no batch wait, no linger in the producer and the sinks), beside the default setting's "
-                    + "runs at the same rates; 0 skips (default: ${DEFAULT-VALUE}).")
+                    + "timeout, no linger in the producer and the sinks), beside the default setting's runs at the "
+                    + "same rates; 0 skips (default: ${DEFAULT-VALUE}).")
     List<Double> lowLatencyRates;
 
     @Option(names = "--memory-keys", split = ",", defaultValue = "1000,100000",
