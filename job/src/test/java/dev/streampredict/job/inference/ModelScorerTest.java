@@ -228,65 +228,14 @@ class ModelScorerTest {
     @Test
     void aModelThatThrowsFailsOnlyTheInputsItThrowsOn() throws Exception {
         double marker = 666;
-        List<Prediction> served = new ArrayList<>();
-        Map<String, String> failed = new HashMap<>();
-        Scored scored = new Scored() {
-            @Override
-            public <R> R call(Predictor m, double[][] rows, int count, TriFunction<Predictor, double[][], Integer, R> call) {
-                for (int i = 0; i < count; i++) {
-                    if (Arrays.stream(rows[i]).anyMatch(v -> v == marker)) {
-                        throw new IllegalStateException("boom");
-                    }
-                }
-                return call.apply(m, rows, count);
-            }
-
-            @Override
-            public void prediction(Prediction prediction, long timestamp) {
-                served.add(prediction);
-            }
-
-            @Override
-            public void failed(ScoringInput input, RejectReason reason, String detail,
-                               long timestamp) {
-                failed.put(input.id(), reason.label() + ": " + detail);
-            }
-
-            @Override
-            public void shadowPrediction(Prediction prediction, long timestamp) {
-            }
-
-            @Override
-            public void forecastMet(String version, double error, double persistenceError) {
-            }
-
-            @Override
-            public void classified(String version, boolean right, String label) {
-            }
-
-            @Override
-            public void input(String version, double[] standardised) {
-            }
-
-            @Override
-            public void inferred(String version, long nanos, int count) {
-            }
-        };
+        Recorded scored = new Recorded(marker);
+        List<Prediction> served = scored.served;
+        Map<String, String> failed = scored.failed;
         InMemoryState<SeriesWindow> windows = new InMemoryState<>();
-        SeriesForecasting task = new SeriesForecasting(SyntheticSeries.FEATURE, windows, windows::key, scored,
-                new InputEcho(InputEcho.Mode.COPY, InputFormat.JSON, List.of(SyntheticSeries.FEATURE)), 8);
-        ServingModels serving = new ServingModels(new ServingPolicy(first.version(), null,
-                ServingPolicy.Mode.NONE, 0, List.of()), model, null);
-        Batch batch = new Batch(8);
-        batch.width(WINDOW);
+        SeriesForecasting task = task(windows, scored);
         List<ScoringInput> inputs = List.of(input("a", 1.0), input("b", 2.0), input("a", 1.1), input("c", marker),
                 input("b", 2.1), input("d", 3.0));
-        for (ScoringInput in : inputs) {
-            windows.key(in.key());
-            task.add(in, batch.add(in, 0, model), batch);
-        }
-
-        task.score(batch, serving);
+        scoreInOneBatch(task, windows, inputs);
 
         assertThat(failed).containsOnlyKeys(inputs.get(3).id());
         assertThat(failed.get(inputs.get(3).id())).startsWith("model_error: model " + first.version()
@@ -297,6 +246,111 @@ class ModelScorerTest {
         assertThat(windows.value().pendingForecast).as("no forecast of c waits for its next value").isNaN();
         windows.key("a");
         assertThat(windows.value().pendingForecast).isEqualTo(served.get(2).prediction());
+    }
+
+    /**
+     * A forecast is checked against its key's next value when that value comes, whether it comes in the same batch
+     * (the forecast made a few slots earlier) or a later one, and each key's error counts only its own forecasts.
+     */
+    @Test
+    void eachForecastIsMetByItsOwnKeysNextValueWithinABatchAndAcrossBatches() throws Exception {
+        Recorded scored = new Recorded(Double.NaN);
+        InMemoryState<SeriesWindow> windows = new InMemoryState<>();
+        SeriesForecasting task = task(windows, scored);
+        scoreInOneBatch(task, windows, List.of(input("a", 1.0), input("b", 2.0), input("a", 1.1), input("b", 2.3),
+                input("a", 1.2)));
+        scoreInOneBatch(task, windows, List.of(input("b", 2.2), input("a", 1.6), input("c", 9.0)));
+
+        Map<String, List<Double>> forecasts = new HashMap<>();
+        scored.served.forEach(p -> forecasts.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p.prediction()));
+        List<Double> a = forecasts.get("a");
+        List<Double> b = forecasts.get("b");
+        double[] aErrors = {a.get(0) - 1.1, a.get(1) - 1.2, a.get(2) - 1.6};
+        double[] bErrors = {b.get(0) - 2.3, b.get(1) - 2.2};
+        assertThat(scored.metErrors).hasSize(5).containsExactlyInAnyOrder(aErrors[0], aErrors[1], aErrors[2],
+                bErrors[0], bErrors[1]);
+        windows.key("a");
+        assertThat(windows.value().evaluated).isEqualTo(3);
+        assertThat(windows.value().squaredErrorSum).isCloseTo(Arrays.stream(aErrors).map(e -> e * e).sum(),
+                within(1e-12));
+        windows.key("b");
+        assertThat(windows.value().evaluated).isEqualTo(2);
+        assertThat(windows.value().squaredErrorSum).isCloseTo(Arrays.stream(bErrors).map(e -> e * e).sum(),
+                within(1e-12));
+        windows.key("c");
+        assertThat(windows.value().evaluated).as("c's only forecast still waits for its next value").isZero();
+    }
+
+    private SeriesForecasting task(InMemoryState<SeriesWindow> windows, Scored scored) {
+        return new SeriesForecasting(SyntheticSeries.FEATURE, windows, windows::key, scored,
+                new InputEcho(InputEcho.Mode.COPY, InputFormat.JSON, List.of(SyntheticSeries.FEATURE)), 8);
+    }
+
+    private void scoreInOneBatch(SeriesForecasting task, InMemoryState<SeriesWindow> windows,
+                                 List<ScoringInput> inputs) throws Exception {
+        ServingModels serving = new ServingModels(new ServingPolicy(first.version(), null,
+                ServingPolicy.Mode.NONE, 0, List.of()), model, null);
+        Batch batch = new Batch(8);
+        batch.width(WINDOW);
+        for (ScoringInput in : inputs) {
+            windows.key(in.key());
+            task.add(in, batch.add(in, 0, model), batch);
+        }
+        task.score(batch, serving);
+    }
+
+    /** What a task reports, kept; a model call throws on any row holding {@code failOn}. */
+    private static final class Recorded implements Scored {
+        final List<Prediction> served = new ArrayList<>();
+        final Map<String, String> failed = new HashMap<>();
+        final List<Double> metErrors = new ArrayList<>();
+        private final double failOn;
+
+        Recorded(double failOn) {
+            this.failOn = failOn;
+        }
+
+        @Override
+        public <R> R call(Predictor m, double[][] rows, int count,
+                          TriFunction<Predictor, double[][], Integer, R> call) {
+            for (int i = 0; i < count; i++) {
+                if (Arrays.stream(rows[i]).anyMatch(v -> v == failOn)) {
+                    throw new IllegalStateException("boom");
+                }
+            }
+            return call.apply(m, rows, count);
+        }
+
+        @Override
+        public void prediction(Prediction prediction, long timestamp) {
+            served.add(prediction);
+        }
+
+        @Override
+        public void failed(ScoringInput input, RejectReason reason, String detail, long timestamp) {
+            failed.put(input.id(), reason.label() + ": " + detail);
+        }
+
+        @Override
+        public void shadowPrediction(Prediction prediction, long timestamp) {
+        }
+
+        @Override
+        public void forecastMet(String version, double error, double persistenceError) {
+            metErrors.add(error);
+        }
+
+        @Override
+        public void classified(String version, boolean right, String label) {
+        }
+
+        @Override
+        public void input(String version, double[] standardised) {
+        }
+
+        @Override
+        public void inferred(String version, long nanos, int count) {
+        }
     }
 
     /** Keyed value state in a map, for a task tested without Flink. */
