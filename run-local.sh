@@ -9,5 +9,5 @@ echo "building (first time: downloads dependencies from Maven Central) ..."
 mvn -B -q -DskipTests -DskipShade package -pl local-stack -am
 # One ND4J thread per Flink task: more would oversubscribe the cores the tasks already use.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-exec java -Xmx3g -cp "local-stack/target/local-stack-0.1.0-SNAPSHOT.jar:$(cat local-stack/target/runtime.classpath)" \
+exec java -Xmx3g -cp "local-stack/target/local-stack.jar:$(cat local-stack/target/runtime.classpath)" \
   dev.streampredict.local.LocalStack "$@"

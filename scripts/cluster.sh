@@ -5,7 +5,7 @@
 #                                                          (defaults: 2, 8081, 6123, work/cluster)
 #   scripts/cluster.sh stop  [--work-dir DIR]
 # Then submit the job jar with the web UI or REST (/jars/upload, /jars/{id}/run), or scripts/cluster.sh submit.
-#   scripts/cluster.sh submit [--rest-port P] -- JOB ARGS...   uploads job/target/job-*-flink.jar and runs it
+#   scripts/cluster.sh submit [--rest-port P] -- JOB ARGS...   uploads job/target/job-flink.jar and runs it
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 command="${1:-}"; shift || true
@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 lib="$root/cluster/target/flink-lib"
-jar="$(ls "$root"/job/target/job-*-flink.jar 2>/dev/null | head -n 1 || true)"
+jar="$root/job/target/job-flink.jar"
 
 # Settings that differ on one machine from flink-conf/config.yaml (which is written for the docker-compose hosts).
 local_settings=(-D jobmanager.rpc.address=localhost -D rest.address=localhost -D rest.bind-address=127.0.0.1
@@ -83,7 +83,7 @@ case "$command" in
     done
     echo "stopped" ;;
   submit)
-    [ -n "$jar" ] || { echo "error: no job jar: build it with: mvn -B -DskipTests package -pl job -am" >&2; exit 1; }
+    [ -f "$jar" ] || { echo "error: no job jar: build it with: mvn -B -DskipTests package -pl job -am" >&2; exit 1; }
     id="$(curl -fsS -X POST -F "jarfile=@$jar" "http://127.0.0.1:$rest_port/jars/upload" \
       | sed -n 's/.*"filename":"[^"]*\/\([^"/]*\)".*/\1/p')"
     args="$(printf '"%s",' "$@")"

@@ -7,5 +7,5 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/ensure-toolchain.sh
 mvn -B -q -DskipTests -DskipShade install -pl figures -am
-exec java -Djava.awt.headless=true -cp "figures/target/figures-0.1.0-SNAPSHOT.jar:$(cat figures/target/runtime.classpath)" \
+exec java -Djava.awt.headless=true -cp "figures/target/figures.jar:$(cat figures/target/runtime.classpath)" \
   dev.streampredict.figures.FiguresCli "$@"

@@ -2,7 +2,7 @@
 # Trains a model: scripts/train.sh --csv FILE [column flags] --output DIR   (scripts/train.sh --help for all)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-jar="$root/model-training/target/model-training-0.1.0-SNAPSHOT.jar"
+jar="$root/model-training/target/model-training.jar"
 if [ ! -f "$root/model-training/target/runtime.classpath" ] || [ ! -f "$jar" ]; then
   (cd "$root" && mvn -B -q -DskipTests -DskipShade package -pl model-training -am)
 fi

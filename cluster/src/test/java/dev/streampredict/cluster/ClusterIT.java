@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Path JOB_JAR = ROOT.resolve("job/target/job-0.1.0-SNAPSHOT-flink.jar");
+    private static final Path JOB_JAR = ROOT.resolve("job/target/job-flink.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

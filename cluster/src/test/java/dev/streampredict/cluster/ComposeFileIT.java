@@ -53,15 +53,16 @@ class ComposeFileIT {
             }
         }
         String text = Files.readString(ROOT.resolve("docker-compose.yml"));
-        assertThat(ROOT.resolve("job/target/job-0.1.0-SNAPSHOT-flink.jar")).isRegularFile();
-        assertThat(text).contains("/opt/flink/jobs/job-0.1.0-SNAPSHOT-flink.jar");
-        assertThat(ROOT.resolve("producer/target/producer-0.1.0-SNAPSHOT-cli.jar")).isRegularFile();
-        assertThat(text).contains("/app/producer-0.1.0-SNAPSHOT-cli.jar");
+        assertThat(ROOT.resolve("job/target/job-flink.jar")).isRegularFile();
+        assertThat(text).contains("/opt/flink/jobs/job-flink.jar");
+        assertThat(ROOT.resolve("producer/target/producer-cli.jar")).isRegularFile();
+        assertThat(text).contains("/app/producer-cli.jar");
         assertThat(ROOT.resolve("data/sp500-2000.csv")).isRegularFile();
 
         assertThat(flink.path("image").asText())
                 .startsWith("flink:" + EnvironmentInformation.getVersion() + "-java17");
-        assertThat(services.path("kafka").path("image").asText()).isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
+        assertThat(services.path("kafka").path("image").asText()).isEqualTo("apache/kafka:"
+                + AppInfoParser.getVersion());
 
         String flinkConf = Files.readString(ROOT.resolve("flink-conf/config.yaml"));
         assertThat(flinkConf).contains("port: 8081").contains("port: 9249-9259")
