@@ -1,5 +1,7 @@
 package dev.streampredict.benchmark;
 
+import java.util.HashMap;
+import dev.streampredict.common.kafka.ProducerTuning;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,7 +18,7 @@ import java.util.UUID;
 
 /**
  * The ceiling for any Kafka-to-Kafka job on this broker: a plain consumer that writes every record it reads to
- * another topic, with the same client settings the job's sink uses (acks=all, linger 5 ms, 256 KB batches, lz4),
+ * another topic, with the same producer settings the job's sinks use ({@link ProducerTuning}),
  * and no work in between.
  */
 final class RawPassthrough {
@@ -46,14 +48,8 @@ final class RawPassthrough {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                     ProducerConfig.ACKS_CONFIG, "all",
-                     ProducerConfig.LINGER_MS_CONFIG, 5,
-                     ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                     ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
             consumer.subscribe(List.of(from));
             long copied = 0;
             long start = 0;
@@ -69,5 +65,11 @@ final class RawPassthrough {
             producer.flush();
             return new Copied(copied, start, System.currentTimeMillis());
         }
+    }
+
+    private static Map<String, Object> producerConfig(String bootstrap) {
+        Map<String, Object> config = new HashMap<>(ProducerTuning.SETTINGS);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return config;
     }
 }

@@ -1,5 +1,6 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.kafka.KafkaClientOptions;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.job.pipeline.KafkaSettings;
@@ -30,19 +31,22 @@ public final class JobOptions {
         }
     }
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: "
+            + "${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @Mixin
     KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
-    @Option(names = "--input-topic", defaultValue = "input-data", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--input-topic", defaultValue = TopicNames.INPUT, description = "Default: ${DEFAULT-VALUE}.")
     String inputTopic;
 
-    @Option(names = "--predictions-topic", defaultValue = "predictions", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--predictions-topic", defaultValue = TopicNames.PREDICTIONS,
+            description = "Default: ${DEFAULT-VALUE}.")
     String predictionsTopic;
 
-    @Option(names = "--dead-letter-topic", defaultValue = "input-data-dlq", description = "Invalid input goes here (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dead-letter-topic", defaultValue = TopicNames.DEAD_LETTERS, description = "Invalid input goes "
+            + "here (default: ${DEFAULT-VALUE}).")
     String deadLetterTopic;
 
     @Option(names = "--model-registry", paramLabel = "TOPIC",
@@ -51,7 +55,7 @@ public final class JobOptions {
                     + "the job starts with the registry's stable model.")
     String registryTopic;
 
-    @Option(names = "--shadow-topic", defaultValue = "predictions-shadow",
+    @Option(names = "--shadow-topic", defaultValue = TopicNames.SHADOW_PREDICTIONS,
             description = "A shadow model's predictions go here (default: ${DEFAULT-VALUE}).")
     String shadowTopic;
 
@@ -70,11 +74,13 @@ public final class JobOptions {
             description = "Relative error increase that earns rollback (default: ${DEFAULT-VALUE}).")
     double rollbackMargin;
 
-    @Option(names = "--group-id", defaultValue = "stream-predict", description = "Kafka consumer group (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--group-id", defaultValue = "stream-predict", description = "Kafka consumer group "
+            + "(default: ${DEFAULT-VALUE}).")
     String groupId;
 
     @Option(names = "--starting-offsets", defaultValue = "COMMITTED",
-            description = "EARLIEST, LATEST, or COMMITTED (the group's offsets, else earliest) (default: ${DEFAULT-VALUE}).")
+            description = "EARLIEST, LATEST, or COMMITTED (the group's offsets, else earliest) (default: "
+                    + "${DEFAULT-VALUE}).")
     KafkaSettings.StartingOffsets startingOffsets;
 
     @Option(names = "--start-from-time", paramLabel = "EPOCH_MS",
@@ -95,7 +101,8 @@ public final class JobOptions {
     Integer parallelism;
 
     @Option(names = "--delivery-guarantee", defaultValue = "AT_LEAST_ONCE",
-            description = "AT_LEAST_ONCE (lowest latency) or EXACTLY_ONCE (predictions visible at checkpoint commit; readers use read_committed) (default: ${DEFAULT-VALUE}).")
+            description = "AT_LEAST_ONCE (lowest latency) or EXACTLY_ONCE (predictions visible at checkpoint "
+                    + "commit; readers use read_committed) (default: ${DEFAULT-VALUE}).")
     Guarantee deliveryGuarantee;
 
     @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
@@ -129,7 +136,8 @@ public final class JobOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     InputEcho.Mode predictionInput;
 
-    @Option(names = "--max-message-bytes", defaultValue = "65536", description = "Larger inputs are dead-lettered (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-message-bytes", defaultValue = "65536", description = "Larger inputs are "
+            + "dead-lettered (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
     @Option(names = "--earliest-event-time", defaultValue = "0",
@@ -141,7 +149,8 @@ public final class JobOptions {
     Duration maxClockSkew;
 
     @Option(names = "--remembered-ids-per-key", defaultValue = "32",
-            description = "A record whose id is among its key's last this many ids is dead-lettered as duplicate_id (default: ${DEFAULT-VALUE}).")
+            description = "A record whose id is among its key's last this many ids is dead-lettered as "
+                    + "duplicate_id (default: ${DEFAULT-VALUE}).")
     int rememberedIdsPerKey;
 
     @Option(names = "--state-ttl", defaultValue = "0", converter = DurationConverter.class,
@@ -155,7 +164,8 @@ public final class JobOptions {
     int batchSize;
 
     @Option(names = "--batch-timeout", defaultValue = "2ms", converter = DurationConverter.class,
-            description = "Longest an input waits for its batch to fill; 0 scores each input alone (default: ${DEFAULT-VALUE}).")
+            description = "Longest an input waits for its batch to fill; 0 scores each input alone (default: "
+                    + "${DEFAULT-VALUE}).")
     Duration batchTimeout;
 
     @Option(names = "--out-of-orderness", defaultValue = "2s", converter = DurationConverter.class,

@@ -1,5 +1,6 @@
 package dev.streampredict.local;
 
+import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.kafka.KafkaClientOptions;
@@ -61,7 +62,8 @@ public final class LocalStack implements Callable<Integer> {
     enum Source { csv, synthetic }
 
     @Option(names = "--source", defaultValue = "csv",
-            description = "csv (replay a file, by default the S&P 500 daily closes) or synthetic (default: ${DEFAULT-VALUE}).")
+            description = "csv (replay a file, by default the S&P 500 daily closes) or synthetic (default: "
+                    + "${DEFAULT-VALUE}).")
     Source source;
 
     @Mixin
@@ -75,7 +77,8 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "20", description = "Events per second (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--keys", defaultValue = "10", description = "Synthetic: number of series (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--keys", defaultValue = "10", description = "Synthetic: number of series (default: "
+            + "${DEFAULT-VALUE}).")
     int keys;
 
     @Option(names = "--bootstrap-servers", description = "Use this running Kafka instead of starting one.")
@@ -85,7 +88,8 @@ public final class LocalStack implements Callable<Integer> {
     KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--partitions", defaultValue = "4",
-            description = "Partitions of the input, predictions and shadow topics it creates (default: ${DEFAULT-VALUE}).")
+            description = "Partitions of the input, predictions and shadow topics it creates (default: "
+                    + "${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--replication-factor",
@@ -96,14 +100,16 @@ public final class LocalStack implements Callable<Integer> {
     /** The Kafka client settings of every client of the stack (for a secured --bootstrap-servers). */
     private Map<String, String> clientSettings = Map.of();
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the started broker (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the started broker (default: "
+            + "${DEFAULT-VALUE}).")
     int kafkaPort;
 
     @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
     int webPort;
 
     @Option(names = "--metrics-port", defaultValue = "9249",
-            description = "Port of the Prometheus endpoint (/metrics) of the job's metrics (default: ${DEFAULT-VALUE}).")
+            description = "Port of the Prometheus endpoint (/metrics) of the job's metrics (default: "
+                    + "${DEFAULT-VALUE}).")
     int metricsPort;
 
     @Option(names = "--bind-address", defaultValue = "127.0.0.1",
@@ -118,16 +124,20 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
-    @Option(names = "--delivery-guarantee", defaultValue = "at-least-once", description = "at-least-once or exactly-once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--delivery-guarantee", defaultValue = "at-least-once", description = "at-least-once or "
+            + "exactly-once (default: ${DEFAULT-VALUE}).")
     String deliveryGuarantee;
 
-    @Option(names = "--work-dir", defaultValue = "work", description = "Kafka data and logs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work-dir", defaultValue = "work", description = "Kafka data and logs (default: "
+            + "${DEFAULT-VALUE}).")
     Path workDir;
 
-    @Option(names = "--models-dir", defaultValue = "models", description = "Where models are found or trained (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--models-dir", defaultValue = "models", description = "Where models are found or trained "
+            + "(default: ${DEFAULT-VALUE}).")
     Path modelsDir;
 
-    @Option(names = "--status-interval", defaultValue = "5", description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--status-interval", defaultValue = "5", description = "Seconds between status lines "
+            + "(default: ${DEFAULT-VALUE}).")
     int statusInterval;
 
     @Option(names = "--regime-change-at", paramLabel = "N",
@@ -142,7 +152,8 @@ public final class LocalStack implements Callable<Integer> {
     boolean retrain;
 
     @Option(names = "--retrain-every", defaultValue = "2000",
-            description = "With --retrain: events between retrainings, and how many it trains on (default: ${DEFAULT-VALUE}).")
+            description = "With --retrain: events between retrainings, and how many it trains on (default: "
+                    + "${DEFAULT-VALUE}).")
     int retrainEvery;
 
     @Option(names = "--auto-promote-after", defaultValue = "0", paramLabel = "N",
@@ -150,7 +161,6 @@ public final class LocalStack implements Callable<Integer> {
                     + "that is worse (the job's option of the same name); 0: only by hand (default: ${DEFAULT-VALUE}).")
     long autoPromoteAfter;
 
-    private static final String SHADOW_TOPIC = "predictions-shadow";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -258,8 +268,9 @@ public final class LocalStack implements Callable<Integer> {
             broker = LocalKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
             bootstrap = broker.bootstrapServers();
         }
-        Topics.ensure(bootstrap, clientSettings, Map.of("input-data", partitions, "predictions", partitions,
-                "input-data-dlq", 1, SHADOW_TOPIC, partitions), Optional.ofNullable(replicationFactor));
+        Topics.ensure(bootstrap, clientSettings, Map.of(TopicNames.INPUT, partitions, TopicNames.PREDICTIONS,
+                        partitions, TopicNames.DEAD_LETTERS, 1, TopicNames.SHADOW_PREDICTIONS, partitions),
+                Optional.ofNullable(replicationFactor));
         return bootstrap;
     }
 
@@ -270,9 +281,10 @@ public final class LocalStack implements Callable<Integer> {
     private Data chooseData() throws Exception {
         ModelBootstrap models = new ModelBootstrap(System.out);
         if (source == Source.synthetic) {
-            SyntheticSeries series = new SyntheticSeries(keys, 50, 1.0, 42, System::currentTimeMillis);
-            return new Data(models.forSynthetic(keys, 50, 1.0, modelsDir),
-                    regimeChangeAt == null ? series : series.regimeChangeAt(regimeChangeAt, 20, 20));
+            SyntheticSeries series = new SyntheticSeries(keys, SyntheticSeries.DEFAULT_PERIOD,
+                    SyntheticSeries.DEFAULT_NOISE, 42, System::currentTimeMillis);
+            return new Data(models.forSynthetic(keys, SyntheticSeries.DEFAULT_PERIOD, SyntheticSeries.DEFAULT_NOISE,
+                    modelsDir), regimeChangeAt == null ? series : series.regimeChangeAt(regimeChangeAt, 20, 20));
         }
         CsvSpec spec = csvSpec();
         return new Data(models.forCsv(spec, spec.featureColumns().get(0), modelsDir),
@@ -282,13 +294,14 @@ public final class LocalStack implements Callable<Integer> {
 
     private void startMonitoring(String bootstrap) throws Exception {
         LiveHistory history = new LiveHistory("http://localhost:" + webPort);
-        monitor = new PredictionMonitor(bootstrap, clientSettings, "predictions", SHADOW_TOPIC, "input-data-dlq",
+        monitor = new PredictionMonitor(bootstrap, clientSettings, TopicNames.PREDICTIONS,
+                TopicNames.SHADOW_PREDICTIONS, TopicNames.DEAD_LETTERS,
                 history);
         livePage = new LivePage(bindAddress, livePort, history, monitor);
     }
 
     private void startProducer(String bootstrap, Iterator<InputRecord> records) {
-        InputProducer sending = new InputProducer(bootstrap, "input-data", inputFormat,
+        InputProducer sending = new InputProducer(bootstrap, TopicNames.INPUT, inputFormat,
                 new HashMap<>(clientSettings));
         producer = sending;
         producerThread = new Thread(() -> {
@@ -397,7 +410,7 @@ public final class LocalStack implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         List<String> args = new ArrayList<>(kafkaProperties());
         args.addAll(List.of("--bootstrap-servers", bootstrap,
-                "--model-registry", ModelRegistry.DEFAULT_TOPIC, "--shadow-topic", SHADOW_TOPIC,
+                "--model-registry", ModelRegistry.DEFAULT_TOPIC, "--shadow-topic", TopicNames.SHADOW_PREDICTIONS,
                 "--parallelism", Integer.toString(parallelism), "--delivery-guarantee", deliveryGuarantee,
                 "--input-format", inputFormat.name(),
                 // everything the producer sends from now on, even before the source has its partitions
@@ -431,7 +444,7 @@ public final class LocalStack implements Callable<Integer> {
                 running. Look here:
                   live page         http://localhost:%d   (prediction vs actual, error, latency, throughput)
                   Flink web UI      http://localhost:%d
-                  Prometheus        http://localhost:%d/metrics   (monitoring/ has a Prometheus config and Grafana dashboard)
+                  Prometheus        http://localhost:%d/metrics   (monitoring/: Prometheus config, Grafana dashboard)
                   Kafka             %s  topics: input-data (in), predictions (out), input-data-dlq (rejected),
                                     models (the model registry), predictions-shadow (a shadow model's)
                   read predictions  scripts/kafka-tool.sh console-consumer --bootstrap-server %s --topic predictions

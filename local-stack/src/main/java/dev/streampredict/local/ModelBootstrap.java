@@ -38,7 +38,8 @@ public final class ModelBootstrap {
         out.printf("no model in %s yet: training one on %s (column '%s')%n", dir, spec.file(), target);
         List<InputRecord> history = CsvRecordReader.readAll(spec, row -> {
         });
-        return train(history, name, spec.file().getFileName().toString(), target, dir, FitOptions.REGRESSION_DEFAULTS.seed());
+        return train(history, name, spec.file().getFileName().toString(), target, dir,
+                FitOptions.REGRESSION_DEFAULTS.seed());
     }
 
     /** A next-value model for the synthetic series, trained on generated history (not the live stream). */

@@ -1,5 +1,6 @@
 package dev.streampredict.local;
 
+import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.model.registry.ModelRegistry;
 import dev.streampredict.training.RetrainCli;
@@ -19,7 +20,7 @@ final class Retraining implements AutoCloseable {
     Retraining(String bootstrap, List<String> kafkaProperties, InputFormat format, int every, Path workDir) {
         List<String> args = new ArrayList<>(kafkaProperties);
         args.addAll(List.of("--bootstrap-servers", bootstrap,
-                "--registry-topic", ModelRegistry.DEFAULT_TOPIC, "--input-topic", "input-data", "--from", "latest",
+                "--registry-topic", ModelRegistry.DEFAULT_TOPIC, "--input-topic", TopicNames.INPUT, "--from", "latest",
                 "--input-format", format.name(),
                 "--every", Integer.toString(every), "--history", Integer.toString(every), "--epochs", "50",
                 "--work-dir", workDir.toString()));

@@ -1,5 +1,6 @@
 package dev.streampredict.training;
 
+import dev.streampredict.common.kafka.TopicNames;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streampredict.common.message.InputDecoder;
 import dev.streampredict.common.message.InputFormat;
@@ -26,10 +27,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +56,7 @@ public final class RetrainCli implements Callable<Integer> {
     @CommandLine.Mixin
     ModelCli.RegistryOptions registry = new ModelCli.RegistryOptions();
 
-    @Option(names = "--input-topic", defaultValue = "input-data", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--input-topic", defaultValue = TopicNames.INPUT, description = "Default: ${DEFAULT-VALUE}.")
     String inputTopic;
 
     @Option(names = "--input-format", defaultValue = "json", converter = InputFormat.Converter.class,
@@ -70,13 +74,16 @@ public final class RetrainCli implements Callable<Integer> {
     String decisionsTopic;
 
     @Option(names = "--from", defaultValue = "earliest",
-            description = "earliest (what the topic holds, then on) or latest (only new inputs) (default: ${DEFAULT-VALUE}).")
+            description = "earliest (what the topic holds, then on) or latest (only new inputs) (default: "
+                    + "${DEFAULT-VALUE}).")
     String from;
 
-    @Option(names = "--history", defaultValue = "20000", description = "Latest inputs kept for training (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--history", defaultValue = "20000", description = "Latest inputs kept for training "
+            + "(default: ${DEFAULT-VALUE}).")
     int history;
 
-    @Option(names = "--every", defaultValue = "5000", description = "New inputs between retrainings (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--every", defaultValue = "5000", description = "New inputs between retrainings (default: "
+            + "${DEFAULT-VALUE}).")
     long every;
 
     @Option(names = "--interval", converter = DurationConverter.class,
@@ -94,14 +101,17 @@ public final class RetrainCli implements Callable<Integer> {
     long checkEvery;
 
     @Option(names = "--held-out", defaultValue = "0.2",
-            description = "Most recent share of the history, only for comparing the models (default: ${DEFAULT-VALUE}).")
+            description = "Most recent share of the history, only for comparing the models (default: "
+                    + "${DEFAULT-VALUE}).")
     double heldOut;
 
     @Option(names = "--margin", defaultValue = "0.05",
-            description = "Relative error reduction over the stable model needed to publish (default: ${DEFAULT-VALUE}).")
+            description = "Relative error reduction over the stable model needed to publish (default: "
+                    + "${DEFAULT-VALUE}).")
     double margin;
 
-    @Option(names = "--publish-as", defaultValue = "shadow", description = "shadow, canary or stable (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--publish-as", defaultValue = "shadow", description = "shadow, canary or stable (default: "
+            + "${DEFAULT-VALUE}).")
     String publishAs;
 
     @Option(names = "--canary-percent", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
@@ -120,10 +130,12 @@ public final class RetrainCli implements Callable<Integer> {
     long seed;
 
     @Option(names = "--max-retrainings", defaultValue = "0",
-            description = "Stop after this many retrainings; 0 = follow the stream until Ctrl-C (default: ${DEFAULT-VALUE}).")
+            description = "Stop after this many retrainings; 0 = follow the stream until Ctrl-C (default: "
+                    + "${DEFAULT-VALUE}).")
     int maxRetrainings;
 
-    @Option(names = "--work-dir", defaultValue = "work/retrain", description = "Candidates are written here (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work-dir", defaultValue = "work/retrain", description = "Candidates are written here "
+            + "(default: ${DEFAULT-VALUE}).")
     Path workDir;
 
     @CommandLine.Spec
@@ -238,7 +250,7 @@ public final class RetrainCli implements Callable<Integer> {
             if (node != null && node.path("id").isTextual() && node.path("label").isTextual()) {
                 retrainer.label(node.get("id").asText(), node.get("label").asText());
             }
-        } catch (java.io.IOException notJson) {
+        } catch (IOException notJson) {
             // nothing to join
         }
     }
@@ -272,7 +284,7 @@ public final class RetrainCli implements Callable<Integer> {
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
+            return Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
         }
     }
 
@@ -303,7 +315,7 @@ public final class RetrainCli implements Callable<Integer> {
     private List<ConsumerRecord<byte[], byte[]>> poll(KafkaConsumer<byte[], byte[]> consumer) {
         try {
             var records = consumer.poll(Duration.ofMillis(500));
-            List<ConsumerRecord<byte[], byte[]>> list = new java.util.ArrayList<>(records.count());
+            List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
             records.forEach(list::add);
             return list;
         } catch (WakeupException stopping) {
@@ -317,7 +329,7 @@ public final class RetrainCli implements Callable<Integer> {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new java.util.ArrayList<>();
+        List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : labelsTopic == null ? List.of(inputTopic) : List.of(inputTopic, labelsTopic)) {
             List<TopicPartition> ofTopic = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

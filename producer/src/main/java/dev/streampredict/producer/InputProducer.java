@@ -1,5 +1,6 @@
 package dev.streampredict.producer;
 
+import dev.streampredict.common.kafka.ProducerTuning;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.InputFormat;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,11 +39,7 @@ public final class InputProducer implements AutoCloseable {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // room for many records per request: the 16 KB default holds a single wide record (784 features: 10 KB)
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.putAll(ProducerTuning.SETTINGS);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.putAll(overrides);

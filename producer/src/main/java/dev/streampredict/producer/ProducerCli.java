@@ -1,5 +1,6 @@
 package dev.streampredict.producer;
 
+import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.kafka.KafkaClientOptions;
 import dev.streampredict.common.message.InputFormat;
@@ -32,17 +33,20 @@ public final class ProducerCli implements Callable<Integer> {
 
     enum Source { synthetic, csv }
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: "
+            + "${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @CommandLine.Mixin
     KafkaClientOptions kafka = new KafkaClientOptions();
 
-    @Option(names = "--input-topic", defaultValue = "input-data", description = "Topic to write (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--input-topic", defaultValue = TopicNames.INPUT, description = "Topic to write (default: "
+            + "${DEFAULT-VALUE}).")
     String topic;
 
     @Option(names = "--format", defaultValue = "json", converter = InputFormat.Converter.class,
-            description = "json (named features, readable by eye) or avro (single-object encoded, features as floats in "
+            description = "json (named features, readable by eye) or avro (single-object encoded, features as "
+                    + "floats in "
                     + "the order of the source's columns, which must be the model's order; for wide inputs); the job "
                     + "reads it with the same --input-format (default: ${DEFAULT-VALUE}).")
     InputFormat format;
@@ -50,22 +54,28 @@ public final class ProducerCli implements Callable<Integer> {
     @Option(names = "--source", description = "synthetic or csv (default: csv when --csv is given, else synthetic).")
     Source source;
 
-    @Option(names = "--rate", defaultValue = "100", description = "Events per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "100", description = "Events per second; 0 = as fast as possible "
+            + "(default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--count", defaultValue = "0", description = "Stop after this many records; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count", defaultValue = "0", description = "Stop after this many records; 0 = no limit "
+            + "(default: ${DEFAULT-VALUE}).")
     long count;
 
-    @Option(names = "--loop", description = "Replay the CSV file again and again (with fresh ids and shifted timestamps).")
+    @Option(names = "--loop", description = "Replay the CSV file again and again (with fresh ids and shifted "
+            + "timestamps).")
     boolean loop;
 
-    @Option(names = "--keys", defaultValue = "10", description = "Synthetic: number of series (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--keys", defaultValue = "10", description = "Synthetic: number of series (default: "
+            + "${DEFAULT-VALUE}).")
     int keys;
 
-    @Option(names = "--period", defaultValue = "50", description = "Synthetic: steps per seasonal cycle (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--period", defaultValue = "" + SyntheticSeries.DEFAULT_PERIOD,
+            description = "Synthetic: steps per seasonal cycle (default: ${DEFAULT-VALUE}).")
     double period;
 
-    @Option(names = "--noise", defaultValue = "1.0", description = "Synthetic: standard deviation of the noise (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--noise", defaultValue = "" + SyntheticSeries.DEFAULT_NOISE,
+            description = "Synthetic: standard deviation of the noise (default: ${DEFAULT-VALUE}).")
     double noise;
 
     @Option(names = "--regime-change-at", paramLabel = "N",
@@ -123,7 +133,8 @@ public final class ProducerCli implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (InputProducer producer = new InputProducer(bootstrapServers, topic, format, new HashMap<>(clientSettings))) {
+        try (InputProducer producer = new InputProducer(bootstrapServers, topic, format,
+                new HashMap<>(clientSettings))) {
             long start = System.nanoTime();
             progress.scheduleAtFixedRate(() -> System.out.printf("sent %d records (%d acknowledged), %.0f/s%n",
                     producer.sent(), producer.acknowledged(),

@@ -18,6 +18,9 @@ import java.util.function.LongSupplier;
 public final class SyntheticSeries implements Iterator<InputRecord> {
 
     public static final String FEATURE = "value";
+    /** What the producer CLI, the local stack and the benchmark send unless told otherwise. */
+    public static final int DEFAULT_PERIOD = 50;
+    public static final double DEFAULT_NOISE = 1.0;
 
     private final int keys;
     private final double period;

@@ -1,5 +1,6 @@
 package dev.streampredict.job.pipeline;
 
+import dev.streampredict.common.kafka.ProducerTuning;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.model.registry.ModelCommand;
@@ -113,11 +114,8 @@ public final class KafkaIO {
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(kafka.deliveryGuarantee())
-                .setProperty(ProducerConfig.LINGER_MS_CONFIG, "5")
-                // predictions carry their input: the 16 KB default batch would hold one wide record per request
-                .setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024))
-                .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+                .setDeliveryGuarantee(kafka.deliveryGuarantee());
+        ProducerTuning.SETTINGS.forEach(builder::setProperty);
         // the user's settings (security, and tuning) over these defaults
         kafka.clientSettings().forEach(builder::setProperty);
         if (kafka.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
