@@ -92,7 +92,8 @@ public final class Benchmark implements Callable<Integer> {
     int swapKeys;
 
     @Option(names = "--soak-minutes", defaultValue = "0",
-            description = "Minutes of a steady stream at --soak-rate, sampled every 30 s: throughput, latency, heap and "
+            description = "Minutes of a steady stream at --soak-rate, sampled every 30 s: throughput, latency, "
+                    + "heap and "
                     + "checkpoint size over time; 0 skips (default: ${DEFAULT-VALUE}).")
     int soakMinutes;
 
@@ -101,29 +102,36 @@ public final class Benchmark implements Callable<Integer> {
                     + "measured first in the same run).")
     Double soakRate;
 
-    @Option(names = "--soak-keys", defaultValue = "10000", description = "Keys sending at a time in the soak (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--soak-keys", defaultValue = "10000", description = "Keys sending at a time in the soak "
+            + "(default: ${DEFAULT-VALUE}).")
     int soakKeys;
 
-    @Option(names = "--soak-turnover", defaultValue = "60", description = "Seconds after which the soak's keys stop and new ones start (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--soak-turnover", defaultValue = "60", description = "Seconds after which the soak's keys "
+            + "stop and new ones start (default: ${DEFAULT-VALUE}).")
     int soakTurnoverSeconds;
 
-    @Option(names = "--soak-state-ttl", defaultValue = "120", description = "The job's --state-ttl in the soak, seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--soak-state-ttl", defaultValue = "120", description = "The job's --state-ttl in the soak, "
+            + "seconds (default: ${DEFAULT-VALUE}).")
     int soakStateTtlSeconds;
 
-    @Option(names = "--warm-up", defaultValue = "10", description = "Seconds sent before latency is measured (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warm-up", defaultValue = "10", description = "Seconds sent before latency is measured "
+            + "(default: ${DEFAULT-VALUE}).")
     int warmUpSeconds;
 
-    @Option(names = "--measure", defaultValue = "30", description = "Seconds of latency measured per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--measure", defaultValue = "30", description = "Seconds of latency measured per run "
+            + "(default: ${DEFAULT-VALUE}).")
     int measureSeconds;
 
     @Option(names = "--checkpoint-interval", defaultValue = "1s",
-            description = "Checkpoint interval of the exactly-once latency runs, which commit predictions at each; at-least-once keeps the job's 10 s (default: ${DEFAULT-VALUE}).")
+            description = "Checkpoint interval of the exactly-once latency runs, which commit predictions at "
+                    + "each; at-least-once keeps the job's 10 s (default: ${DEFAULT-VALUE}).")
     String checkpointInterval;
 
     @Option(names = "--job-arg", description = "Extra argument for the job, repeatable, e.g. --job-arg=--batch-size=1.")
     List<String> jobArgs = new ArrayList<>();
 
-    @Option(names = "--work-dir", defaultValue = "target/benchmark", description = "Broker data, model and results (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work-dir", defaultValue = "target/benchmark", description = "Broker data, model and "
+            + "results (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
     private CostMeter meter;
@@ -134,7 +142,8 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     static Iterator<InputRecord> series(int keys, long seed) {
-        return new SyntheticSeries(keys, 50, 1.0, seed, System::currentTimeMillis);
+        return new SyntheticSeries(keys, SyntheticSeries.DEFAULT_PERIOD, SyntheticSeries.DEFAULT_NOISE, seed,
+                System::currentTimeMillis);
     }
 
     @Override
@@ -144,7 +153,8 @@ public final class Benchmark implements Callable<Integer> {
         }
         PrintStream out = System.out;
         Files.createDirectories(workDir);
-        Path model = new ModelBootstrap(out).forSynthetic(10, 50, 1.0, workDir.resolve("models"));
+        Path model = new ModelBootstrap(out).forSynthetic(10, SyntheticSeries.DEFAULT_PERIOD,
+                SyntheticSeries.DEFAULT_NOISE, workDir.resolve("models"));
         ResultTable table = new ResultTable();
         table.condition("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
@@ -229,7 +239,8 @@ public final class Benchmark implements Callable<Integer> {
      * latency. Checkpoints every {@code checkpointInterval}, as a new policy waits for the next one.
      */
     private void swaps(PipelineRuns runs, ResultTable table) throws Exception {
-        ModelArchive second = ModelArchive.of(new ModelBootstrap(System.out).forSyntheticSeed(10, 50, 1.0, 43,
+        ModelArchive second = ModelArchive.of(new ModelBootstrap(System.out).forSyntheticSeed(10,
+                SyntheticSeries.DEFAULT_PERIOD, SyntheticSeries.DEFAULT_NOISE, 43,
                 workDir.resolve("models-second")).toString());
         for (double rate : swapRates) {
             if (rate <= 0) {

@@ -1,5 +1,7 @@
 package dev.streampredict.benchmark;
 
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -31,10 +33,10 @@ final class CostMeter implements AutoCloseable {
     }
 
     private static final long TICK_NANOS = 10_000_000; // /proc/<pid>/stat counts in USER_HZ = 100 ticks a second
-    private final com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final OperatingSystemMXBean os =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final ThreadMXBean threads =
+            (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Path brokerStat;
     private final List<Sample> samples = new ArrayList<>();
     private final Thread sampler;
