@@ -8,7 +8,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,8 @@ public final class FiguresCli implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--output", defaultValue = "docs/figures", description = "Where the PNG files go (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output", defaultValue = "docs/figures", description = "Where the PNG files go (default: "
+            + "${DEFAULT-VALUE}).")
     Path output;
 
     public static void main(String[] args) {
@@ -94,7 +94,9 @@ public final class FiguresCli implements Callable<Integer> {
         }
     }
 
-    /** {@code 2026-11-29-2core} and {@code soak}: {@code 2026-11-29-2core-soak.png}, and the same for a run named so. */
+    /**
+     * {@code 2026-11-29-2core} and {@code soak}: {@code 2026-11-29-2core-soak.png}, and the same for a run named so.
+     */
     private static String named(String stem, String kind) {
         return (stem.endsWith("-" + kind) ? stem : stem + "-" + kind) + ".png";
     }

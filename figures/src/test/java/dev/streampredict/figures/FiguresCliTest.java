@@ -50,12 +50,17 @@ class FiguresCliTest {
     void drawsEveryFigureItsResultsAllow() throws Exception {
         Files.writeString(results.resolve("run.json"), """
                 {"results": [
-                  {"measurement": "raw Kafka passthrough (consume+produce)", "setting": "1 thread, median of 3", "value": 300000, "unit": "records/s"},
-                  {"measurement": "pipeline drain", "setting": "parallelism 1, median of 3", "value": 56000, "unit": "predictions/s"},
-                  {"measurement": "pipeline drain", "setting": "parallelism 2, median of 3", "value": 51000, "unit": "predictions/s"},
+                  {"measurement": "raw Kafka passthrough (consume+produce)", "setting": "1 thread, median of 3",
+                    "value": 300000, "unit": "records/s"},
+                  {"measurement": "pipeline drain", "setting": "parallelism 1, median of 3", "value": 56000,
+                    "unit": "predictions/s"},
+                  {"measurement": "pipeline drain", "setting": "parallelism 2, median of 3", "value": 51000,
+                    "unit": "predictions/s"},
                   {"measurement": "heap in use, job holding state", "setting": "1,000 keys", "value": 52, "unit": "MB"},
-                  {"measurement": "heap in use, job holding state", "setting": "10,000 keys", "value": 60, "unit": "MB"},
-                  {"measurement": "heap in use, job holding state", "setting": "100,000 keys", "value": 131, "unit": "MB"},
+                  {"measurement": "heap in use, job holding state", "setting": "10,000 keys", "value": 60,
+                    "unit": "MB"},
+                  {"measurement": "heap in use, job holding state", "setting": "100,000 keys", "value": 131,
+                    "unit": "MB"},
                   {"measurement": "soak: achieved", "setting": "minute 0.5", "value": 5000, "unit": "predictions/s"},
                   {"measurement": "soak: achieved", "setting": "minute 1.0", "value": 5001, "unit": "predictions/s"},
                   {"measurement": "soak: latency p50", "setting": "minute 0.5", "value": 15, "unit": "ms"},
@@ -67,9 +72,12 @@ class FiguresCliTest {
                   {"measurement": "soak: checkpoint size", "setting": "minute 0.5", "value": 2.2, "unit": "MB"},
                   {"measurement": "soak: checkpoint size", "setting": "minute 1.0", "value": 2.2, "unit": "MB"}],
                  "distributions": [
-                  {"distribution": "latency", "setting": "1000/s at-least-once", "percentile": 0, "value": 5, "unit": "ms"},
-                  {"distribution": "latency", "setting": "1000/s at-least-once", "percentile": 50, "value": 16, "unit": "ms"},
-                  {"distribution": "latency", "setting": "1000/s at-least-once", "percentile": 100, "value": 70, "unit": "ms"}]}
+                  {"distribution": "latency", "setting": "1000/s at-least-once", "percentile": 0, "value": 5,
+                    "unit": "ms"},
+                  {"distribution": "latency", "setting": "1000/s at-least-once", "percentile": 50, "value": 16,
+                    "unit": "ms"},
+                  {"distribution": "latency", "setting": "1000/s at-least-once", "percentile": 100, "value": 70,
+                    "unit": "ms"}]}
                 """);
         Files.writeString(results.resolve("2026-01-01-feedback-loop.json"), """
                 {"bucketSize": 250, "regimeChangeAt": 500, "promotedAt": 1000, "buckets": [

@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The models a job starts with, decided at submission so that a model that cannot serve fails the submission, not

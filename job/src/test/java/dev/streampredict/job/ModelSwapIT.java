@@ -14,7 +14,6 @@ import dev.streampredict.model.registry.RegistryEntry;
 import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.producer.SyntheticSeries;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -361,8 +360,10 @@ class ModelSwapIT {
                 kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, null,
                     version.getBytes(StandardCharsets.UTF_8), value);
-            record.headers().add(new RecordHeader(RegistryRecords.HEADER_TYPE, "artifact".getBytes(StandardCharsets.UTF_8)));
-            record.headers().add(new RecordHeader(RegistryRecords.HEADER_VERSION, version.getBytes(StandardCharsets.UTF_8)));
+            record.headers().add(new RecordHeader(RegistryRecords.HEADER_TYPE,
+                    "artifact".getBytes(StandardCharsets.UTF_8)));
+            record.headers().add(new RecordHeader(RegistryRecords.HEADER_VERSION,
+                    version.getBytes(StandardCharsets.UTF_8)));
             producer.send(record).get(30, TimeUnit.SECONDS);
         }
     }

@@ -141,7 +141,8 @@ final class PipelineTesting {
             List<Double> values = new ArrayList<>();
             for (int i = 0; i < ofKey.size(); i++) {
                 Prediction p = ofKey.get(i);
-                values.add(codec.parse(p.input().getBytes(StandardCharsets.UTF_8)).features().get(SyntheticSeries.FEATURE));
+                values.add(codec.parse(p.input().getBytes(StandardCharsets.UTF_8)).features()
+                        .get(SyntheticSeries.FEATURE));
                 Predictor model = models.get(p.modelVersion());
                 assertThat(model).as("model of version %s", p.modelVersion()).isNotNull();
                 int window = model.metadata().windowSize();

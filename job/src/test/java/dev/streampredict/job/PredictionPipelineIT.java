@@ -206,7 +206,8 @@ class PredictionPipelineIT {
         for (Prediction p : predictions) {
             JsonNode reference = Json.MAPPER.readTree(p.input());
             assertThat(reference.get("topic").asText()).isEqualTo("avro-in");
-            InputRecord input = inputAt.get(reference.get("partition").asInt() + "@" + reference.get("offset").asLong());
+            InputRecord input = inputAt.get(reference.get("partition").asInt() + "@" + reference.get("offset")
+                    .asLong());
             assertThat(input.id()).isEqualTo(p.id()).isEqualTo(reference.get("id").asText());
             withInputs.add(new Prediction(p.id(), p.key(), new String(JsonInputCodec.toJson(input),
                     StandardCharsets.UTF_8), p.target(), p.prediction(), null, null, p.modelVersion(),
@@ -242,7 +243,8 @@ class PredictionPipelineIT {
         }
 
         JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
-                "--input-topic", "iris-in", "--predictions-topic", "iris-predictions", "--dead-letter-topic", "iris-dlq",
+                "--input-topic", "iris-in", "--predictions-topic", "iris-predictions", "--dead-letter-topic",
+                        "iris-dlq",
                 "--model", modelDir.toString(), "--bounded", "--starting-offsets", "earliest",
                 "--parallelism", "2", "--checkpoint-interval", "0", "--job-name", "classification-it");
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);

@@ -17,7 +17,6 @@ import dev.streampredict.producer.InputProducer;
 import dev.streampredict.training.ClassificationTraining;
 import dev.streampredict.training.FitOptions;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -105,7 +104,8 @@ class ReliabilityIT {
                 + "x".repeat(5_000) + "\"}"));
         bad.put("malformed_json", List.of("{\"id\":\"m\",\"key\":", "[1,2,3]"));
         bad.put("missing_field", List.of("{\"id\":\"nt\",\"key\":\"flower-1\",\"features\":{" + flower + "}}"));
-        bad.put("unknown_field", List.of("{" + head.formatted("uf") + ",\"features\":{" + flower + "},\"colour\":\"red\"}"));
+        bad.put("unknown_field", List.of("{" + head.formatted("uf") + ",\"features\":{" + flower
+                + "},\"colour\":\"red\"}"));
         bad.put("wrong_type", List.of("{\"id\":\"wt\",\"key\":\"flower-1\",\"timestamp\":\"yesterday\",\"features\":{"
                 + flower + "}}"));
         bad.put("non_finite", List.of(
@@ -198,7 +198,8 @@ class ReliabilityIT {
 
         Thread producer = sendInBackground("eo-in", inputs, 500);
         // fail once some predictions are committed and more are on the way, so the failure cuts through the stream
-        assertThat(readPredictions(kafka.bootstrapServers(), "eo-out", 600, Duration.ofSeconds(60))).hasSizeGreaterThanOrEqualTo(600);
+        assertThat(readPredictions(kafka.bootstrapServers(), "eo-out", 600, Duration.ofSeconds(60)))
+                .hasSizeGreaterThanOrEqualTo(600);
         cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
         cluster.startTaskManager();
         producer.join(60_000);

@@ -136,7 +136,8 @@ class SecuredKafkaIT {
         String[] args = jobArgs(clientConfig("job", "job-secret"));
         args[Arrays.asList(args).indexOf("s-dlq")] = "no-such-dlq";
 
-        assertThatThrownBy(() -> startJob(new Configuration(), args)).hasMessageContaining("has no topic [no-such-dlq]");
+        assertThatThrownBy(() -> startJob(new Configuration(), args)).hasMessageContaining("has no topic "
+                + "[no-such-dlq]");
     }
 
     @Test

@@ -93,7 +93,8 @@ class LocalStackIT {
         try {
             awaitRunningJob(webPort, stack, log);
             List<Prediction> predictions = readPredictions("127.0.0.1:" + kafkaPort, 20, Duration.ofSeconds(90));
-            assertThat(predictions).as("predictions from the running stack; its output is in " + log).hasSizeGreaterThanOrEqualTo(20);
+            assertThat(predictions).as("predictions from the running stack; its output is in " + log)
+                    .hasSizeGreaterThanOrEqualTo(20);
             assertThat(predictions).allSatisfy(p -> {
                 assertThat(p.key()).isEqualTo("sp500");
                 assertThat(p.target()).isEqualTo("close");
@@ -135,7 +136,8 @@ class LocalStackIT {
     /** What Prometheus would scrape: the job's own metrics, with labels, and values that make sense. */
     private static void assertPrometheusEndpointHasTheJobsMetrics(int port) throws Exception {
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                        .body();
         Files.writeString(Path.of("target", "local-stack-it-metrics.txt"), metrics);
         String operator = "flink_taskmanager_job_task_operator_";
         // a key-value metric group becomes a label, and its key a prefix of the name
@@ -159,7 +161,8 @@ class LocalStackIT {
     private void assertPrometheusScrapesThemWithTheShippedConfig(int metricsPort) throws Exception {
         Path binary = Path.of("/usr/bin/prometheus");
         if (!Files.isExecutable(binary)) {
-            assertThat(TOOLS_REQUIRED).as("CI=true, where scripts/test-setup.sh installs Debian's prometheus").isFalse();
+            assertThat(TOOLS_REQUIRED).as("CI=true, where scripts/test-setup.sh installs Debian's prometheus")
+                    .isFalse();
             System.err.println("prometheus is not installed here: skipping the scrape check");
             return;
         }
@@ -244,7 +247,8 @@ class LocalStackIT {
             List<String> charts = List.of("series", "error", "latency", "throughput");
             new WebDriverWait(browser, Duration.ofSeconds(60)).until(page -> charts.stream().allMatch(chart ->
                     Integer.parseInt(page.findElement(By.id(chart)).getDomAttribute("data-points")) >= 4));
-            Files.write(Path.of("target", "live-page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            Files.write(Path.of("target", "live-page.png"), ((TakesScreenshot) browser)
+                    .getScreenshotAs(OutputType.BYTES));
             assertThat(browser.findElement(By.id("flink")).getDomProperty("href"))
                     .isEqualTo("http://localhost:" + webPort + "/");
             assertThat(browser.findElements(By.cssSelector("#series polyline"))).hasSize(2);
@@ -269,7 +273,8 @@ class LocalStackIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.readString(log).contains(expected)) {
             assertThat(stack.isAlive()).as("stack process is alive; its output is in " + log).isTrue();
-            assertThat(System.nanoTime()).as("'" + expected + "' in the output within 30 s: " + log).isLessThan(deadline);
+            assertThat(System.nanoTime()).as("'" + expected + "' in the output within 30 s: " + log)
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
     }

@@ -1,5 +1,6 @@
 package dev.streampredict.training;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -28,6 +29,6 @@ public record ForecastErrors(double mse, double mae) {
 
     /** The next value equals the mean of the window. */
     public static ForecastErrors movingAverage(List<SeriesSample> samples) {
-        return of(samples, s -> java.util.Arrays.stream(s.window()).average().orElseThrow());
+        return of(samples, s -> Arrays.stream(s.window()).average().orElseThrow());
     }
 }

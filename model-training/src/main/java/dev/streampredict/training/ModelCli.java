@@ -112,7 +112,8 @@ public final class ModelCli {
                 description = "stable, shadow, canary, or none (only publish) (default: ${DEFAULT-VALUE}).")
         String role;
 
-        @Option(names = "--percent", defaultValue = "10", description = "Canary: share of keys (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--percent", defaultValue = "10", description = "Canary: share of keys (default: "
+                + "${DEFAULT-VALUE}).")
         int percent;
 
         @Override
@@ -252,7 +253,8 @@ public final class ModelCli {
         }
     }
 
-    @Command(name = "rollback", description = "Drops the canary or shadow; without one, returns to the previous stable model.")
+    @Command(name = "rollback", description = "Drops the canary or shadow; without one, returns to the previous "
+            + "stable model.")
     static final class Rollback extends Subcommand {
         @Override
         void run(PrintWriter out) throws Exception {

@@ -3,6 +3,7 @@ package dev.streampredict.training;
 import dev.streampredict.common.message.InputRecord;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class SeriesSamples {
             ordered.sort(Comparator.comparingLong(InputRecord::timestamp)); // stable: ties keep file order
             double[] values = ordered.stream().mapToDouble(r -> r.features().get(target)).toArray();
             for (int t = windowSize; t < values.length; t++) {
-                double[] window = java.util.Arrays.copyOfRange(values, t - windowSize, t);
+                double[] window = Arrays.copyOfRange(values, t - windowSize, t);
                 samples.add(new SeriesSample(series.getKey(), window, values[t], ordered.get(t).timestamp()));
             }
         }

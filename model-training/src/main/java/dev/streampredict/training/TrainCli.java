@@ -27,17 +27,21 @@ public final class TrainCli implements Callable<Integer> {
     CsvColumnOptions csv = new CsvColumnOptions();
 
     @Option(names = "--task", defaultValue = "regression",
-            description = "regression (next value of a series from a sliding window) or classification (class of a feature vector; needs --label-column) (default: ${DEFAULT-VALUE}).")
+            description = "regression (next value of a series from a sliding window) or classification (class "
+                    + "of a feature vector; needs --label-column) (default: ${DEFAULT-VALUE}).")
     TaskKind task;
 
-    @Option(names = "--target", description = "Regression: the feature to forecast (default: the first feature column).")
+    @Option(names = "--target", description = "Regression: the feature to forecast (default: the first feature "
+            + "column).")
     String target;
 
-    @Option(names = "--window", defaultValue = "16", description = "Regression: past values per input (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "16", description = "Regression: past values per input (default: "
+            + "${DEFAULT-VALUE}).")
     int window;
 
     @Option(names = "--target-mode", defaultValue = "DIFFERENCE",
-            description = "Regression: LEVEL (forecast the value) or DIFFERENCE (forecast the step from the last value) (default: ${DEFAULT-VALUE}).")
+            description = "Regression: LEVEL (forecast the value) or DIFFERENCE (forecast the step from the "
+                    + "last value) (default: ${DEFAULT-VALUE}).")
     TargetMode targetMode;
 
     @Option(names = "--hidden", split = ",",
@@ -48,23 +52,28 @@ public final class TrainCli implements Callable<Integer> {
     int epochs;
 
     @Option(names = "--patience",
-            description = "Early stopping: epochs without improvement (default: 15 for regression, 30 for classification).")
+            description = "Early stopping: epochs without improvement (default: 15 for regression, 30 for "
+                    + "classification).")
     Integer patience;
 
-    @Option(names = "--batch-size", description = "Mini-batch size (default: 64 for regression, 16 for classification).")
+    @Option(names = "--batch-size", description = "Mini-batch size (default: 64 for regression, 16 for "
+            + "classification).")
     Integer batchSize;
 
     @Option(names = "--learning-rate",
             description = "Adam learning rate (default: 0.001 for regression, 0.01 for classification).")
     Double learningRate;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same "
+            + "model (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--validation-fraction", defaultValue = "0.15", description = "Latest-but-one part of the data, for early stopping (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--validation-fraction", defaultValue = "0.15", description = "Latest-but-one part of the "
+            + "data, for early stopping (default: ${DEFAULT-VALUE}).")
     double validationFraction;
 
-    @Option(names = "--test-fraction", defaultValue = "0.15", description = "Latest part of the data, for the reported metrics only (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-fraction", defaultValue = "0.15", description = "Latest part of the data, for the "
+            + "reported metrics only (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
     @Option(names = "--cv", paramLabel = "K",
@@ -74,7 +83,8 @@ public final class TrainCli implements Callable<Integer> {
     Integer crossValidationFolds;
 
     @Option(names = "--repeats", defaultValue = "1",
-            description = "With --cv, classification: repeats of the K-fold, each with another shuffle (default: ${DEFAULT-VALUE}).")
+            description = "With --cv, classification: repeats of the K-fold, each with another shuffle "
+                    + "(default: ${DEFAULT-VALUE}).")
     int repeats;
 
     @Option(names = "--name", description = "Start of the model version (default: file name and target).")

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -38,7 +39,7 @@ class KerasImportTest {
         double[][] probabilities = loaded.classify(images, 3);
         for (double[] p : probabilities) {
             assertThat(p).hasSize(10);
-            assertThat(java.util.Arrays.stream(p).sum()).isCloseTo(1.0, offset(1e-4));
+            assertThat(Arrays.stream(p).sum()).isCloseTo(1.0, offset(1e-4));
         }
     }
 

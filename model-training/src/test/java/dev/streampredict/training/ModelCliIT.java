@@ -114,7 +114,8 @@ class ModelCliIT {
                     null));
         }
         TrainedModel model = RegressionTraining.train(series, new RegressionTraining.Settings(name, "generated",
-                        feature, 4, TargetMode.DIFFERENCE, 0.15, 0.15, new FitOptions(List.of(4), 3, 2, 32, 0.01, seed)),
+                        feature, 4, TargetMode.DIFFERENCE, 0.15, 0.15, new FitOptions(List.of(4), 3, 2, 32, 0.01,
+                                seed)),
                 new PrintStream(OutputStream.nullOutputStream()));
         model.save(dir.resolve(name));
         return ModelArtifact.readMetadata(dir.resolve(name).toString()).modelVersion();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -147,6 +148,6 @@ class RetrainerTest {
         if (changeAt != null) {
             series.regimeChangeAt(changeAt, 9, 20);
         }
-        return java.util.stream.Stream.generate(series::next).limit(6_000).toList();
+        return Stream.generate(series::next).limit(6_000).toList();
     }
 }

@@ -51,7 +51,8 @@ public final class ModelArtifact {
             return parseMetadata(in, describe(location, METADATA_FILE));
         } catch (IOException e) {
             throw new ModelArtifactException("model metadata " + describe(location, METADATA_FILE)
-                    + " is not readable: " + e.getMessage() + ". Retrain the model or restore the file from a good copy.",
+                    + " is not readable: " + e.getMessage() + ". Retrain the model or restore the file from a "
+                            + "good copy.",
                     e);
         }
     }

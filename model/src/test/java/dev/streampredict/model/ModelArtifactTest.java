@@ -1,5 +1,6 @@
 package dev.streampredict.model;
 
+import org.assertj.core.data.Offset;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -12,6 +13,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -46,7 +48,7 @@ class ModelArtifactTest {
 
         for (int i = 0; i < windows.length; i++) {
             assertThat(predictor.forecast(new double[][]{windows[i]}, 1)[0])
-                    .isCloseTo(batch[i], org.assertj.core.data.Offset.offset(1e-5));
+                    .isCloseTo(batch[i], Offset.offset(1e-5));
         }
     }
 
@@ -72,7 +74,7 @@ class ModelArtifactTest {
         ModelArtifact.save(dir, regression(4, TargetMode.LEVEL), network(4, 1));
         Path network = dir.resolve(ModelArtifact.NETWORK_FILE);
         byte[] bytes = Files.readAllBytes(network);
-        Files.write(network, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(network, Arrays.copyOf(bytes, bytes.length / 2));
 
         assertThatThrownBy(() -> ModelArtifact.load(dir.toString()))
                 .isInstanceOf(ModelArtifactException.class)

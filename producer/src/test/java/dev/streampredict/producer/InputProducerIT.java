@@ -54,7 +54,8 @@ class InputProducerIT {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                         InputRecord record = codec.parse(r.value());
                         assertThat(r.key()).isEqualTo(record.key());
-                        assertThat(partitionOfKey.computeIfAbsent(r.key(), k -> r.partition())).isEqualTo(r.partition());
+                        assertThat(partitionOfKey.computeIfAbsent(r.key(), k -> r.partition()))
+                                .isEqualTo(r.partition());
                         byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(record);
                         received++;
                     }

@@ -1,6 +1,7 @@
 package dev.streampredict.producer;
 
 import dev.streampredict.common.message.InputRecord;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ class SyntheticSeriesTest {
         double[] v = take(noiseless, 8).stream().mapToDouble(r -> r.features().get("value")).toArray();
 
         for (int t = 0; t < 4; t++) {
-            assertThat(v[t + 4]).isCloseTo(v[t], org.assertj.core.data.Offset.offset(1e-9)); // period 4
+            assertThat(v[t + 4]).isCloseTo(v[t], Offset.offset(1e-9)); // period 4
         }
         assertThat(v[0]).isNotEqualTo(v[1]);
     }

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static dev.streampredict.common.message.RejectReason.*;
@@ -194,7 +195,7 @@ public final class JsonInputCodec implements InputDecoder {
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number " + abbreviate(json.getText());
             case VALUE_TRUE, VALUE_FALSE -> "boolean " + json.getText();
             case VALUE_NULL -> "null";
-            default -> token.name().toLowerCase(java.util.Locale.ROOT);
+            default -> token.name().toLowerCase(Locale.ROOT);
         };
     }
 

@@ -63,7 +63,10 @@ class JsonInputCodecTest {
             "NON_FINITE      | {'id':'1','key':'k','timestamp':1,'features':{'x':NaN}}",
             "NON_FINITE      | {'id':'1','key':'k','timestamp':1,'features':{'x':1e400}}",
             "NON_FINITE      | {'id':'1','key':'k','timestamp':1,'features':{'x':-Infinity}}",
-            "TOO_LARGE       | {'id':'1','key':'k','timestamp':1,'features':{'x':1},'pad':'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'}",
+            "TOO_LARGE       | {'id':'1','key':'k','timestamp':1,'features':{'x':1},'pad':'"
+                    + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                    + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                    + "xxxxxxxxxxxxxxxxxxxx'}",
     })
     void everyKindOfBadMessageHasItsOwnReason(RejectReason expected, String json) {
         byte[] message = json == null ? new byte[0] : bytes(json);
@@ -77,7 +80,8 @@ class JsonInputCodecTest {
     @Test
     void streamsEachFeatureToTheSinkInMessageOrder() throws Exception {
         List<String> seen = new ArrayList<>();
-        InputHeader header = codec.parse(bytes("{'features':{'b':2.5,'a':-1},'key':'k','timestamp':7,'id':'x','label':'up'}"),
+        InputHeader header = codec.parse(
+                bytes("{'features':{'b':2.5,'a':-1},'key':'k','timestamp':7,'id':'x','label':'up'}"),
                 (name, value) -> seen.add(name + "=" + value));
 
         assertThat(header).isEqualTo(new InputHeader("x", "k", 7L, "up"));

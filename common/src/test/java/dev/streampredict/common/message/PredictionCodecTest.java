@@ -2,6 +2,7 @@ package dev.streampredict.common.message;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ class PredictionCodecTest {
 
         byte[] json = codec.toJson(p);
 
-        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8)).endsWith(",\"input\":" + zurich + "}");
+        assertThat(new String(json, StandardCharsets.UTF_8)).endsWith(",\"input\":" + zurich + "}");
         assertThat(codec.parse(json)).isEqualTo(p);
     }
 

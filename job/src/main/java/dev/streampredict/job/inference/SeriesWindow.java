@@ -63,7 +63,8 @@ public class SeriesWindow {
     }
 
     /**
-     * Copies the latest {@code out.length} values into {@code out}, oldest first. Before the window is full the missing older values are
+     * Copies the latest {@code out.length} values into {@code out}, oldest first. Before the window is full the
+     * missing older values are
      * the oldest value seen, so a key's first events get a forecast from a flat history instead of none.
      */
     public void copyTo(double[] out) {

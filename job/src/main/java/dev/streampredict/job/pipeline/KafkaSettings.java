@@ -18,7 +18,8 @@ import java.io.Serializable;
  * @param clientSettings        Kafka client settings of every source and sink (security.protocol, sasl.*, ssl.*)
  */
 public record KafkaSettings(String bootstrapServers, String inputTopic, String predictionsTopic,
-                            String deadLetterTopic, String registryTopic, String shadowTopic, String groupId, StartingOffsets startingOffsets, Long startFromTime, boolean bounded,
+                            String deadLetterTopic, String registryTopic, String shadowTopic, String groupId,
+                                    StartingOffsets startingOffsets, Long startFromTime, boolean bounded,
                             DeliveryGuarantee deliveryGuarantee, String transactionalIdPrefix,
                             Map<String, String> clientSettings)
         implements Serializable {
