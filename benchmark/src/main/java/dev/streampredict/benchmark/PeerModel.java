@@ -35,10 +35,21 @@ final class PeerModel {
         return ModelArtifact.load(importTo(dir));
     }
 
-    /** Endless random images: 784 values in [0, 1) with 3 decimals, keyed over {@code keys} keys. */
+    /**
+     * Endless random images: 784 values in [0, 1) with 3 decimals, keyed over {@code keys} keys, each with its own
+     * id and time. The values come from a pool of 256 images made up front, so that what the producer is timed on
+     * is writing records, not drawing 784 random numbers for each.
+     */
     static Iterator<InputRecord> randomImages(int keys, long seed) {
         Random random = new Random(seed);
         List<String> names = IntStream.range(0, 784).mapToObj(i -> "f" + i).toList();
+        List<Map<String, Double>> pool = IntStream.range(0, 256).mapToObj(i -> {
+            Map<String, Double> features = new LinkedHashMap<>();
+            for (String name : names) {
+                features.put(name, random.nextInt(1000) / 1000.0);
+            }
+            return features;
+        }).toList();
         return new Iterator<>() {
             private long n;
 
@@ -49,13 +60,9 @@ final class PeerModel {
 
             @Override
             public InputRecord next() {
-                Map<String, Double> features = new LinkedHashMap<>();
-                for (String name : names) {
-                    features.put(name, random.nextInt(1000) / 1000.0);
-                }
                 n++;
                 return new InputRecord(new UUID(random.nextLong(), random.nextLong()).toString(), "img-" + (n % keys),
-                        System.currentTimeMillis(), features);
+                        System.currentTimeMillis(), pool.get(random.nextInt(pool.size())));
             }
         };
     }
