@@ -1,5 +1,6 @@
 package dev.streampredict.benchmark;
 
+import dev.streampredict.common.message.FeatureVector;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
@@ -7,9 +8,7 @@ import dev.streampredict.training.KerasImport;
 
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -43,12 +42,12 @@ final class PeerModel {
     static Iterator<InputRecord> randomImages(int keys, long seed) {
         Random random = new Random(seed);
         List<String> names = IntStream.range(0, 784).mapToObj(i -> "f" + i).toList();
-        List<Map<String, Double>> pool = IntStream.range(0, 256).mapToObj(i -> {
-            Map<String, Double> features = new LinkedHashMap<>();
-            for (String name : names) {
-                features.put(name, random.nextInt(1000) / 1000.0);
+        List<FeatureVector> pool = IntStream.range(0, 256).mapToObj(i -> {
+            double[] values = new double[names.size()];
+            for (int f = 0; f < values.length; f++) {
+                values[f] = random.nextInt(1000) / 1000.0;
             }
-            return features;
+            return new FeatureVector(names, values);
         }).toList();
         return new Iterator<>() {
             private long n;

@@ -1,14 +1,13 @@
 package dev.streampredict.common.csv;
 
+import dev.streampredict.common.message.FeatureVector;
 import dev.streampredict.common.message.InputRecord;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -47,7 +46,7 @@ public final class CsvRecordReader implements Iterator<InputRecord>, Closeable {
         this.timestampIndex = spec.timestampColumn() == null ? -1 : table.column(spec.timestampColumn());
         this.labelIndex = spec.labelColumn() == null ? -1 : table.column(spec.labelColumn());
         this.pendingRow = table.next();
-        this.featureNames = spec.featureColumns().isEmpty() ? numericColumns() : spec.featureColumns();
+        this.featureNames = List.copyOf(spec.featureColumns().isEmpty() ? numericColumns() : spec.featureColumns());
         if (featureNames.isEmpty()) {
             throw new IllegalArgumentException("no numeric feature columns in " + spec.file().getFileName()
                     + "; name them with --feature-columns (columns: " + table.header() + ")");
@@ -109,7 +108,7 @@ public final class CsvRecordReader implements Iterator<InputRecord>, Closeable {
         if (row.size() != table.header().size()) {
             return reject(line, "has " + row.size() + " cells, the header has " + table.header().size());
         }
-        Map<String, Double> features = new LinkedHashMap<>();
+        double[] features = new double[featureIndexes.length];
         for (int i = 0; i < featureIndexes.length; i++) {
             String cell = row.get(featureIndexes[i]).trim();
             if (cell.isEmpty()) {
@@ -120,7 +119,7 @@ public final class CsvRecordReader implements Iterator<InputRecord>, Closeable {
                 if (!Double.isFinite(value)) {
                     return reject(line, "feature '" + featureNames.get(i) + "' is " + cell);
                 }
-                features.put(featureNames.get(i), value);
+                features[i] = value;
             } catch (NumberFormatException e) {
                 return reject(line, "feature '" + featureNames.get(i) + "' is not a number: '" + cell + "'");
             }
@@ -144,7 +143,8 @@ public final class CsvRecordReader implements Iterator<InputRecord>, Closeable {
                 return reject(line, "label column '" + spec.labelColumn() + "' is empty");
             }
         }
-        return new InputRecord(UUID.randomUUID().toString(), key, timestamp, features, label);
+        return new InputRecord(UUID.randomUUID().toString(), key, timestamp, new FeatureVector(featureNames, features),
+                label);
     }
 
     private InputRecord reject(long line, String reason) {

@@ -58,15 +58,14 @@ public final class AvroInputCodec implements InputDecoder {
             avro.writeLong(record.timestamp());
             avro.writeArrayStart();
             avro.setItemCount(record.features().size());
-            for (Map.Entry<String, Double> feature : record.features().entrySet()) {
-                float value = feature.getValue().floatValue();
-                if (Float.isInfinite(value) && !feature.getValue().isInfinite()) {
-                    throw new IllegalArgumentException("feature '" + feature.getKey() + "' of input " + record.id()
-                            + " is " + feature.getValue() + ", beyond a 32-bit float, which the Avro format carries; "
-                            + "scale it, or send JSON (--format json)");
+            if (record.features() instanceof FeatureVector vector) {
+                for (int i = 0; i < vector.size(); i++) {
+                    writeFeature(avro, record, vector.name(i), vector.value(i));
                 }
-                avro.startItem();
-                avro.writeFloat(value);
+            } else {
+                for (Map.Entry<String, Double> feature : record.features().entrySet()) {
+                    writeFeature(avro, record, feature.getKey(), feature.getValue());
+                }
             }
             avro.writeArrayEnd();
             if (record.label() == null) {
@@ -80,6 +79,17 @@ public final class AvroInputCodec implements InputDecoder {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
         return out.toByteArray();
+    }
+
+    private static void writeFeature(BinaryEncoder avro, InputRecord record, String name, double value)
+            throws IOException {
+        float single = (float) value;
+        if (Float.isInfinite(single) && !Double.isInfinite(value)) {
+            throw new IllegalArgumentException("feature '" + name + "' of input " + record.id() + " is " + value
+                    + ", beyond a 32-bit float, which the Avro format carries; scale it, or send JSON (--format json)");
+        }
+        avro.startItem();
+        avro.writeFloat(single);
     }
 
     @Override

@@ -19,7 +19,10 @@ public record InputRecord(String id, String key, long timestamp, Map<String, Dou
     public InputRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(key, "key");
-        features = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(features, "features")));
+        Objects.requireNonNull(features, "features");
+        // a FeatureVector is read-only already: copying 784 features per record was most of a wide producer's work
+        features = features instanceof FeatureVector ? features
+                : Collections.unmodifiableMap(new LinkedHashMap<>(features));
     }
 
     public InputRecord(String id, String key, long timestamp, Map<String, Double> features) {

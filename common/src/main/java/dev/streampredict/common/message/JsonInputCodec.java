@@ -46,8 +46,14 @@ public final class JsonInputCodec implements InputDecoder {
             json.writeStringField("key", record.key());
             json.writeNumberField("timestamp", record.timestamp());
             json.writeObjectFieldStart("features");
-            for (Map.Entry<String, Double> feature : record.features().entrySet()) {
-                json.writeNumberField(feature.getKey(), feature.getValue());
+            if (record.features() instanceof FeatureVector vector) {
+                for (int i = 0; i < vector.size(); i++) {
+                    json.writeNumberField(vector.name(i), vector.value(i));
+                }
+            } else {
+                for (Map.Entry<String, Double> feature : record.features().entrySet()) {
+                    json.writeNumberField(feature.getKey(), feature.getValue());
+                }
             }
             json.writeEndObject();
             if (record.label() != null) {

@@ -3,11 +3,13 @@ package dev.streampredict.common.message;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 class InputFormatTest {
 
@@ -29,5 +31,27 @@ class InputFormatTest {
             assertThat(format.decoder(List.of("x"), 1024).parse(format.encode(record))).as(format.name())
                     .isEqualTo(record);
         }
+    }
+
+    /** A record's features as a vector are the same record, written byte for byte as the map would be. */
+    @Test
+    void aFeatureVectorIsTheSameFeaturesAsTheMapAndWrittenTheSame() throws Exception {
+        Map<String, Double> map = new LinkedHashMap<>();
+        map.put("b", 2.5);
+        map.put("a", -1.0);
+        map.put("c", 1455.22);
+        FeatureVector vector = new FeatureVector(List.of("b", "a", "c"), new double[]{2.5, -1.0, 1455.22});
+        InputRecord fromMap = new InputRecord("1", "k", 7L, map, null);
+        InputRecord fromVector = new InputRecord("1", "k", 7L, vector, null);
+
+        assertThat(fromVector).isEqualTo(fromMap);
+        assertThat(fromVector.features()).containsExactly(entry("b", 2.5), entry("a", -1.0), entry("c", 1455.22));
+        assertThat(fromVector.features().get("a")).isEqualTo(-1.0);
+        assertThat(fromVector.features().get("z")).isNull();
+        for (InputFormat format : InputFormat.values()) {
+            assertThat(format.encode(fromVector)).as(format.name()).isEqualTo(format.encode(fromMap));
+        }
+        assertThatThrownBy(() -> new FeatureVector(List.of("a"), new double[2]))
+                .hasMessage("1 names for 2 values");
     }
 }
