@@ -19,7 +19,7 @@ import java.io.Serializable;
  */
 public record KafkaSettings(String bootstrapServers, String inputTopic, String predictionsTopic,
                             String deadLetterTopic, String registryTopic, String shadowTopic, String groupId,
-                                    StartingOffsets startingOffsets, Long startFromTime, boolean bounded,
+                            StartingOffsets startingOffsets, Long startFromTime, boolean bounded,
                             DeliveryGuarantee deliveryGuarantee, String transactionalIdPrefix,
                             Map<String, String> clientSettings)
         implements Serializable {
