@@ -13,6 +13,6 @@ cp="benchmark/target/benchmark.jar:$(cat benchmark/target/runtime.classpath)"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 if [ "${1:-}" = "--jmh" ]; then
   shift
-  exec java -cp "$cp" org.openjdk.jmh.Main -f 1 -wi 3 -i 5 -w 2s -r 2s -tu us "$@" InferenceBenchmark
+  exec java -cp "$cp" org.openjdk.jmh.Main -f 1 -wi 3 -i 5 -w 2s -r 2s -tu us "${@:-InferenceBenchmark}"
 fi
 exec java -Xmx4g -Dlocal.log.file=target/benchmark/benchmark.log -cp "$cp" dev.streampredict.benchmark.Benchmark "$@"

@@ -48,7 +48,9 @@ final class Charts {
     /** Several charts side by side in one picture. */
     static <T extends Chart<?, ?>> Path saveSideBySide(List<T> charts, Path file) throws IOException {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
-        BitmapEncoder.saveBitmap(charts, 1, charts.size(), png, BitmapEncoder.BitmapFormat.PNG);
+        // two to a row: four workloads side by side would make a strip too wide to read
+        int columns = charts.size() % 2 == 0 ? Math.min(2, charts.size()) : charts.size();
+        BitmapEncoder.saveBitmap(charts, charts.size() / columns, columns, png, BitmapEncoder.BitmapFormat.PNG);
         return write(png.toByteArray(), file);
     }
 

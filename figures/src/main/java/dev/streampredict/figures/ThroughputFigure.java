@@ -7,7 +7,9 @@ import org.knowm.xchart.CategoryChartBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Throughput of the raw Kafka passthrough next to the pipeline at each parallelism, one panel per workload measured
@@ -27,10 +29,23 @@ final class ThroughputFigure {
 
     static Path draw(BenchmarkResults results, String source, Path file) throws IOException {
         List<CategoryChart> panels = new ArrayList<>();
-        panels.add(panel(results, "", "Series, small records (" + source + ")"));
-        panels.add(panel(results, "peer FFNN: ", "Peer FFNN, 784 features (" + source + ")"));
+        for (String workload : workloads(results)) {
+            String name = workload.isEmpty() ? "Series, small records" : workload.replaceAll(":\\s*$", "");
+            panels.add(panel(results, workload, name + " (" + source + ")"));
+        }
         panels.removeIf(p -> p.getSeriesMap().isEmpty());
         return Charts.saveSideBySide(panels, file);
+    }
+
+    /** The prefixes of the workloads drained in the run, in their order: "" (series), "peer FFNN, avro: ", ... */
+    private static List<String> workloads(BenchmarkResults results) {
+        Set<String> workloads = new LinkedHashSet<>();
+        for (Row row : results.results()) {
+            if (row.measurement().endsWith(DRAIN)) {
+                workloads.add(row.measurement().substring(0, row.measurement().length() - DRAIN.length()));
+            }
+        }
+        return List.copyOf(workloads);
     }
 
     private static CategoryChart panel(BenchmarkResults results, String workload, String title) {
@@ -43,11 +58,12 @@ final class ThroughputFigure {
         chart.getStyler().setYAxisMin(0.0);
         List<String> names = new ArrayList<>();
         List<Double> values = new ArrayList<>();
-        results.rows(workload + RAW).forEach(r -> {
+        // a run reports the median of its rounds, and (since 2026-11-30) the slowest and fastest beside it
+        results.rows(workload + RAW).stream().filter(ThroughputFigure::isMedian).forEach(r -> {
             names.add("raw Kafka");
             values.add(r.value());
         });
-        for (Row drain : results.rows(workload + DRAIN)) {
+        for (Row drain : results.rows(workload + DRAIN).stream().filter(ThroughputFigure::isMedian).toList()) {
             names.add("pipeline p=" + drain.setting().replaceAll("\\D*(\\d+).*", "$1"));
             values.add(drain.value());
         }
@@ -55,5 +71,9 @@ final class ThroughputFigure {
             chart.addSeries("records or predictions per second", names, values);
         }
         return chart;
+    }
+
+    private static boolean isMedian(Row row) {
+        return row.setting().contains("median");
     }
 }
