@@ -41,9 +41,9 @@ final class PeerModel {
      */
     static Iterator<InputRecord> randomImages(int keys, long seed) {
         Random random = new Random(seed);
-        List<String> names = IntStream.range(0, 784).mapToObj(i -> "f" + i).toList();
+        FeatureVector.Names names = FeatureVector.Names.of(IntStream.range(0, 784).mapToObj(i -> "f" + i).toList());
         List<FeatureVector> pool = IntStream.range(0, 256).mapToObj(i -> {
-            double[] values = new double[names.size()];
+            double[] values = new double[784];
             for (int f = 0; f < values.length; f++) {
                 values[f] = random.nextInt(1000) / 1000.0;
             }

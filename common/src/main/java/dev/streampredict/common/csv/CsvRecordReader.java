@@ -32,6 +32,7 @@ public final class CsvRecordReader implements Iterator<InputRecord>, Closeable {
     private final int timestampIndex;
     private final int labelIndex;
     private final List<String> featureNames;
+    private final FeatureVector.Names vectorNames;
     private final int[] featureIndexes;
     private List<String> pendingRow;
     private InputRecord next;
@@ -47,6 +48,7 @@ public final class CsvRecordReader implements Iterator<InputRecord>, Closeable {
         this.labelIndex = spec.labelColumn() == null ? -1 : table.column(spec.labelColumn());
         this.pendingRow = table.next();
         this.featureNames = List.copyOf(spec.featureColumns().isEmpty() ? numericColumns() : spec.featureColumns());
+        this.vectorNames = FeatureVector.Names.of(featureNames);
         if (featureNames.isEmpty()) {
             throw new IllegalArgumentException("no numeric feature columns in " + spec.file().getFileName()
                     + "; name them with --feature-columns (columns: " + table.header() + ")");
@@ -143,7 +145,7 @@ public final class CsvRecordReader implements Iterator<InputRecord>, Closeable {
                 return reject(line, "label column '" + spec.labelColumn() + "' is empty");
             }
         }
-        return new InputRecord(UUID.randomUUID().toString(), key, timestamp, new FeatureVector(featureNames, features),
+        return new InputRecord(UUID.randomUUID().toString(), key, timestamp, new FeatureVector(vectorNames, features),
                 label);
     }
 

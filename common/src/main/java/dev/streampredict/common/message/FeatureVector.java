@@ -2,32 +2,54 @@ package dev.streampredict.common.message;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
  * Features of one input as a read-only map over two arrays: the names, shared by every record of a source, and the
  * values. A wide input (hundreds of features) then costs one array per record instead of a map entry and a boxed
- * value per feature, and the codecs write it without boxing; {@link InputRecord} keeps it as it is.
+ * value per feature, looks a feature up by its shared position, and is written by the codecs without boxing;
+ * {@link InputRecord} keeps it as it is.
  */
 public final class FeatureVector extends AbstractMap<String, Double> {
 
-    private final List<String> names;
+    /** The names of a source's features, in order, with each one's position: made once, shared by every row. */
+    public static final class Names {
+        private final List<String> names;
+        private final Map<String, Integer> positions = new HashMap<>();
+
+        private Names(List<String> names) {
+            this.names = List.copyOf(names);
+            for (int i = 0; i < this.names.size(); i++) {
+                if (positions.put(this.names.get(i), i) != null) {
+                    throw new IllegalArgumentException("feature '" + this.names.get(i) + "' is named twice");
+                }
+            }
+        }
+
+        public static Names of(List<String> names) {
+            return new Names(names);
+        }
+    }
+
+    private final Names names;
     private final double[] values;
 
     /** @param values owned by the vector from here on: the caller must not change them */
-    public FeatureVector(List<String> names, double[] values) {
-        if (names.size() != values.length) {
-            throw new IllegalArgumentException(names.size() + " names for " + values.length + " values");
+    public FeatureVector(Names names, double[] values) {
+        if (names.names.size() != values.length) {
+            throw new IllegalArgumentException(names.names.size() + " names for " + values.length + " values");
         }
-        this.names = List.copyOf(names); // no copy when the names are an immutable list already
+        this.names = names;
         this.values = values;
     }
 
     public String name(int i) {
-        return names.get(i);
+        return names.names.get(i);
     }
 
     public double value(int i) {
@@ -41,13 +63,13 @@ public final class FeatureVector extends AbstractMap<String, Double> {
 
     @Override
     public Double get(Object name) {
-        int i = names.indexOf(name);
-        return i < 0 ? null : values[i];
+        Integer i = names.positions.get(name);
+        return i == null ? null : values[i];
     }
 
     @Override
     public boolean containsKey(Object name) {
-        return names.contains(name);
+        return names.positions.containsKey(name);
     }
 
     @Override
@@ -69,7 +91,7 @@ public final class FeatureVector extends AbstractMap<String, Double> {
                             throw new NoSuchElementException();
                         }
                         int i = next++;
-                        return new SimpleImmutableEntry<>(names.get(i), values[i]);
+                        return new SimpleImmutableEntry<>(names.names.get(i), values[i]);
                     }
                 };
             }

@@ -40,7 +40,8 @@ class InputFormatTest {
         map.put("b", 2.5);
         map.put("a", -1.0);
         map.put("c", 1455.22);
-        FeatureVector vector = new FeatureVector(List.of("b", "a", "c"), new double[]{2.5, -1.0, 1455.22});
+        FeatureVector vector = new FeatureVector(FeatureVector.Names.of(List.of("b", "a", "c")),
+                new double[]{2.5, -1.0, 1455.22});
         InputRecord fromMap = new InputRecord("1", "k", 7L, map, null);
         InputRecord fromVector = new InputRecord("1", "k", 7L, vector, null);
 
@@ -51,7 +52,8 @@ class InputFormatTest {
         for (InputFormat format : InputFormat.values()) {
             assertThat(format.encode(fromVector)).as(format.name()).isEqualTo(format.encode(fromMap));
         }
-        assertThatThrownBy(() -> new FeatureVector(List.of("a"), new double[2]))
+        assertThatThrownBy(() -> new FeatureVector(FeatureVector.Names.of(List.of("a")), new double[2]))
                 .hasMessage("1 names for 2 values");
+        assertThatThrownBy(() -> FeatureVector.Names.of(List.of("a", "a"))).hasMessageContaining("named twice");
     }
 }
