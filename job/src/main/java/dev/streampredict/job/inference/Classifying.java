@@ -72,13 +72,17 @@ final class Classifying implements TaskScoring {
                         + batch.servedBy[i].metadata().modelVersion() + " gave the class probabilities "
                         + Arrays.toString(served[i]) + " for the features " + Arrays.toString(input.features()));
             }
+            String echoed = null; // once per input, for its prediction and its shadow's
             if (failures.failed(i)) {
                 scored.failed(input, failures.reason(i), failures.detail(i), batch.timestamps[i]);
             } else {
-                scored.prediction(classified(input, batch.servedBy[i], served[i], now), batch.timestamps[i]);
+                echoed = echo.of(input);
+                scored.prediction(classified(input, echoed, batch.servedBy[i], served[i], now),
+                        batch.timestamps[i]);
             }
             if (shadowed != null && finite(shadowed[i])) {
-                scored.shadowPrediction(classified(input, shadow, shadowed[i], now), batch.timestamps[i]);
+                scored.shadowPrediction(classified(input, echoed != null ? echoed : echo.of(input), shadow,
+                        shadowed[i], now), batch.timestamps[i]);
             }
         }
     }
@@ -95,7 +99,8 @@ final class Classifying implements TaskScoring {
         return true;
     }
 
-    private Prediction classified(ScoringInput input, Predictor model, double[] probabilities, long now) {
+    private Prediction classified(ScoringInput input, String echoed, Predictor model, double[] probabilities,
+                                  long now) {
         List<String> classes = model.metadata().classes();
         String version = model.metadata().modelVersion();
         model.standardise(input.features(), standardised);
@@ -108,7 +113,7 @@ final class Classifying implements TaskScoring {
         if (input.label() != null) {
             scored.classified(version, predicted.equals(input.label()), input.label());
         }
-        return Prediction.classification(input.id(), input.key(), echo.of(input), predicted, byClass, version, now,
+        return Prediction.classification(input.id(), input.key(), echoed, predicted, byClass, version, now,
                 now - input.ingestTimestamp());
     }
 
