@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
-import java.util.Map;
 
 import static dev.streampredict.common.message.RejectReason.*;
 
@@ -58,15 +57,7 @@ public final class AvroInputCodec implements InputDecoder {
             avro.writeLong(record.timestamp());
             avro.writeArrayStart();
             avro.setItemCount(record.features().size());
-            if (record.features() instanceof FeatureVector vector) {
-                for (int i = 0; i < vector.size(); i++) {
-                    writeFeature(avro, record, vector.name(i), vector.value(i));
-                }
-            } else {
-                for (Map.Entry<String, Double> feature : record.features().entrySet()) {
-                    writeFeature(avro, record, feature.getKey(), feature.getValue());
-                }
-            }
+            FeatureVector.forEach(record.features(), (name, value) -> writeFeature(avro, record, name, value));
             avro.writeArrayEnd();
             if (record.label() == null) {
                 avro.writeIndex(0);
@@ -111,7 +102,8 @@ public final class AvroInputCodec implements InputDecoder {
                 for (long i = 0; i < block; i++) {
                     if (count == features.size()) {
                         throw new InvalidRecordException(UNKNOWN_FEATURE, "the input has more than " + count
-                                + " features; the model reads " + count + ": " + abbreviate(features));
+                                + " features; the model reads " + count + ": "
+                                + FeatureVector.Names.abbreviate(features));
                     }
                     float value = avro.readFloat();
                     if (!Float.isFinite(value)) {
@@ -123,7 +115,7 @@ public final class AvroInputCodec implements InputDecoder {
             }
             if (count < features.size()) {
                 throw new InvalidRecordException(MISSING_FEATURE, "the input has " + count + " features; the model "
-                        + "reads " + features.size() + ": " + abbreviate(features));
+                        + "reads " + features.size() + ": " + FeatureVector.Names.abbreviate(features));
             }
             field = "label";
             String label = switch (avro.readIndex()) {
@@ -162,11 +154,6 @@ public final class AvroInputCodec implements InputDecoder {
         if (value.isBlank()) {
             throw new InvalidRecordException(MISSING_FIELD, "'" + field + "' is blank");
         }
-    }
-
-    private static String abbreviate(List<String> names) {
-        return names.size() <= 8 ? names.toString()
-                : "[" + String.join(", ", names.subList(0, 4)) + ", …, " + names.get(names.size() - 1) + "]";
     }
 
     private static Schema readSchema() {

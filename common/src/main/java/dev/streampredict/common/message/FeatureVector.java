@@ -1,5 +1,6 @@
 package dev.streampredict.common.message;
 
+import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.HashMap;
@@ -34,6 +35,18 @@ public final class FeatureVector extends AbstractMap<String, Double> {
         public static Names of(List<String> names) {
             return new Names(names);
         }
+
+        /** A list of feature names fit for a message or a log line: all of a few, the ends of many (784 are 8 KB). */
+        public static String abbreviate(List<String> names) {
+            return names.size() <= 8 ? names.toString()
+                    : "[" + String.join(", ", names.subList(0, 3)) + ", ..., " + names.get(names.size() - 1) + "]";
+        }
+    }
+
+    /** Takes each feature of a record in order; a codec writing it, which may fail as its output does. */
+    @FunctionalInterface
+    public interface FeatureWriter {
+        void write(String name, double value) throws IOException;
     }
 
     private final Names names;
@@ -48,12 +61,17 @@ public final class FeatureVector extends AbstractMap<String, Double> {
         this.values = values;
     }
 
-    public String name(int i) {
-        return names.names.get(i);
-    }
-
-    public double value(int i) {
-        return values[i];
+    /** Hands every feature of {@code features} to {@code writer} in order, without boxing a vector's values. */
+    public static void forEach(Map<String, Double> features, FeatureWriter writer) throws IOException {
+        if (features instanceof FeatureVector vector) {
+            for (int i = 0; i < vector.values.length; i++) {
+                writer.write(vector.names.names.get(i), vector.values[i]);
+            }
+        } else {
+            for (Entry<String, Double> feature : features.entrySet()) {
+                writer.write(feature.getKey(), feature.getValue());
+            }
+        }
     }
 
     @Override

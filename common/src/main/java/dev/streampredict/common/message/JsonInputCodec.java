@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import static dev.streampredict.common.message.RejectReason.*;
 
@@ -46,15 +45,7 @@ public final class JsonInputCodec implements InputDecoder {
             json.writeStringField("key", record.key());
             json.writeNumberField("timestamp", record.timestamp());
             json.writeObjectFieldStart("features");
-            if (record.features() instanceof FeatureVector vector) {
-                for (int i = 0; i < vector.size(); i++) {
-                    json.writeNumberField(vector.name(i), vector.value(i));
-                }
-            } else {
-                for (Map.Entry<String, Double> feature : record.features().entrySet()) {
-                    json.writeNumberField(feature.getKey(), feature.getValue());
-                }
-            }
+            FeatureVector.forEach(record.features(), json::writeNumberField);
             json.writeEndObject();
             if (record.label() != null) {
                 json.writeStringField("label", record.label());

@@ -1,5 +1,6 @@
 package dev.streampredict.job.inference;
 
+import dev.streampredict.common.message.FeatureVector;
 import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.Task;
 import dev.streampredict.model.registry.Rejection;
@@ -38,8 +39,8 @@ public record InputSchema(Task task, List<String> features, String target) imple
 
     @Override
     public String toString() {
-        String named = features.size() <= 8 ? features.toString() : features.size() + " features [" + String.join(
-                ", ", features.subList(0, 3)) + ", ..., " + features.get(features.size() - 1) + "]";
-        return task + " of " + named + (target != null ? " -> next " + target : "");
+        String count = features.size() > 8 ? features.size() + " features " : "";
+        return task + " of " + count + FeatureVector.Names.abbreviate(features)
+                + (target != null ? " -> next " + target : "");
     }
 }
