@@ -5,17 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.kafka.LocalKafkaBroker;
-import dev.streampredict.kafka.Topics;
 import dev.streampredict.local.ModelBootstrap;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import dev.streampredict.testing.Await;
+import dev.streampredict.testing.InBackground;
+import dev.streampredict.testing.KafkaBrokerExtension;
+import dev.streampredict.testing.TopicReader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +50,10 @@ class ClusterIT {
     private static final Path JOB_JAR = ROOT.resolve("job/target/job-flink.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(Map.of("c1-in", 2, "c1-out", 2, "c2-in", 2,
+            "c2-out", 2, "cluster-dlq", 1));
+
     @TempDir
     Path dir;
 
@@ -60,55 +67,51 @@ class ClusterIT {
         Path work = dir.resolve("cluster");
         Path model = new ModelBootstrap(new PrintStream(PrintStream.nullOutputStream()))
                 .forSynthetic(4, 50, 1.0, dir.resolve("models"));
-        try (LocalKafkaBroker kafka = LocalKafkaBroker.start(dir.resolve("kafka"))) {
-            Topics.ensure(kafka.bootstrapServers(), Map.of("c1-in", 2, "c1-out", 2, "c2-in", 2, "c2-out", 2,
-                    "cluster-dlq", 1));
-            cluster("start", "--rest-port", Integer.toString(restPort),
-                    "--rpc-port", Integer.toString(LocalKafkaBroker.freePort()), "--work-dir", work.toString());
-            try {
-                String jarId = upload();
+        String kafka = KAFKA.bootstrapServers();
+        cluster("start", "--rest-port", Integer.toString(restPort),
+                "--rpc-port", Integer.toString(LocalKafkaBroker.freePort()), "--work-dir", work.toString());
+        try {
+            String jarId = upload();
 
-                // first run: at-least-once with checkpoints; kill a TaskManager in the middle of the stream
-                String first = run(jarId, kafka.bootstrapServers(), model, "c1");
-                List<InputRecord> inputs = records(4, 2_000);
-                Thread producer = sendInBackground(kafka.bootstrapServers(), "c1-in", inputs, 200);
-                assertThat(awaitPredictionIds(kafka.bootstrapServers(), "c1-out", 400, Duration.ofMinutes(2)))
-                        .hasSizeGreaterThanOrEqualTo(400);
-                long killed = Long.parseLong(Files.readString(work.resolve("taskmanager-1.pid")).trim());
-                new ProcessBuilder("kill", "-9", Long.toString(killed)).start().waitFor();
-                producer.join(60_000);
+            // first run: at-least-once with checkpoints; kill a TaskManager in the middle of the stream
+            String first = run(jarId, kafka, model, "c1");
+            List<InputRecord> inputs = records(4, 2_000);
+            InBackground producer = sendInBackground(kafka, "c1-in", inputs, 200);
+            assertThat(TopicReader.awaitRecords(kafka, "c1-out", 400, Duration.ofMinutes(2)))
+                    .hasSizeGreaterThanOrEqualTo(400);
+            long killed = Long.parseLong(Files.readString(work.resolve("taskmanager-1.pid")).trim());
+            new ProcessBuilder("kill", "-9", Long.toString(killed)).start().waitFor();
+            producer.await(Duration.ofSeconds(60));
 
-                Set<String> ids = awaitPredictionIds(kafka.bootstrapServers(), "c1-out", inputs.size(),
-                        Duration.ofMinutes(3));
-                assertThat(ids).as("no input lost across the killed TaskManager")
-                        .containsAll(inputs.stream().map(InputRecord::id).toList());
-                assertThat(failures(first)).as("the job saw the TaskManager go and recovered without it")
-                        .isPositive();
-                assertThat(awaitCheckpointIn(work.resolve("checkpoints").resolve(first), Duration.ofSeconds(60)))
-                        .as("a completed checkpoint in execution.checkpointing.dir after the recovery").isTrue();
-                cancel(first);
+            assertThat(awaitPredictionIds(kafka, "c1-out", inputs, Duration.ofMinutes(3)))
+                    .as("no input lost across the killed TaskManager")
+                    .containsAll(inputs.stream().map(InputRecord::id).toList());
+            assertThat(failures(first)).as("the job saw the TaskManager go and recovered without it")
+                    .isPositive();
+            Await.until("a completed checkpoint in execution.checkpointing.dir after the recovery",
+                    Duration.ofSeconds(60), () -> hasCheckpoint(work.resolve("checkpoints").resolve(first)));
+            cancel(first);
 
-                // second submission of the same jar to the same cluster
-                String second = run(jarId, kafka.bootstrapServers(), model, "c2");
+            // second submission of the same jar to the same cluster
+            String second = run(jarId, kafka, model, "c2");
 
-                // a typo in the program arguments fails that submission only: main runs in the JobManager
-                HttpResponse<String> typo = http.send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("programArgsList",
-                                List.of("--model", model.toString(), "--paralelism", "2"))))).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(typo.statusCode()).as("the typo's submission fails: %s", typo.body()).isBetween(400, 599);
-                assertThat(typo.body()).contains("invalid program arguments").contains("--paralelism");
-                assertThat(send(HttpRequest.newBuilder(uri("/jobs/" + second)).GET()).path("state").asText())
-                        .as("the running job, on the JobManager that ran the bad main").isEqualTo("RUNNING");
-                List<InputRecord> more = records(4, 200);
-                sendInBackground(kafka.bootstrapServers(), "c2-in", more, 0).join(60_000);
-                assertThat(awaitPredictionIds(kafka.bootstrapServers(), "c2-out", more.size(), Duration.ofMinutes(2)))
-                        .containsAll(more.stream().map(InputRecord::id).toList());
-                cancel(second);
-            } finally {
-                cluster("stop", "--work-dir", work.toString());
-            }
+            // a typo in the program arguments fails that submission only: main runs in the JobManager
+            HttpResponse<String> typo = http.send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("programArgsList",
+                            List.of("--model", model.toString(), "--paralelism", "2"))))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(typo.statusCode()).as("the typo's submission fails: %s", typo.body()).isBetween(400, 599);
+            assertThat(typo.body()).contains("invalid program arguments").contains("--paralelism");
+            assertThat(send(HttpRequest.newBuilder(uri("/jobs/" + second)).GET()).path("state").asText())
+                    .as("the running job, on the JobManager that ran the bad main").isEqualTo("RUNNING");
+            List<InputRecord> more = records(4, 200);
+            sendInBackground(kafka, "c2-in", more, 0).await(Duration.ofSeconds(60));
+            assertThat(awaitPredictionIds(kafka, "c2-out", more, Duration.ofMinutes(2)))
+                    .containsAll(more.stream().map(InputRecord::id).toList());
+            cancel(second);
+        } finally {
+            cluster("stop", "--work-dir", work.toString());
         }
     }
 
@@ -152,22 +155,15 @@ class ClusterIT {
         return jobId;
     }
 
-    /** Failures in the job's exception history, which the web UI shows under Exceptions. */
-    private static boolean awaitCheckpointIn(Path jobDir, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (var entries = Files.list(jobDir)) {
-                if (entries.anyMatch(p -> p.getFileName().toString().startsWith("chk-"))) {
-                    return true;
-                }
-            } catch (NoSuchFileException notYet) {
-                // the JobManager creates the directory with the first checkpoint
-            }
-            Thread.sleep(200);
+    private static boolean hasCheckpoint(Path jobDir) throws IOException {
+        try (var entries = Files.list(jobDir)) {
+            return entries.anyMatch(p -> p.getFileName().toString().startsWith("chk-"));
+        } catch (NoSuchFileException notYet) {
+            return false; // the JobManager creates the directory with the first checkpoint
         }
-        return false;
     }
 
+    /** Failures in the job's exception history, which the web UI shows under Exceptions. */
     private int failures(String jobId) throws Exception {
         return send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "/exceptions")).GET())
                 .path("exceptionHistory").path("entries").size();
@@ -198,33 +194,28 @@ class ClusterIT {
         return records;
     }
 
-    private static Thread sendInBackground(String bootstrap, String topic, List<InputRecord> records, double rate) {
-        Thread thread = new Thread(() -> {
+    private static InBackground sendInBackground(String bootstrap, String topic, List<InputRecord> records,
+                                                 double rate) {
+        return InBackground.start("cluster-it-producer", () -> {
             try (InputProducer producer = new InputProducer(bootstrap, topic)) {
                 producer.run(records.iterator(), rate, records.size(), () -> true);
                 producer.flush();
             }
-        }, "cluster-it-producer");
-        thread.start();
-        return thread;
+        });
     }
 
-    /** Distinct input ids that have a prediction, read until {@code expected} of them or the timeout. */
-    private static Set<String> awaitPredictionIds(String bootstrap, String topic, int expected, Duration timeout) {
+    /** Ids of inputs that have a prediction, read until every one of {@code inputs} has or the timeout passed. */
+    private static Set<String> awaitPredictionIds(String bootstrap, String topic, List<InputRecord> inputs,
+                                                  Duration timeout) {
         PredictionCodec codec = new PredictionCodec();
-        Set<String> ids = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "cluster-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (ids.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> ids.add(codec.parse(r.value()).id()));
-            }
-        }
-        return ids;
+        Set<String> expected = inputs.stream().map(InputRecord::id).collect(Collectors.toSet());
+        Set<String> seen = new HashSet<>();
+        int[] parsed = {0};
+        return TopicReader.awaitUntil(bootstrap, topic, timeout, records -> {
+            // called after every poll: parse only what is new
+            records.subList(parsed[0], records.size()).forEach(r -> seen.add(codec.parse(r.value()).id()));
+            parsed[0] = records.size();
+            return seen.containsAll(expected);
+        }).stream().map(r -> codec.parse(r.value()).id()).collect(Collectors.toSet());
     }
 }

@@ -4,8 +4,8 @@ import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.kafka.LocalKafkaCluster;
 import dev.streampredict.kafka.Topics;
+import dev.streampredict.testing.InBackground;
 import dev.streampredict.model.ModelArtifact;
-import dev.streampredict.producer.InputProducer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import static dev.streampredict.job.PipelineTesting.assertForecastsUseEachKeysWholeHistory;
 import static dev.streampredict.job.PipelineTesting.awaitRunning;
 import static dev.streampredict.job.PipelineTesting.readPredictions;
+import static dev.streampredict.job.PipelineTesting.sendInBackground;
 import static dev.streampredict.job.PipelineTesting.startJob;
 import static dev.streampredict.job.PipelineTesting.syntheticRecords;
 import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
@@ -84,18 +85,11 @@ class BrokerLossIT {
                     "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(),
                     "--transactional-id-prefix", "broker-loss-" + guarantee, "--job-name", "broker-loss-" + guarantee);
             awaitRunning(job);
-            Thread producer = new Thread(() -> {
-                try (InputProducer p = new InputProducer(bootstrap, "bl-in")) {
-                    p.run(inputs.iterator(), 500, inputs.size(), () -> true);
-                    p.flush();
-                }
-            }, "broker-loss-producer");
-            producer.start();
+            InBackground producer = sendInBackground(bootstrap, "bl-in", inputs, 500);
             assertThat(readPredictions(bootstrap, "bl-out", 600, Duration.ofSeconds(60)))
                     .hasSizeGreaterThanOrEqualTo(600);
             kafka.kill(leader);
-            producer.join(120_000);
-            assertThat(producer.isAlive()).as("the producer finished across the broker loss").isFalse();
+            producer.await(Duration.ofSeconds(120)); // across the broker loss
 
             List<Prediction> predictions = readPredictions(bootstrap, "bl-out", inputs.size(),
                     Duration.ofSeconds(180));

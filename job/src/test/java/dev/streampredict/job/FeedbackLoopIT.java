@@ -4,23 +4,22 @@ import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.job.metrics.ScoringMetrics;
-import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.ModelRegistry;
-import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.training.ModelCli;
 import dev.streampredict.training.RetrainCli;
+import dev.streampredict.testing.Await;
+import dev.streampredict.testing.InBackground;
+import dev.streampredict.testing.KafkaBrokerExtension;
+import dev.streampredict.testing.MiniClusters;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,36 +57,24 @@ class FeedbackLoopIT {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.reportingTo(REPORTER, 1, 2);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @TempDir
     static Path dir;
-    private static LocalKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafkaBroker.start(dir.resolve("kafka"));
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
 
     @Test
     void afterARegimeChangeTheRetrainedModelIsPublishedPromotedAndItsErrorFallsWellBelowTheStaleModels()
             throws Exception {
         ModelArchive first = ModelArchive.of(trainSyntheticModel(dir, "first", KEYS, 8, 1).toString());
-        Topics.ensure(kafka.bootstrapServers(), Map.of("loop-in", 2, "loop-out", 2, "loop-shadow", 2,
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("loop-in", 2, "loop-out", 2, "loop-shadow", 2,
                 "loop-dlq", 1));
-        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "loop-models");
+        ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), "loop-models");
         registry.ensureTopic();
         registry.publish(first, List.of(ModelCommand.of(ModelCommand.Action.STABLE, first.version(), 0, "IT")));
-        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", "loop-in", "--predictions-topic", "loop-out", "--dead-letter-topic", "loop-dlq",
                 "--model-registry", "loop-models", "--shadow-topic", "loop-shadow", "--auto-promote-after", "400",
                 "--checkpoint-interval", "500ms", "--starting-offsets", "earliest", "--job-name", "feedback-it",
@@ -96,15 +83,15 @@ class FeedbackLoopIT {
         awaitRunning(job);
         RetrainCli retrain = new RetrainCli();
         StringWriter retrainLog = new StringWriter();
-        Thread retrainer = new Thread(() -> new CommandLine(retrain).setOut(new PrintWriter(retrainLog, true))
-                .execute("--bootstrap-servers", kafka.bootstrapServers(), "--registry-topic", "loop-models",
+        InBackground retrainer = InBackground.start("retrainer", () -> assertThat(new CommandLine(retrain)
+                .setOut(new PrintWriter(retrainLog, true))
+                .execute("--bootstrap-servers", KAFKA.bootstrapServers(), "--registry-topic", "loop-models",
                         "--input-topic", "loop-in", "--input-format", "avro", "--decisions-topic", "loop-decisions",
                         "--every", "5000",
                         "--history", "2500", "--hidden", "16,16", "--epochs", "30", "--patience", "5",
-                        "--work-dir", dir.resolve("retrain").toString()), "retrainer");
-        retrainer.start();
-        SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "loop-in",
-                new SyntheticSeries(KEYS, 25, 0.5, 11, System::currentTimeMillis).regimeChangeAt(SHIFT, 9, 20), 500,
+                        "--work-dir", dir.resolve("retrain").toString())).as("the retrainer's exit code").isZero());
+        SteadyStream stream = new SteadyStream(KAFKA.bootstrapServers(), "loop-in",
+                TinyModels.series(KEYS, 11).regimeChangeAt(SHIFT, 9, 20), 500,
                 InputFormat.AVRO);
 
         String retrained = awaitAnotherStableVersion(registry, first.version(), retrainLog);
@@ -112,8 +99,8 @@ class FeedbackLoopIT {
         PipelineTesting.awaitMorePredictions(REPORTER, id, 2_000);
         List<InputRecord> inputs = stream.stop();
         retrain.stop();
-        retrainer.join(60_000);
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "loop-out", inputs.size(),
+        retrainer.await(Duration.ofSeconds(60));
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "loop-out", inputs.size(),
                 Duration.ofSeconds(90));
         job.cancel().get(30, TimeUnit.SECONDS);
 
@@ -186,15 +173,8 @@ class FeedbackLoopIT {
 
     private static String awaitAnotherStableVersion(ModelRegistry registry, String first, StringWriter log)
             throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (true) {
-            String stable = ModelCli.read(registry).policy().stable();
-            if (!stable.equals(first)) {
-                return stable;
-            }
-            assertThat(System.nanoTime()).as("a retrained version promoted within 180 s; retrainer: %s", log)
-                    .isLessThan(deadline);
-            Thread.sleep(500);
-        }
+        Await.until(() -> "a retrained version promoted; the retrainer's output: " + log, Duration.ofSeconds(180),
+                () -> !ModelCli.read(registry).policy().stable().equals(first));
+        return ModelCli.read(registry).policy().stable();
     }
 }

@@ -5,7 +5,6 @@ import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.metrics.ModelMetrics;
 import dev.streampredict.job.metrics.ScoringMetrics;
-import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.registry.ModelCommand;
@@ -13,6 +12,10 @@ import dev.streampredict.model.registry.ModelRegistry;
 import dev.streampredict.model.registry.RegistryEntry;
 import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.testing.Await;
+import dev.streampredict.testing.KafkaBrokerExtension;
+import dev.streampredict.testing.MiniClusters;
+import dev.streampredict.testing.TopicReader;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -20,14 +23,12 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,41 +67,33 @@ class ModelSwapIT {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(PARALLELISM)
-            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.reportingTo(REPORTER, 1, PARALLELISM);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @TempDir
     static Path dir;
-    private static LocalKafkaBroker kafka;
     private static ModelArchive a;
     private static ModelArchive b;
     private static ModelArchive c;
 
     @BeforeAll
-    static void startKafkaAndTrain() throws Exception {
-        kafka = LocalKafkaBroker.start(dir.resolve("kafka"));
+    static void train() throws Exception {
         a = ModelArchive.of(trainSyntheticModel(dir, "model-a", KEYS, 8, 1).toString());
         b = ModelArchive.of(trainSyntheticModel(dir, "model-b", KEYS, 6, 2).toString());
         c = ModelArchive.of(trainSyntheticModel(dir, "model-c", KEYS, 8, 3).toString());
     }
 
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
-
     @Test
     void stableShadowPromoteAndRollbackTakeEffectAtCheckpointsWithExactlyOnePredictionPerInput() throws Exception {
-        Topics.ensure(kafka.bootstrapServers(), Map.of("swap-in", 2, "swap-out", 2, "swap-shadow", 2,
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("swap-in", 2, "swap-out", 2, "swap-shadow", 2,
                 "swap-dlq", 1));
-        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "swap-models");
+        ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), "swap-models");
         registry.ensureTopic();
         registry.publish(a, List.of(command(ModelCommand.Action.STABLE, a.version())));
 
-        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", "swap-in", "--predictions-topic", "swap-out", "--dead-letter-topic", "swap-dlq",
                 "--model-registry", "swap-models", "--shadow-topic", "swap-shadow",
                 "--delivery-guarantee", "exactly-once", "--checkpoint-interval", "500ms",
@@ -108,7 +101,7 @@ class ModelSwapIT {
                 "--parallelism", Integer.toString(PARALLELISM), "--job-name", "model-swap-it");
         JobID id = job.getJobID();
         awaitRunning(job);
-        SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "swap-in", KEYS, 21, 400);
+        SteadyStream stream = new SteadyStream(KAFKA.bootstrapServers(), "swap-in", KEYS, 21, 400);
 
         // each step waits until every subtask serves as told, then for more predictions, so that every key
         // sees every phase: commands arriving within one checkpoint interval would take effect together
@@ -131,10 +124,10 @@ class ModelSwapIT {
         awaitMorePredictions(id, 800);
         List<InputRecord> inputs = stream.stop();
 
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "swap-out", inputs.size(),
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "swap-out", inputs.size(),
                 Duration.ofSeconds(90));
         Thread.sleep(2_000); // the last checkpoint commits the last shadow predictions too (there are none by now)
-        List<Prediction> shadow = TopicReader.readToEnd(kafka.bootstrapServers(), "swap-shadow").stream()
+        List<Prediction> shadow = TopicReader.readToEnd(KAFKA.bootstrapServers(), "swap-shadow").stream()
                 .map(r -> new PredictionCodec().parse(r.value())).toList();
         double cSquaredErrors = sum(REPORTER, id, ScoringMetrics.MODEL_VERSION + "." + c.version(),
                 ScoringMetrics.SQUARED_ERROR_SUM);
@@ -179,16 +172,16 @@ class ModelSwapIT {
 
     @Test
     void aBetterShadowIsPromotedAndAWorseOneRolledBackAutomaticallyWithTheirNumbersInTheRegistry() throws Exception {
-        Topics.ensure(kafka.bootstrapServers(), Map.of("auto-in", 2, "auto-out", 2, "auto-shadow", 2,
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("auto-in", 2, "auto-out", 2, "auto-shadow", 2,
                 "auto-dlq", 1));
         ModelArchive poor = ModelArchive.of(PipelineTesting.trainPoorSyntheticModel(dir, "poor", KEYS, 5).toString());
         ModelArchive poorer = ModelArchive.of(PipelineTesting.trainPoorSyntheticModel(dir, "poorer", KEYS, 6)
                 .toString());
-        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "auto-models");
+        ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), "auto-models");
         registry.ensureTopic();
         registry.publish(poor, List.of(command(ModelCommand.Action.STABLE, poor.version())));
 
-        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", "auto-in", "--predictions-topic", "auto-out", "--dead-letter-topic", "auto-dlq",
                 "--model-registry", "auto-models", "--shadow-topic", "auto-shadow", "--auto-promote-after", "300",
                 "--delivery-guarantee", "exactly-once", "--checkpoint-interval", "500ms",
@@ -197,7 +190,7 @@ class ModelSwapIT {
                 "--parallelism", Integer.toString(PARALLELISM), "--job-name", "auto-promotion-it");
         JobID id = job.getJobID();
         awaitRunning(job);
-        SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "auto-in", KEYS, 31, 500);
+        SteadyStream stream = new SteadyStream(KAFKA.bootstrapServers(), "auto-in", KEYS, 31, 500);
 
         awaitPredictions(id, 500);
         registry.publish(a, List.of(command(ModelCommand.Action.SHADOW, a.version())));
@@ -205,7 +198,7 @@ class ModelSwapIT {
         registry.publish(poorer, List.of(command(ModelCommand.Action.SHADOW, poorer.version())));
         awaitRole(id, poorer, ScoringMetrics.Role.RETIRED); // shadowed, then rolled back by the job itself
         List<InputRecord> inputs = stream.stop();
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "auto-out", inputs.size(),
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "auto-out", inputs.size(),
                 Duration.ofSeconds(90));
         job.cancel().get(30, TimeUnit.SECONDS);
 
@@ -228,11 +221,11 @@ class ModelSwapIT {
     @Test
     void aSwappedModelServesOnAfterALostTaskManagerAndAfterASavepointRestoredWithTheOldModelsPath(
             @InjectMiniCluster MiniCluster cluster) throws Exception {
-        Topics.ensure(kafka.bootstrapServers(), Map.of("keep-in", 2, "keep-out", 2, "keep-shadow", 2,
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("keep-in", 2, "keep-out", 2, "keep-shadow", 2,
                 "keep-dlq", 1));
-        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "keep-models");
+        ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), "keep-models");
         registry.ensureTopic();
-        String[] args = {"--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "keep-in",
+        String[] args = {"--bootstrap-servers", KAFKA.bootstrapServers(), "--input-topic", "keep-in",
                 "--predictions-topic", "keep-out", "--dead-letter-topic", "keep-dlq",
                 "--model", dir.resolve("model-a").toString(), "--model-registry", "keep-models",
                 "--shadow-topic", "keep-shadow", "--delivery-guarantee", "exactly-once",
@@ -241,7 +234,7 @@ class ModelSwapIT {
                 "--parallelism", Integer.toString(PARALLELISM), "--job-name", "model-keep-it"};
         JobClient first = startJob(new Configuration(), args);
         awaitRunning(first);
-        SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "keep-in", KEYS, 41, 300);
+        SteadyStream stream = new SteadyStream(KAFKA.bootstrapServers(), "keep-in", KEYS, 41, 300);
         awaitPredictions(first.getJobID(), 500);
         registry.publish(b, List.of(command(ModelCommand.Action.STABLE, b.version())));
         awaitRole(first.getJobID(), b, ScoringMetrics.Role.STABLE);
@@ -261,7 +254,7 @@ class ModelSwapIT {
         awaitRunning(second);
         awaitPredictions(second.getJobID(), 600);
         List<InputRecord> inputs = stream.stop();
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "keep-out", inputs.size(),
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "keep-out", inputs.size(),
                 Duration.ofSeconds(90));
         second.cancel().get(30, TimeUnit.SECONDS);
 
@@ -280,22 +273,22 @@ class ModelSwapIT {
     @Test
     void aCanaryServesItsShareOfThousandsOfKeysEachKeyStayingWithOneModel() throws Exception {
         int keys = 3_000;
-        Topics.ensure(kafka.bootstrapServers(), Map.of("canary-in", 2, "canary-out", 2, "canary-shadow", 2,
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("canary-in", 2, "canary-out", 2, "canary-shadow", 2,
                 "canary-dlq", 1));
-        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), "canary-models");
+        ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), "canary-models");
         registry.ensureTopic();
         registry.publish(a, List.of(command(ModelCommand.Action.STABLE, a.version())));
         registry.publish(b, List.of(ModelCommand.of(ModelCommand.Action.CANARY, b.version(), 20, "ModelSwapIT")));
-        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", "canary-in", "--predictions-topic", "canary-out", "--dead-letter-topic",
                 "canary-dlq", "--model-registry", "canary-models", "--shadow-topic", "canary-shadow",
                 "--starting-offsets", "earliest", "--parallelism", Integer.toString(PARALLELISM),
                 "--job-name", "canary-it");
         awaitRunning(job);
-        SteadyStream stream = new SteadyStream(kafka.bootstrapServers(), "canary-in", keys, 51, 3_000);
+        SteadyStream stream = new SteadyStream(KAFKA.bootstrapServers(), "canary-in", keys, 51, 3_000);
         awaitPredictions(job.getJobID(), 3L * keys);
         List<InputRecord> inputs = stream.stop();
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "canary-out", inputs.size(),
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "canary-out", inputs.size(),
                 Duration.ofSeconds(90));
         job.cancel().get(30, TimeUnit.SECONDS);
 
@@ -310,12 +303,9 @@ class ModelSwapIT {
     private static void awaitCompletedCheckpoints(JobID job, int more) throws Exception {
         double start = PipelineTesting.isRegistered(REPORTER, job, "numberOfCompletedCheckpoints")
                 ? sum(REPORTER, job, "numberOfCompletedCheckpoints") : 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!PipelineTesting.isRegistered(REPORTER, job, "numberOfCompletedCheckpoints")
-                || sum(REPORTER, job, "numberOfCompletedCheckpoints") < start + more) {
-            assertThat(System.nanoTime()).as("%d more checkpoints within 60 s", more).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Await.until(more + " more completed checkpoints", Duration.ofSeconds(60), () ->
+                PipelineTesting.isRegistered(REPORTER, job, "numberOfCompletedCheckpoints")
+                        && sum(REPORTER, job, "numberOfCompletedCheckpoints") >= start + more);
     }
 
     /** Versions in the order they served, consecutive repeats folded. */
@@ -357,7 +347,7 @@ class ModelSwapIT {
 
     private static void sendRaw(String topic, String version, byte[] value) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, null,
                     version.getBytes(StandardCharsets.UTF_8), value);
             record.headers().add(new RecordHeader(RegistryRecords.HEADER_TYPE,

@@ -8,9 +8,12 @@ import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
+import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.testing.Await;
+import dev.streampredict.testing.InBackground;
+import dev.streampredict.testing.TopicReader;
 import dev.streampredict.training.FitOptions;
-import dev.streampredict.training.RegressionTraining;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -24,8 +27,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +36,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -56,39 +55,24 @@ final class PipelineTesting {
 
     /** A model of another name, window and seed, for tests that swap models. */
     static Path trainSyntheticModel(Path dir, String name, int keys, int window, long seed) throws IOException {
-        return train(dir, name, SyntheticSeries.FEATURE, keys, window, TargetMode.DIFFERENCE,
+        return TinyModels.train(dir, name, SyntheticSeries.FEATURE, keys, window, TargetMode.DIFFERENCE,
                 new FitOptions(List.of(16, 16), 20, 5, 64, 0.003, seed));
     }
 
     /** A model of the synthetic series under another feature name: it cannot score the usual inputs. */
     static Path trainSyntheticModelOf(Path dir, String name, String feature, int keys) throws IOException {
-        return train(dir, name, feature, keys, WINDOW, TargetMode.DIFFERENCE,
+        return TinyModels.train(dir, name, feature, keys, WINDOW, TargetMode.DIFFERENCE,
                 new FitOptions(List.of(16, 16), 20, 5, 64, 0.003, 7));
     }
 
     /** A model far worse than the others: levels, not steps, from two hidden units trained for one epoch. */
     static Path trainPoorSyntheticModel(Path dir, String name, int keys, long seed) throws IOException {
-        return train(dir, name, SyntheticSeries.FEATURE, keys, WINDOW, TargetMode.LEVEL,
+        return TinyModels.train(dir, name, SyntheticSeries.FEATURE, keys, WINDOW, TargetMode.LEVEL,
                 new FitOptions(List.of(2), 1, 1, 64, 0.001, seed));
     }
 
-    private static Path train(Path dir, String name, String feature, int keys, int window, TargetMode mode,
-                              FitOptions fit) throws IOException {
-        SyntheticSeries history = new SyntheticSeries(keys, 25, 0.5, 1, new AtomicLong()::incrementAndGet);
-        List<InputRecord> records = new ArrayList<>();
-        for (int i = 0; i < 3_000; i++) {
-            InputRecord r = history.next();
-            records.add(new InputRecord(r.id(), r.key(), r.timestamp(),
-                    Map.of(feature, r.features().get(SyntheticSeries.FEATURE)), null));
-        }
-        Path modelDir = dir.resolve(name);
-        RegressionTraining.train(records, new RegressionTraining.Settings(name, "generated", feature, window, mode,
-                0.15, 0.15, fit), new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
-        return modelDir;
-    }
-
     static List<InputRecord> syntheticRecords(int keys, int count, long seed) {
-        SyntheticSeries series = new SyntheticSeries(keys, 25, 0.5, seed, System::currentTimeMillis);
+        SyntheticSeries series = TinyModels.series(keys, seed);
         List<InputRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             records.add(series.next());
@@ -105,16 +89,24 @@ final class PipelineTesting {
     }
 
     static void awaitRunning(JobClient job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (job.getJobStatus().get() != JobStatus.RUNNING) {
-            assertThat(System.nanoTime()).as("job running within 60 s").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        Await.until("the job running", Duration.ofSeconds(60), () -> job.getJobStatus().get() == JobStatus.RUNNING);
+    }
+
+    /** Sends {@code records} with the producer's own code, {@code perSecond} of them a second (0: all at once). */
+    static InBackground sendInBackground(String bootstrap, String topic, List<InputRecord> records,
+                                         double perSecond) {
+        return InBackground.start("test-producer-" + topic, () -> {
+            try (InputProducer producer = new InputProducer(bootstrap, topic)) {
+                producer.run(records.iterator(), perSecond, records.size(), () -> true);
+                producer.flush();
+            }
+        });
     }
 
     static List<Prediction> readPredictions(String bootstrap, String topic, int expected, Duration timeout) {
         PredictionCodec codec = new PredictionCodec();
-        return TopicReader.read(bootstrap, topic, expected, timeout).stream().map(r -> codec.parse(r.value())).toList();
+        return TopicReader.awaitRecords(bootstrap, topic, expected, timeout).stream()
+                .map(r -> codec.parse(r.value())).toList();
     }
 
     /** Sums of the forecast errors, as the job should have summed them. */
@@ -201,23 +193,16 @@ final class PipelineTesting {
     /** Waits until every one of {@code parallelism} subtasks reports {@code role} for {@code version}. */
     static void awaitRole(InMemoryReporter reporter, JobID job, String version, ScoringMetrics.Role role,
                           int parallelism) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!values(reporter, job, ScoringMetrics.MODEL_VERSION + "." + version, ScoringMetrics.MODEL_ROLE)
-                .equals(Collections.nCopies(parallelism, (double) role.ordinal()))) {
-            assertThat(System.nanoTime()).as("every subtask has %s as %s within 60 s", version, role)
-                    .isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Await.until("every subtask to have " + version + " as " + role, Duration.ofSeconds(60), () ->
+                values(reporter, job, ScoringMetrics.MODEL_VERSION + "." + version, ScoringMetrics.MODEL_ROLE)
+                        .equals(Collections.nCopies(parallelism, (double) role.ordinal())));
     }
 
     /** Waits until the job has made {@code count} predictions (shadow ones included). */
     static void awaitPredictions(InMemoryReporter reporter, JobID job, long count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!isRegistered(reporter, job, ScoringMetrics.PREDICTIONS)
-                || sum(reporter, job, ScoringMetrics.PREDICTIONS) < count) {
-            assertThat(System.nanoTime()).as("%d predictions within 60 s", count).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        Await.until(count + " predictions", Duration.ofSeconds(60), () ->
+                isRegistered(reporter, job, ScoringMetrics.PREDICTIONS)
+                        && sum(reporter, job, ScoringMetrics.PREDICTIONS) >= count);
     }
 
     static void awaitMorePredictions(InMemoryReporter reporter, JobID job, long more) throws Exception {

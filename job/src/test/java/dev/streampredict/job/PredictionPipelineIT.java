@@ -13,7 +13,6 @@ import dev.streampredict.job.PipelineTesting.ForecastErrors;
 import dev.streampredict.job.metrics.InputMetrics;
 import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.job.pipeline.KafkaIO;
-import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
@@ -22,15 +21,15 @@ import dev.streampredict.producer.ProducerCli;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.training.ClassificationTraining;
 import dev.streampredict.training.FitOptions;
+import dev.streampredict.testing.KafkaBrokerExtension;
+import dev.streampredict.testing.MiniClusters;
+import dev.streampredict.testing.TopicReader;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,32 +70,20 @@ class PredictionPipelineIT {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.reportingTo(REPORTER, 1, 2);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(Map.of("input-data", 2, "predictions", 2,
+            "input-data-dlq", 1));
 
     @TempDir
     static Path dir;
-    private static LocalKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafkaBroker.start(dir.resolve("kafka"));
-        Topics.ensure(kafka.bootstrapServers(), Map.of("input-data", 2, "predictions", 2, "input-data-dlq", 1));
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
 
     @Test
     void everyInputGetsExactlyOneCorrectPredictionAndBadInputIsDeadLettered() throws Exception {
         Path modelDir = trainSyntheticModel(dir, KEYS);
         List<InputRecord> inputs = syntheticRecords(KEYS, VALID, 99);
-        try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), "input-data")) {
+        try (InputProducer producer = new InputProducer(KAFKA.bootstrapServers(), "input-data")) {
             for (int i = 0; i < inputs.size(); i++) {
                 producer.send(inputs.get(i));
                 if (i == 100) {
@@ -114,12 +101,12 @@ class PredictionPipelineIT {
             producer.flush();
         }
 
-        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--model", modelDir.toString(), "--bounded", "--starting-offsets", "earliest",
                 "--parallelism", "2", "--checkpoint-interval", "0", "--job-name", "pipeline-it");
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "predictions", VALID,
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "predictions", VALID,
                 Duration.ofSeconds(60));
         Predictor model = ModelArtifact.load(modelDir.toString());
 
@@ -150,8 +137,8 @@ class PredictionPipelineIT {
         assertThat(sum(REPORTER, id, InputMetrics.INPUT_RECORDS)).isEqualTo(VALID + 3);
 
         // bad input: in the dead-letter topic with its reason and origin, and counted
-        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.read(kafka.bootstrapServers(), "input-data-dlq", 3,
-                Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.awaitRecords(KAFKA.bootstrapServers(),
+                "input-data-dlq", 3, Duration.ofSeconds(30));
         assertThat(dead).extracting(r -> header(r, KafkaIO.HEADER_REASON))
                 .containsExactlyInAnyOrder("malformed_json", "unknown_feature", "non_finite");
         assertThat(dead).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
@@ -171,19 +158,19 @@ class PredictionPipelineIT {
     @Test
     void avroInputsFromTheProducerCliArePredictedAndReferenced() throws Exception {
         Path modelDir = trainSyntheticModel(dir, KEYS);
-        Topics.ensure(kafka.bootstrapServers(), Map.of("avro-in", 2, "avro-predictions", 2, "avro-dlq", 1));
-        int sent = new CommandLine(new ProducerCli()).execute("--bootstrap-servers", kafka.bootstrapServers(),
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("avro-in", 2, "avro-predictions", 2, "avro-dlq", 1));
+        int sent = new CommandLine(new ProducerCli()).execute("--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", "avro-in", "--format", "AVRO", "--keys", Integer.toString(KEYS), "--rate", "0",
                 "--count", "600");
         assertThat(sent).isZero();
-        try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), "avro-in")) {
+        try (InputProducer producer = new InputProducer(KAFKA.bootstrapServers(), "avro-in")) {
             producer.sendRaw("series-0", JsonInputCodec.toJson(syntheticRecords(1, 1, 5).get(0)));
             byte[] avro = AvroInputCodec.encode(syntheticRecords(1, 1, 6).get(0));
             producer.sendRaw("series-1", Arrays.copyOf(avro, avro.length - 3));
             producer.flush();
         }
 
-        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", "avro-in", "--predictions-topic", "avro-predictions", "--dead-letter-topic",
                 "avro-dlq", "--input-format", "avro", "--prediction-input", "reference", "--model",
                 modelDir.toString(), "--bounded", "--starting-offsets", "earliest", "--parallelism", "2",
@@ -192,7 +179,7 @@ class PredictionPipelineIT {
 
         AvroInputCodec avro = new AvroInputCodec(List.of(SyntheticSeries.FEATURE), 4096);
         Map<String, InputRecord> inputAt = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(kafka.bootstrapServers(), "avro-in")) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readToEnd(KAFKA.bootstrapServers(), "avro-in")) {
             try {
                 inputAt.put(r.partition() + "@" + r.offset(), avro.parse(r.value()));
             } catch (InvalidRecordException e) {
@@ -200,7 +187,7 @@ class PredictionPipelineIT {
             }
         }
         assertThat(inputAt).hasSize(600);
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "avro-predictions", 600,
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "avro-predictions", 600,
                 Duration.ofSeconds(60));
         List<Prediction> withInputs = new ArrayList<>();
         for (Prediction p : predictions) {
@@ -216,7 +203,7 @@ class PredictionPipelineIT {
         assertThat(withInputs).extracting(Prediction::id).doesNotHaveDuplicates().hasSize(600);
         assertForecastsUseEachKeysWholeHistory(withInputs, ModelArtifact.load(modelDir.toString()));
 
-        assertThat(TopicReader.read(kafka.bootstrapServers(), "avro-dlq", 2, Duration.ofSeconds(30)))
+        assertThat(TopicReader.awaitRecords(KAFKA.bootstrapServers(), "avro-dlq", 2, Duration.ofSeconds(30)))
                 .extracting(r -> header(r, KafkaIO.HEADER_REASON))
                 .containsExactlyInAnyOrder("unknown_schema", "malformed_avro");
     }
@@ -236,20 +223,20 @@ class PredictionPipelineIT {
                         List.copyOf(iris.get(0).features().keySet()), 0.2, 0.2,
                         new FitOptions(List.of(16, 16), 300, 20, 16, 0.01, 42)),
                 new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
-        Topics.ensure(kafka.bootstrapServers(), Map.of("iris-in", 2, "iris-predictions", 2, "iris-dlq", 1));
-        try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), "iris-in")) {
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("iris-in", 2, "iris-predictions", 2, "iris-dlq", 1));
+        try (InputProducer producer = new InputProducer(KAFKA.bootstrapServers(), "iris-in")) {
             iris.forEach(producer::send);
             producer.flush();
         }
 
-        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", "iris-in", "--predictions-topic", "iris-predictions", "--dead-letter-topic",
                         "iris-dlq",
                 "--model", modelDir.toString(), "--bounded", "--starting-offsets", "earliest",
                 "--parallelism", "2", "--checkpoint-interval", "0", "--job-name", "classification-it");
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "iris-predictions", iris.size(),
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "iris-predictions", iris.size(),
                 Duration.ofSeconds(60));
         Predictor model = ModelArtifact.load(modelDir.toString());
         List<String> classes = model.metadata().classes();

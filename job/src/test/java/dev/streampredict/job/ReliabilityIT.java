@@ -9,13 +9,16 @@ import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.InputMetrics;
 import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.job.pipeline.KafkaIO;
-import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.training.ClassificationTraining;
 import dev.streampredict.training.FitOptions;
+import dev.streampredict.testing.InBackground;
+import dev.streampredict.testing.KafkaBrokerExtension;
+import dev.streampredict.testing.MiniClusters;
+import dev.streampredict.testing.TopicReader;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -23,11 +26,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,6 +55,7 @@ import static dev.streampredict.job.PipelineTesting.awaitRunning;
 import static dev.streampredict.job.PipelineTesting.byKeyInOrder;
 import static dev.streampredict.job.PipelineTesting.header;
 import static dev.streampredict.job.PipelineTesting.readPredictions;
+import static dev.streampredict.job.PipelineTesting.sendInBackground;
 import static dev.streampredict.job.PipelineTesting.startJob;
 import static dev.streampredict.job.PipelineTesting.sum;
 import static dev.streampredict.job.PipelineTesting.syntheticRecords;
@@ -70,26 +72,18 @@ class ReliabilityIT {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.reportingTo(REPORTER, 1, 2);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @TempDir
     static Path dir;
-    private static LocalKafkaBroker kafka;
     private static Path seriesModel;
 
     @BeforeAll
-    static void startKafkaAndTrain() throws Exception {
-        kafka = LocalKafkaBroker.start(dir.resolve("kafka"));
+    static void train() throws Exception {
         seriesModel = trainSyntheticModel(dir, KEYS);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
     }
 
     @Test
@@ -134,8 +128,8 @@ class ReliabilityIT {
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(RejectReason.values())
                         .filter(r -> !elsewhere.contains(r)).map(RejectReason::label).toList());
 
-        Topics.ensure(kafka.bootstrapServers(), Map.of("bad-in", 2, "bad-out", 2, "bad-dlq", 1));
-        try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), "bad-in")) {
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("bad-in", 2, "bad-out", 2, "bad-dlq", 1));
+        try (InputProducer producer = new InputProducer(KAFKA.bootstrapServers(), "bad-in")) {
             List<String> malformed = bad.entrySet().stream().filter(e -> !e.getKey().equals("duplicate_id"))
                     .flatMap(e -> e.getValue().stream()).toList();
             for (int i = 0; i < valid.size(); i++) {
@@ -151,21 +145,21 @@ class ReliabilityIT {
         }
 
         // no checkpoints, so no restart strategy: any exception from input would fail the job, not hide in restarts
-        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", "bad-in", "--predictions-topic", "bad-out", "--dead-letter-topic", "bad-dlq",
                 "--model", model.toString(), "--bounded", "--starting-offsets", "earliest",
                 "--checkpoint-interval", "0", "--max-message-bytes", "4096",
                 "--earliest-event-time", Long.toString(now - TimeUnit.DAYS.toMillis(1)), "--job-name", "bad-input-it");
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "bad-out", valid.size(),
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "bad-out", valid.size(),
                 Duration.ofSeconds(60));
         assertThat(predictions).extracting(Prediction::id)
                 .containsExactlyInAnyOrderElementsOf(valid.stream().map(InputRecord::id).toList());
 
         int badCount = bad.values().stream().mapToInt(List::size).sum();
-        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.read(kafka.bootstrapServers(), "bad-dlq", badCount,
-                Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.awaitRecords(KAFKA.bootstrapServers(), "bad-dlq",
+                badCount, Duration.ofSeconds(30));
         Map<String, List<String>> deadByReason = dead.stream().collect(Collectors.groupingBy(
                 r -> header(r, KafkaIO.HEADER_REASON), TreeMap::new,
                 Collectors.mapping(r -> new String(r.value(), StandardCharsets.UTF_8), Collectors.toList())));
@@ -190,8 +184,8 @@ class ReliabilityIT {
             throws Exception {
         int count = 3_000;
         List<InputRecord> inputs = syntheticRecords(KEYS, count, 5);
-        Topics.ensure(kafka.bootstrapServers(), Map.of("eo-in", 2, "eo-out", 2, "eo-dlq", 1));
-        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("eo-in", 2, "eo-out", 2, "eo-dlq", 1));
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", "eo-in", "--predictions-topic", "eo-out", "--dead-letter-topic", "eo-dlq",
                 "--model", seriesModel.toString(), "--starting-offsets", "earliest",
                 "--delivery-guarantee", "exactly-once", "--checkpoint-interval", "500ms",
@@ -199,15 +193,15 @@ class ReliabilityIT {
                 "--transactional-id-prefix", "eo-it", "--job-name", "exactly-once-it");
         awaitRunning(job);
 
-        Thread producer = sendInBackground("eo-in", inputs, 500);
+        InBackground producer = sendInBackground(KAFKA.bootstrapServers(), "eo-in", inputs, 500);
         // fail once some predictions are committed and more are on the way, so the failure cuts through the stream
-        assertThat(readPredictions(kafka.bootstrapServers(), "eo-out", 600, Duration.ofSeconds(60)))
+        assertThat(readPredictions(KAFKA.bootstrapServers(), "eo-out", 600, Duration.ofSeconds(60)))
                 .hasSizeGreaterThanOrEqualTo(600);
         cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
         cluster.startTaskManager();
-        producer.join(60_000);
+        producer.await(Duration.ofSeconds(60));
 
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "eo-out", count,
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "eo-out", count,
                 Duration.ofSeconds(120));
         assertThat(sum(REPORTER, job.getJobID(), "numRestarts")).as("the job restarted").isGreaterThanOrEqualTo(1);
         // in --checkpoint-dir, not in JobManager memory, which caps state at 5 MB
@@ -230,14 +224,14 @@ class ReliabilityIT {
         List<InputRecord> inputs = syntheticRecords(KEYS, 1_200, 11);
         List<InputRecord> before = inputs.subList(0, 600);
         List<InputRecord> after = inputs.subList(600, inputs.size());
-        Topics.ensure(kafka.bootstrapServers(), Map.of("sp-in", 2, "sp-out", 2, "sp-dlq", 1));
-        String[] args = {"--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "sp-in",
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("sp-in", 2, "sp-out", 2, "sp-dlq", 1));
+        String[] args = {"--bootstrap-servers", KAFKA.bootstrapServers(), "--input-topic", "sp-in",
                 "--predictions-topic", "sp-out", "--dead-letter-topic", "sp-dlq", "--model", seriesModel.toString(),
                 "--starting-offsets", "earliest", "--checkpoint-interval", "1s", "--job-name", "savepoint-it"};
         send("sp-in", before);
         JobClient first = startJob(new Configuration(), args);
         awaitRunning(first);
-        assertThat(readPredictions(kafka.bootstrapServers(), "sp-out", before.size(), Duration.ofSeconds(60)))
+        assertThat(readPredictions(KAFKA.bootstrapServers(), "sp-out", before.size(), Duration.ofSeconds(60)))
                 .hasSize(before.size());
         String savepoint = first.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
@@ -246,7 +240,7 @@ class ReliabilityIT {
         Configuration restore = new Configuration();
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         JobClient second = startJob(restore, args);
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "sp-out", inputs.size(),
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "sp-out", inputs.size(),
                 Duration.ofSeconds(90));
         second.cancel().get(30, TimeUnit.SECONDS);
 
@@ -266,9 +260,9 @@ class ReliabilityIT {
     @Test
     void aProducerFasterThanTheJobIsAbsorbedByBackpressureAndTheLagDrains() throws Exception {
         int count = 40_000;
-        Topics.ensure(kafka.bootstrapServers(), Map.of("load-in", 2, "load-out", 2, "load-dlq", 1));
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("load-in", 2, "load-out", 2, "load-dlq", 1));
         send("load-in", syntheticRecords(200, count, 13));
-        JobClient job = startJob(new Configuration(), "--bootstrap-servers", kafka.bootstrapServers(),
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--input-topic", "load-in", "--predictions-topic", "load-out", "--dead-letter-topic", "load-dlq",
                 "--model", seriesModel.toString(), "--starting-offsets", "earliest", "--checkpoint-interval", "1s",
                 // one unbatched scorer: slow enough that the backlog cannot be read faster than it is scored
@@ -328,20 +322,9 @@ class ReliabilityIT {
     }
 
     private static void send(String topic, List<InputRecord> records) {
-        try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), topic)) {
+        try (InputProducer producer = new InputProducer(KAFKA.bootstrapServers(), topic)) {
             records.forEach(producer::send);
             producer.flush();
         }
-    }
-
-    private static Thread sendInBackground(String topic, List<InputRecord> records, double perSecond) {
-        Thread thread = new Thread(() -> {
-            try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), topic)) {
-                producer.run(records.iterator(), perSecond, records.size(), () -> true);
-                producer.flush();
-            }
-        }, "test-producer-" + topic);
-        thread.start();
-        return thread;
     }
 }

@@ -3,19 +3,17 @@ package dev.streampredict.job;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.job.metrics.ScoringMetrics;
-import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.producer.InputProducer;
+import dev.streampredict.testing.KafkaBrokerExtension;
+import dev.streampredict.testing.MiniClusters;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,25 +44,13 @@ class RescalingIT {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(2)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.reportingTo(REPORTER, 2, 2);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @TempDir
     static Path dir;
-    private static LocalKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafkaBroker.start(dir.resolve("kafka"));
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
 
     @Test
     void exactlyOncePredictionsAndEveryKeysStateSurviveRescalingFrom2To4To1() throws Exception {
@@ -72,7 +58,7 @@ class RescalingIT {
         List<InputRecord> inputs = syntheticRecords(KEYS, 2_400, 17);
         List<List<InputRecord>> phases = List.of(inputs.subList(0, 800), inputs.subList(800, 1_600),
                 inputs.subList(1_600, 2_400));
-        Topics.ensure(kafka.bootstrapServers(), Map.of("rs-in", 4, "rs-out", 4, "rs-dlq", 1));
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("rs-in", 4, "rs-out", 4, "rs-dlq", 1));
         String savepoint = null;
         int predicted = 0;
         int[] parallelism = {2, 4, 1};
@@ -82,7 +68,7 @@ class RescalingIT {
             if (savepoint != null) {
                 restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
             }
-            JobClient job = startJob(restore, "--bootstrap-servers", kafka.bootstrapServers(),
+            JobClient job = startJob(restore, "--bootstrap-servers", KAFKA.bootstrapServers(),
                     "--input-topic", "rs-in", "--predictions-topic", "rs-out", "--dead-letter-topic", "rs-dlq",
                     "--model", model.toString(), "--starting-offsets", "earliest",
                     "--delivery-guarantee", "exactly-once", "--checkpoint-interval", "500ms",
@@ -91,7 +77,7 @@ class RescalingIT {
                     "--job-name", "rescaling-it-" + parallelism[phase]);
             awaitRunning(job);
             predicted += phases.get(phase).size();
-            assertThat(readPredictions(kafka.bootstrapServers(), "rs-out", predicted, Duration.ofSeconds(120)))
+            assertThat(readPredictions(KAFKA.bootstrapServers(), "rs-out", predicted, Duration.ofSeconds(120)))
                     .as("committed predictions after phase %d", phase).hasSizeGreaterThanOrEqualTo(predicted);
             if (phase > 0) {
                 // each key's first input after the restore met the forecast its key had pending in the savepoint
@@ -103,7 +89,7 @@ class RescalingIT {
                     SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
         }
 
-        List<Prediction> predictions = readPredictions(kafka.bootstrapServers(), "rs-out", inputs.size(),
+        List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "rs-out", inputs.size(),
                 Duration.ofSeconds(30));
         Map<String, Long> perId = predictions.stream()
                 .collect(Collectors.groupingBy(Prediction::id, Collectors.counting()));
@@ -115,7 +101,7 @@ class RescalingIT {
     }
 
     private static void send(List<InputRecord> records) {
-        try (InputProducer producer = new InputProducer(kafka.bootstrapServers(), "rs-in")) {
+        try (InputProducer producer = new InputProducer(KAFKA.bootstrapServers(), "rs-in")) {
             records.forEach(producer::send);
             producer.flush();
         }

@@ -4,7 +4,9 @@ import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.testing.InBackground;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -20,10 +22,10 @@ final class SteadyStream implements AutoCloseable {
 
     private final List<InputRecord> sent = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
+    private final InBackground sender;
 
     SteadyStream(String bootstrap, String topic, int keys, long seed, double perSecond) {
-        this(bootstrap, topic, new SyntheticSeries(keys, 25, 0.5, seed, System::currentTimeMillis), perSecond,
+        this(bootstrap, topic, TinyModels.series(keys, seed), perSecond,
                 InputFormat.JSON);
     }
 
@@ -41,19 +43,18 @@ final class SteadyStream implements AutoCloseable {
                 return record;
             }
         };
-        thread = new Thread(() -> {
+        sender = InBackground.start("steady-stream-" + topic, () -> {
             try (InputProducer producer = new InputProducer(bootstrap, topic, format, Map.of())) {
                 producer.run(recorded, perSecond, 0, running::get);
                 producer.flush();
             }
-        }, "steady-stream-" + topic);
-        thread.start();
+        });
     }
 
     /** Stops sending, waits until everything sent is acknowledged, and returns it in the order sent. */
     List<InputRecord> stop() throws InterruptedException {
         running.set(false);
-        thread.join();
+        sender.await(Duration.ofSeconds(60));
         return List.copyOf(sent);
     }
 

@@ -2,12 +2,12 @@ package dev.streampredict.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.kafka.LocalKafkaBroker;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import dev.streampredict.testing.Await;
+import dev.streampredict.testing.TopicReader;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,7 +91,10 @@ class LocalStackIT {
                 .start();
         try {
             awaitRunningJob(webPort, stack, log);
-            List<Prediction> predictions = readPredictions("127.0.0.1:" + kafkaPort, 20, Duration.ofSeconds(90));
+            PredictionCodec codec = new PredictionCodec();
+            List<Prediction> predictions = TopicReader.awaitNewRecords("127.0.0.1:" + kafkaPort,
+                    TopicNames.PREDICTIONS, 20, Duration.ofSeconds(90)).stream().map(r -> codec.parse(r.value()))
+                    .toList();
             assertThat(predictions).as("predictions from the running stack; its output is in " + log)
                     .hasSizeGreaterThanOrEqualTo(20);
             assertThat(predictions).allSatisfy(p -> {
@@ -183,22 +185,16 @@ class LocalStackIT {
             ObjectMapper json = new ObjectMapper();
             URI query = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
                     + "sum(flink_taskmanager_job_task_operator_model_version_predictions_total)");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            double predictions = 0;
-            while (predictions <= 0) {
-                assertThat(System.nanoTime()).as("Prometheus scraped the job within 60 s; its log: "
-                        + dir.resolve("prometheus.log")).isLessThan(deadline);
-                Thread.sleep(1_000);
-                try {
-                    JsonNode result = json.readTree(http.send(HttpRequest.newBuilder(query).build(),
-                            HttpResponse.BodyHandlers.ofString()).body()).path("data").path("result");
-                    if (result.size() > 0) {
-                        predictions = result.get(0).path("value").get(1).asDouble();
-                    }
-                } catch (IOException notUpYet) {
-                    // Prometheus is still starting
-                }
-            }
+            Await.until("Prometheus to have scraped the job's predictions; its log: " + dir.resolve("prometheus.log"),
+                    Duration.ofSeconds(60), () -> {
+                        try {
+                            JsonNode result = json.readTree(http.send(HttpRequest.newBuilder(query).build(),
+                                    HttpResponse.BodyHandlers.ofString()).body()).path("data").path("result");
+                            return result.size() > 0 && result.get(0).path("value").get(1).asDouble() > 0;
+                        } catch (IOException notUpYet) {
+                            return false; // Prometheus is still starting
+                        }
+                    });
             assertAlertingRulesEvaluateOnTheJobsMetrics(http, json, port);
         } finally {
             prometheus.destroy();
@@ -210,19 +206,14 @@ class LocalStackIT {
     private static void assertAlertingRulesEvaluateOnTheJobsMetrics(HttpClient http, ObjectMapper json, int port)
             throws Exception {
         URI rules = URI.create("http://127.0.0.1:" + port + "/api/v1/rules");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+        List<String> health = new ArrayList<>();
+        Await.until(() -> "the 5 alerting rules to load and evaluate: " + health, Duration.ofSeconds(30), () -> {
             JsonNode loaded = json.readTree(http.send(HttpRequest.newBuilder(rules).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).path("data").path("groups").path(0).path("rules");
-            List<String> health = new ArrayList<>();
+            health.clear();
             loaded.forEach(rule -> health.add(rule.path("name").asText() + "=" + rule.path("health").asText()));
-            if (loaded.size() == 5 && health.stream().allMatch(h -> h.endsWith("=ok"))) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("the 5 alerting rules load and evaluate: " + health)
-                    .isLessThan(deadline);
-            Thread.sleep(1_000);
-        }
+            return loaded.size() == 5 && health.stream().allMatch(h -> h.endsWith("=ok"));
+        });
     }
 
     /**
@@ -270,20 +261,16 @@ class LocalStackIT {
     }
 
     private static void awaitOutput(Path log, String expected, Process stack) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(log).contains(expected)) {
+        Await.until("'" + expected + "' in the output, " + log, Duration.ofSeconds(30), () -> {
             assertThat(stack.isAlive()).as("stack process is alive; its output is in " + log).isTrue();
-            assertThat(System.nanoTime()).as("'" + expected + "' in the output within 30 s: " + log)
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
+            return Files.readString(log).contains(expected);
+        });
     }
 
     private static void awaitRunningJob(int webPort, Process stack, Path log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         ObjectMapper json = new ObjectMapper();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (System.nanoTime() < deadline) {
+        Await.until("a RUNNING job in the web UI; output in " + log, Duration.ofMinutes(3), () -> {
             assertThat(stack.isAlive()).as("stack process is alive; its output is in " + log).isTrue();
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(
@@ -291,32 +278,13 @@ class LocalStackIT {
                         HttpResponse.BodyHandlers.ofString());
                 for (JsonNode job : json.readTree(response.body()).path("jobs")) {
                     if (job.path("state").asText().equals("RUNNING")) {
-                        return;
+                        return true;
                     }
                 }
             } catch (IOException notUpYet) {
                 // the web UI is not listening yet
             }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("no RUNNING job in the web UI within 3 minutes; output in " + log);
-    }
-
-    private static List<Prediction> readPredictions(String bootstrap, int atLeast, Duration timeout) {
-        PredictionCodec codec = new PredictionCodec();
-        List<Prediction> predictions = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "local-stack-it-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of("predictions"));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (predictions.size() < atLeast && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> predictions.add(codec.parse(r.value())));
-            }
-        }
-        return predictions;
+            return false;
+        });
     }
 }

@@ -1,12 +1,12 @@
 package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.TargetMode;
-import org.junit.jupiter.api.AfterAll;
+import dev.streampredict.testing.KafkaBrokerExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -24,23 +24,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The registry CLI as a user types it, against a real broker. */
 class ModelCliIT {
 
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     @TempDir
     static Path dir;
-    private static LocalKafkaBroker kafka;
     private static String first;
     private static String second;
 
     @BeforeAll
-    static void startKafkaAndTrain() throws Exception {
-        kafka = LocalKafkaBroker.start(dir.resolve("kafka"));
+    static void trainModels() throws Exception {
         first = train("first", "value", 1);
         second = train("second", "value", 2);
         train("other-feature", "level", 3);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
     }
 
     @Test
@@ -89,7 +85,7 @@ class ModelCliIT {
     private static String run(String... args) {
         List<String> all = new ArrayList<>();
         // the registry options belong to the subcommand: move them after it
-        List<String> options = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers()));
+        List<String> options = new ArrayList<>(List.of("--bootstrap-servers", KAFKA.bootstrapServers()));
         int i = 0;
         while (i < args.length && args[i].startsWith("--")) {
             options.add(args[i]);

@@ -1,9 +1,9 @@
 package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.InputFormat;
-import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
+import dev.streampredict.job.TinyModels;
 import dev.streampredict.job.pipeline.DeadLetter;
 import dev.streampredict.job.pipeline.InputEcho;
 import dev.streampredict.job.pipeline.RawRecord;
@@ -19,7 +19,6 @@ import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.training.FitOptions;
-import dev.streampredict.training.RegressionTraining;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -32,8 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +41,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -81,18 +77,8 @@ class ModelScorerTest {
     }
 
     static Path train(String name, int window, String feature) throws IOException {
-        SyntheticSeries history = new SyntheticSeries(2, 10, 0.2, 3, new AtomicLong()::incrementAndGet);
-        List<InputRecord> records = new ArrayList<>();
-        for (int i = 0; i < 600; i++) {
-            InputRecord r = history.next();
-            records.add(new InputRecord(r.id(), r.key(), r.timestamp(),
-                    Map.of(feature, r.features().get(SyntheticSeries.FEATURE)), null));
-        }
-        Path modelDir = dir.resolve(name);
-        RegressionTraining.train(records, new RegressionTraining.Settings(name, "generated", feature,
-                        window, TargetMode.DIFFERENCE, 0.2, 0.2, new FitOptions(List.of(8), 5, 2, 32, 0.01, 1)),
-                new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
-        return modelDir;
+        return TinyModels.train(dir, name, feature, 2, window, TargetMode.DIFFERENCE,
+                new FitOptions(List.of(8), 5, 2, 32, 0.01, 1));
     }
 
     @AfterEach

@@ -1,0 +1,54 @@
+package dev.streampredict.job;
+
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.TargetMode;
+import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.training.FitOptions;
+import dev.streampredict.training.RegressionTraining;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Small regression models of the synthetic series, trained in a second or two, and the series the tests send them:
+ * one period and one noise level for every test, so that a model is sent the kind of series it learnt.
+ */
+public final class TinyModels {
+
+    public static final double PERIOD = 25;
+    public static final double NOISE = 0.5;
+    private static final int HISTORY = 3_000;
+
+    private TinyModels() {
+    }
+
+    /** The tests' series, time-stamped with the wall clock as a producer would. */
+    public static SyntheticSeries series(int keys, long seed) {
+        return new SyntheticSeries(keys, PERIOD, NOISE, seed, System::currentTimeMillis);
+    }
+
+    /**
+     * Trains on {@value #HISTORY} values of {@code keys} series, its values named {@code feature}, and saves the
+     * model in {@code dir/name}.
+     */
+    public static Path train(Path dir, String name, String feature, int keys, int window, TargetMode mode,
+                             FitOptions fit) throws IOException {
+        SyntheticSeries history = new SyntheticSeries(keys, PERIOD, NOISE, 1, new AtomicLong()::incrementAndGet);
+        List<InputRecord> records = new ArrayList<>();
+        for (int i = 0; i < HISTORY; i++) {
+            InputRecord r = history.next();
+            records.add(new InputRecord(r.id(), r.key(), r.timestamp(),
+                    Map.of(feature, r.features().get(SyntheticSeries.FEATURE)), null));
+        }
+        Path modelDir = dir.resolve(name);
+        RegressionTraining.train(records, new RegressionTraining.Settings(name, "generated", feature, window, mode,
+                0.15, 0.15, fit), new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
+        return modelDir;
+    }
+}
