@@ -96,14 +96,17 @@ class ModelScorerTest {
         send("a", 1.0);
         send("b", 2.0);
         assertThat(harness.extractOutputValues()).as("batch of 2 still waiting").isEmpty();
+        assertThat(pendingFlushes()).as("the first input of a batch sets its deadline").isOne();
         send("a", 1.5);
         assertThat(harness.extractOutputValues()).as("full batch of 3 scored").hasSize(3);
+        assertThat(pendingFlushes()).as("a batch scored when full takes its deadline with it").isZero();
 
         send("b", 2.5);
         harness.setProcessingTime(1_009);
         assertThat(harness.extractOutputValues()).hasSize(3);
         harness.setProcessingTime(1_010);
         assertThat(harness.extractOutputValues()).as("timed out after 10 ms").hasSize(4);
+        assertThat(pendingFlushes()).as("nothing waits, so no deadline").isZero();
     }
 
     @Test
@@ -190,10 +193,14 @@ class ModelScorerTest {
             send("quiet", 1.0 + i);
             send("busy", 2.0 + i);
         }
+        int bothKeys = harness.numKeyedStateEntries();
+        assertThat(bothKeys).as("each key's window and recent ids").isEqualTo(4);
         for (long minute = 1; minute <= 12; minute++) { // busy keeps sending, quiet is silent for 12 minutes
             harness.setStateTtlProcessingTime(minute * 60_000);
             send("busy", 3.0);
         }
+        assertThat(harness.numKeyedStateEntries()).as("quiet's expired window and ids are removed, not only hidden")
+                .isEqualTo(bothKeys / 2);
         send("quiet", 9.0);
         send("busy", 3.5);
 
@@ -566,6 +573,11 @@ class ModelScorerTest {
             harness.initializeState(restored);
         }
         harness.open();
+    }
+
+    /** The batch deadlines set and not yet passed or cancelled. */
+    private int pendingFlushes() {
+        return harness.getProcessingTimeService().getNumActiveTimers();
     }
 
     private void send(String key, double value) throws Exception {
