@@ -229,43 +229,60 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static Path writeConfig(Path dataDir, int port, int controllerPort, int securedPort, SaslSsl security)
             throws IOException {
         String secured = security == null ? "" : ",SASL_SSL://127.0.0.1:" + securedPort;
-        String properties = String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
+        List<String> properties = new ArrayList<>(nodeProperties(1,
                 "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + secured + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + secured,
+                "PLAINTEXT://127.0.0.1:" + port + secured + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "PLAINTEXT://127.0.0.1:" + port + secured,
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL", dataDir.resolve("logs"), 1, 1));
+        if (security != null) {
+            properties.addAll(List.of(
+                    "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                    "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+                            + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                    "ssl.keystore.type=PKCS12",
+                    "ssl.keystore.location=" + security.keystore().toAbsolutePath(),
+                    "ssl.keystore.password=" + security.password(),
+                    "ssl.key.password=" + security.password(),
+                    "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                    "super.users=User:ANONYMOUS",
+                    "allow.everyone.if.no.acl.found=false"));
+        }
+        Path config = dataDir.resolve("server.properties");
+        Files.writeString(config, String.join("\n", properties) + "\n");
+        return config;
+    }
+
+    /**
+     * What every node here runs with: broker and controller in one process (KRaft), on 127.0.0.1, topics only as
+     * created, and {@code replicas} copies of each topic and internal log, {@code minInsync} of which must have a
+     * write. The single broker and each node of a {@link LocalKafkaCluster} differ only in the arguments.
+     */
+    static List<String> nodeProperties(int nodeId, String quorum, String listeners, String advertisedListeners,
+                                       String securityProtocols, Path logDir, int replicas, int minInsync) {
+        return List.of(
+                "process.roles=broker,controller",
+                "node.id=" + nodeId,
+                quorum,
+                "listeners=" + listeners,
+                "advertised.listeners=" + advertisedListeners,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL",
-                "log.dirs=" + dataDir.resolve("logs"),
+                "listener.security.protocol.map=" + securityProtocols,
+                "log.dirs=" + logDir,
                 "num.partitions=2",
                 // Topics are created on purpose, with their partition counts; a typo must not invent one.
                 "auto.create.topics.enable=false",
-                "offsets.topic.replication.factor=1",
+                "default.replication.factor=" + replicas,
+                "min.insync.replicas=" + minInsync,
+                "offsets.topic.replication.factor=" + replicas,
                 "offsets.topic.num.partitions=4",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
+                "transaction.state.log.replication.factor=" + replicas,
+                "transaction.state.log.min.isr=" + minInsync,
                 "transaction.state.log.num.partitions=4",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=" + replicas,
+                "share.coordinator.state.topic.min.isr=" + minInsync,
                 "group.initial.rebalance.delay.ms=0",
-                "log.retention.hours=24",
-                security == null ? "" : String.join("\n",
-                        "sasl.enabled.mechanisms=SCRAM-SHA-512",
-                        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
-                                + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-                        "ssl.keystore.type=PKCS12",
-                        "ssl.keystore.location=" + security.keystore().toAbsolutePath(),
-                        "ssl.keystore.password=" + security.password(),
-                        "ssl.key.password=" + security.password(),
-                        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-                        "super.users=User:ANONYMOUS",
-                        "allow.everyone.if.no.acl.found=false"),
-                "");
-        Path config = dataDir.resolve("server.properties");
-        Files.writeString(config, properties);
-        return config;
+                "log.retention.hours=24");
     }
 
     static String brokerClasspath() {

@@ -148,32 +148,13 @@ public final class LocalKafkaCluster implements AutoCloseable {
     }
 
     private static String config(int nodeId, int port, int controllerPort, String voters, Path nodeDir, int size) {
-        String replicas = Integer.toString(Math.min(3, size));
-        return String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=" + nodeId,
+        List<String> properties = new ArrayList<>(LocalKafkaBroker.nodeProperties(nodeId,
                 "controller.quorum.voters=" + voters,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "log.dirs=" + nodeDir.resolve("logs"),
-                "num.partitions=2",
-                "auto.create.topics.enable=false",
-                "default.replication.factor=" + replicas,
-                "min.insync.replicas=2",
-                "offsets.topic.replication.factor=" + replicas,
-                "offsets.topic.num.partitions=4",
-                "transaction.state.log.replication.factor=" + replicas,
-                "transaction.state.log.min.isr=2",
-                "transaction.state.log.num.partitions=4",
-                "share.coordinator.state.topic.replication.factor=" + replicas,
-                "share.coordinator.state.topic.min.isr=2",
-                "group.initial.rebalance.delay.ms=0",
-                // a dead node leaves the ISR after this, so that writes go on with the two left
-                "replica.lag.time.max.ms=5000",
-                "log.retention.hours=24",
-                "");
+                "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "PLAINTEXT://127.0.0.1:" + port, "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT", nodeDir.resolve("logs"),
+                Math.min(3, size), 2));
+        // a dead node leaves the ISR after this, so that writes go on with the two left
+        properties.add("replica.lag.time.max.ms=5000");
+        return String.join("\n", properties) + "\n";
     }
 }
