@@ -126,7 +126,7 @@ class ModelSwapIT {
 
         List<Prediction> predictions = readPredictions(KAFKA.bootstrapServers(), "swap-out", inputs.size(),
                 Duration.ofSeconds(90));
-        Thread.sleep(2_000); // the last checkpoint commits the last shadow predictions too (there are none by now)
+        awaitCompletedCheckpoints(id, 1); // one that commits the last shadow predictions too, if they were not yet
         List<Prediction> shadow = TopicReader.readToEnd(KAFKA.bootstrapServers(), "swap-shadow").stream()
                 .map(r -> new PredictionCodec().parse(r.value())).toList();
         double cSquaredErrors = sum(REPORTER, id, ScoringMetrics.MODEL_VERSION + "." + c.version(),
