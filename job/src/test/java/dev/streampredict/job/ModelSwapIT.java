@@ -14,6 +14,7 @@ import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.testing.Await;
 import dev.streampredict.testing.KafkaBrokerExtension;
+import dev.streampredict.testing.ReportedMetrics;
 import dev.streampredict.testing.MiniClusters;
 import dev.streampredict.testing.TopicReader;
 import org.apache.flink.api.common.JobID;
@@ -50,8 +51,8 @@ import static dev.streampredict.job.PipelineTesting.awaitRunning;
 import static dev.streampredict.job.PipelineTesting.byKeyInOrder;
 import static dev.streampredict.job.PipelineTesting.readPredictions;
 import static dev.streampredict.job.PipelineTesting.startJob;
-import static dev.streampredict.job.PipelineTesting.sum;
 import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
+import static dev.streampredict.testing.ReportedMetrics.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -301,11 +302,9 @@ class ModelSwapIT {
     }
 
     private static void awaitCompletedCheckpoints(JobID job, int more) throws Exception {
-        double start = PipelineTesting.isRegistered(REPORTER, job, "numberOfCompletedCheckpoints")
-                ? sum(REPORTER, job, "numberOfCompletedCheckpoints") : 0;
+        double start = ReportedMetrics.sumOrZero(REPORTER, job, "numberOfCompletedCheckpoints");
         Await.until(more + " more completed checkpoints", Duration.ofSeconds(60), () ->
-                PipelineTesting.isRegistered(REPORTER, job, "numberOfCompletedCheckpoints")
-                        && sum(REPORTER, job, "numberOfCompletedCheckpoints") >= start + more);
+                ReportedMetrics.sumOrZero(REPORTER, job, "numberOfCompletedCheckpoints") >= start + more);
     }
 
     /** Versions in the order they served, consecutive repeats folded. */

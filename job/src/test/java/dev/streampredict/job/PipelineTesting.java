@@ -12,16 +12,13 @@ import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.testing.Await;
 import dev.streampredict.testing.InBackground;
+import dev.streampredict.testing.ReportedMetrics;
 import dev.streampredict.testing.TopicReader;
 import dev.streampredict.training.FitOptions;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,68 +169,22 @@ final class PipelineTesting {
         return window;
     }
 
-    /** The metric summed over every operator instance whose metric identifier contains {@code scope}. */
-    static double sum(InMemoryReporter reporter, JobID job, String scope, String metric) {
-        List<Metric> found = find(reporter, job, scope, metric);
-        assertThat(found).as("metric %s (%s) is registered", metric, scope).isNotEmpty();
-        double total = 0;
-        for (Metric m : found) {
-            total += m instanceof Counter c ? c.getCount() : ((Number) ((Gauge<?>) m).getValue()).doubleValue();
-        }
-        return total;
-    }
-
-    /** The metric's value in each operator instance whose metric identifier contains {@code scope}. */
-    static List<Double> values(InMemoryReporter reporter, JobID job, String scope, String metric) {
-        return find(reporter, job, scope, metric).stream().map(m -> m instanceof Counter c ? (double) c.getCount()
-                : ((Number) ((Gauge<?>) m).getValue()).doubleValue()).toList();
-    }
-
     /** Waits until every one of {@code parallelism} subtasks reports {@code role} for {@code version}. */
     static void awaitRole(InMemoryReporter reporter, JobID job, String version, ScoringMetrics.Role role,
                           int parallelism) throws Exception {
         Await.until("every subtask to have " + version + " as " + role, Duration.ofSeconds(60), () ->
-                values(reporter, job, ScoringMetrics.MODEL_VERSION + "." + version, ScoringMetrics.MODEL_ROLE)
-                        .equals(Collections.nCopies(parallelism, (double) role.ordinal())));
+                ReportedMetrics.values(reporter, job, ScoringMetrics.MODEL_VERSION + "." + version,
+                        ScoringMetrics.MODEL_ROLE).equals(Collections.nCopies(parallelism, (double) role.ordinal())));
     }
 
     /** Waits until the job has made {@code count} predictions (shadow ones included). */
     static void awaitPredictions(InMemoryReporter reporter, JobID job, long count) throws Exception {
         Await.until(count + " predictions", Duration.ofSeconds(60), () ->
-                isRegistered(reporter, job, ScoringMetrics.PREDICTIONS)
-                        && sum(reporter, job, ScoringMetrics.PREDICTIONS) >= count);
+                ReportedMetrics.sumOrZero(reporter, job, ScoringMetrics.PREDICTIONS) >= count);
     }
 
     static void awaitMorePredictions(InMemoryReporter reporter, JobID job, long more) throws Exception {
-        awaitPredictions(reporter, job, (long) sum(reporter, job, ScoringMetrics.PREDICTIONS) + more);
-    }
-
-    static boolean isRegistered(InMemoryReporter reporter, JobID job, String metric) {
-        return !find(reporter, job, "", metric).isEmpty();
-    }
-
-    /**
-     * By group, not by identifier: a task of one operator (the registry source) has task and operator metrics of
-     * the same identifier, which {@link InMemoryReporter#getMetricsByIdentifiers} refuses to merge.
-     */
-    private static List<Metric> find(InMemoryReporter reporter, JobID job, String scope, String metric) {
-        List<Metric> found = new ArrayList<>();
-        for (Map.Entry<MetricGroup, Map<String, Metric>> group : new HashMap<>(reporter.getMetricsByGroup())
-                .entrySet()) {
-            if (!job.toString().equals(group.getKey().getAllVariables().get("<job_id>"))) {
-                continue;
-            }
-            new HashMap<>(group.getValue()).forEach((name, m) -> {
-                if (name.equals(metric) && group.getKey().getMetricIdentifier(name).contains(scope)) {
-                    found.add(m);
-                }
-            });
-        }
-        return found;
-    }
-
-    static double sum(InMemoryReporter reporter, JobID job, String metric) {
-        return sum(reporter, job, "", metric);
+        awaitPredictions(reporter, job, (long) ReportedMetrics.sum(reporter, job, ScoringMetrics.PREDICTIONS) + more);
     }
 
     static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -52,9 +52,9 @@ import static dev.streampredict.job.PipelineTesting.assertForecastsUseEachKeysWh
 import static dev.streampredict.job.PipelineTesting.header;
 import static dev.streampredict.job.PipelineTesting.readPredictions;
 import static dev.streampredict.job.PipelineTesting.startJob;
-import static dev.streampredict.job.PipelineTesting.sum;
 import static dev.streampredict.job.PipelineTesting.syntheticRecords;
 import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
+import static dev.streampredict.testing.ReportedMetrics.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -18,6 +18,7 @@ import dev.streampredict.training.FitOptions;
 import dev.streampredict.testing.Await;
 import dev.streampredict.testing.InBackground;
 import dev.streampredict.testing.KafkaBrokerExtension;
+import dev.streampredict.testing.ReportedMetrics;
 import dev.streampredict.testing.MiniClusters;
 import dev.streampredict.testing.TopicReader;
 import org.apache.flink.api.common.JobID;
@@ -58,9 +59,9 @@ import static dev.streampredict.job.PipelineTesting.header;
 import static dev.streampredict.job.PipelineTesting.readPredictions;
 import static dev.streampredict.job.PipelineTesting.sendInBackground;
 import static dev.streampredict.job.PipelineTesting.startJob;
-import static dev.streampredict.job.PipelineTesting.sum;
 import static dev.streampredict.job.PipelineTesting.syntheticRecords;
 import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
+import static dev.streampredict.testing.ReportedMetrics.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -274,10 +275,11 @@ class ReliabilityIT {
         long start = System.nanoTime();
         double[] maxLagAndBackpressure = {0, 0};
         Await.until("the job to catch up", Duration.ofMinutes(3), () -> {
-            maxLagAndBackpressure[0] = Math.max(maxLagAndBackpressure[0], sumIfPresent(id, "pendingRecords"));
+            maxLagAndBackpressure[0] = Math.max(maxLagAndBackpressure[0],
+                    ReportedMetrics.sumOrZero(REPORTER, id, "pendingRecords"));
             maxLagAndBackpressure[1] = Math.max(maxLagAndBackpressure[1],
-                    sumIfPresent(id, "backPressuredTimeMsPerSecond"));
-            return sumIfPresent(id, ScoringMetrics.PREDICTIONS) >= count;
+                    ReportedMetrics.sumOrZero(REPORTER, id, "backPressuredTimeMsPerSecond"));
+            return ReportedMetrics.sumOrZero(REPORTER, id, ScoringMetrics.PREDICTIONS) >= count;
         });
         double caughtUpAfter = (System.nanoTime() - start) / 1e9;
         // the lag gauge follows the consumer's fetch position, a moment behind the last prediction
@@ -290,10 +292,6 @@ class ReliabilityIT {
                 .isGreaterThan(1_000);
         assertThat(maxLagAndBackpressure[1]).as("the source was held back, not buffering without bound")
                 .isPositive();
-    }
-
-    private static double sumIfPresent(JobID job, String metric) {
-        return PipelineTesting.isRegistered(REPORTER, job, metric) ? sum(REPORTER, job, metric) : 0;
     }
 
     private static Path trainIrisClassifier() throws Exception {

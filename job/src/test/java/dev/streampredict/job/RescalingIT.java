@@ -29,9 +29,9 @@ import static dev.streampredict.job.PipelineTesting.assertForecastsUseEachKeysWh
 import static dev.streampredict.job.PipelineTesting.awaitRunning;
 import static dev.streampredict.job.PipelineTesting.readPredictions;
 import static dev.streampredict.job.PipelineTesting.startJob;
-import static dev.streampredict.job.PipelineTesting.sum;
 import static dev.streampredict.job.PipelineTesting.syntheticRecords;
 import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
+import static dev.streampredict.testing.ReportedMetrics.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
