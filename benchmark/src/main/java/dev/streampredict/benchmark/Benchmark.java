@@ -1,9 +1,9 @@
 package dev.streampredict.benchmark;
 
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.kafka.LocalKafkaBroker;
-import dev.streampredict.kafka.Topics;
 import dev.streampredict.local.ModelBootstrap;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.producer.InputProducer;

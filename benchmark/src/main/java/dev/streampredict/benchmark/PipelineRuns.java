@@ -1,6 +1,7 @@
 package dev.streampredict.benchmark;
 
 import dev.streampredict.common.Percentiles;
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.JsonInputCodec;
@@ -9,7 +10,6 @@ import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.JobOptions;
 import dev.streampredict.job.PredictionJob;
-import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.ModelRegistry;

@@ -1,9 +1,9 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.kafka.LocalKafkaCluster;
-import dev.streampredict.kafka.Topics;
 import dev.streampredict.testing.InBackground;
 import dev.streampredict.model.ModelArtifact;
 import org.apache.flink.configuration.Configuration;

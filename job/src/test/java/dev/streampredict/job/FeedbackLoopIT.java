@@ -1,10 +1,10 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.job.metrics.ScoringMetrics;
-import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.registry.ModelCommand;

@@ -1,11 +1,11 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.metrics.ModelMetrics;
 import dev.streampredict.job.metrics.ScoringMetrics;
-import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.ModelRegistry;

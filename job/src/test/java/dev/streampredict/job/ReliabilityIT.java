@@ -2,6 +2,7 @@ package dev.streampredict.job;
 
 import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.csv.CsvSpec;
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
@@ -9,7 +10,6 @@ import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.InputMetrics;
 import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.job.pipeline.KafkaIO;
-import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.producer.InputProducer;

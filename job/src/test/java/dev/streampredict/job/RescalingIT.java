@@ -1,9 +1,9 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.job.metrics.ScoringMetrics;
-import dev.streampredict.kafka.Topics;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.testing.KafkaBrokerExtension;

@@ -1,8 +1,8 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.kafka.LocalKafkaBroker;
-import dev.streampredict.kafka.Topics;
 import dev.streampredict.producer.ProducerCli;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;

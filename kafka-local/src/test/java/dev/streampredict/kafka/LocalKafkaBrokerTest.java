@@ -1,5 +1,6 @@
 package dev.streampredict.kafka;
 
+import dev.streampredict.common.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,7 +1,8 @@
 package dev.streampredict.training;
 
-import dev.streampredict.common.kafka.TopicNames;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streampredict.common.kafka.TopicNames;
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputDecoder;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.JsonInputCodec;
@@ -11,15 +12,12 @@ import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.registry.ModelRegistry;
 import dev.streampredict.model.registry.RegistryState;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -36,9 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -168,7 +164,7 @@ public final class RetrainCli implements Callable<Integer> {
         }
         ModelRegistry models = registry.registry();
         try {
-            ensureTopic(decisionsTopic);
+            Topics.ensure(registry.bootstrapServers, registry.kafka.settings(), Map.of(decisionsTopic, 1));
         } catch (Exception e) {
             spec.commandLine().getErr().println("error: Kafka at " + registry.bootstrapServers + " could not be used ("
                     + e + "); is it running there? (--bootstrap-servers)");
@@ -347,17 +343,6 @@ public final class RetrainCli implements Callable<Integer> {
             consumer.seekToBeginning(partitions);
         }
         return consumer;
-    }
-
-    private void ensureTopic(String topic) throws Exception {
-        try (Admin admin = Admin.create(registry.registry().clientConfig())) {
-            admin.createTopics(Set.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
-                    .all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-        }
     }
 
     private static void removeHook(Thread hook) {

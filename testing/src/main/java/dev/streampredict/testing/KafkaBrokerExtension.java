@@ -1,7 +1,7 @@
 package dev.streampredict.testing;
 
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.kafka.LocalKafkaBroker;
-import dev.streampredict.kafka.Topics;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

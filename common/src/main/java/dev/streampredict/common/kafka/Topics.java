@@ -1,4 +1,4 @@
-package dev.streampredict.kafka;
+package dev.streampredict.common.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
