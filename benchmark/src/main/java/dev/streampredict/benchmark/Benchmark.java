@@ -1,8 +1,8 @@
 package dev.streampredict.benchmark;
 
-import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputFormat;
+import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.local.ModelBootstrap;
 import dev.streampredict.model.ModelArchive;

@@ -1,8 +1,8 @@
 package dev.streampredict.job;
 
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.InvalidRecordException;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.metrics.ScoringMetrics;

@@ -25,8 +25,7 @@ final class SteadyStream implements AutoCloseable {
     private final InBackground sender;
 
     SteadyStream(String bootstrap, String topic, int keys, long seed, double perSecond) {
-        this(bootstrap, topic, TinyModels.series(keys, seed), perSecond,
-                InputFormat.JSON);
+        this(bootstrap, topic, TinyModels.series(keys, seed), perSecond, InputFormat.JSON);
     }
 
     SteadyStream(String bootstrap, String topic, SyntheticSeries series, double perSecond, InputFormat format) {

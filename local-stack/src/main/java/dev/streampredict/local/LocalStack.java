@@ -1,20 +1,20 @@
 package dev.streampredict.local;
 
-import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.kafka.KafkaClientOptions;
+import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.job.JobOptions;
 import dev.streampredict.job.PredictionJob;
 import dev.streampredict.job.inference.InputSchema;
+import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.ModelRegistry;
 import dev.streampredict.model.registry.RegistryState;
-import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.producer.CsvReplay;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;

@@ -43,10 +43,6 @@ public final class ReportedMetrics {
                 : ((Number) ((Gauge<?>) m).getValue()).doubleValue()).toList();
     }
 
-    public static boolean isRegistered(InMemoryReporter reporter, JobID job, String metric) {
-        return !find(reporter, job, "", metric).isEmpty();
-    }
-
     /**
      * By group, not by identifier: a task of one operator (the registry source) has task and operator metrics of
      * the same identifier, which {@link InMemoryReporter#getMetricsByIdentifiers} refuses to merge.
