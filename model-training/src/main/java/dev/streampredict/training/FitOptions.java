@@ -1,5 +1,7 @@
 package dev.streampredict.training;
 
+import dev.streampredict.model.Task;
+
 import java.util.List;
 
 /**
@@ -25,6 +27,11 @@ public record FitOptions(List<Integer> hidden, int maxEpochs, int patience, int 
      * (REPORT 3.1).
      */
     public static final FitOptions CLASSIFICATION_DEFAULTS = new FitOptions(List.of(16, 16), 300, 30, 16, 0.01, 42);
+
+    /** What {@code scripts/train.sh} uses for a model of this task unless told otherwise. */
+    public static FitOptions defaultsFor(Task task) {
+        return task == Task.CLASSIFICATION ? CLASSIFICATION_DEFAULTS : REGRESSION_DEFAULTS;
+    }
 
     public FitOptions {
         hidden = List.copyOf(hidden);

@@ -42,8 +42,10 @@ public final class Retrainer {
      * @param history     inputs kept, the oldest dropped first
      * @param heldOut     the most recent share of them, used only to compare the models
      * @param margin      e.g. 0.05: the candidate's error must be at most 95% of the serving model's
+     * @param fit         how candidates are fitted; what it leaves out is {@code train.sh}'s default for the serving
+     *                    model's task
      */
-    public record Settings(int history, double heldOut, double margin, FitOptions fit) {
+    public record Settings(int history, double heldOut, double margin, FitOverrides fit) {
         public Settings {
             if (history < 100 || heldOut <= 0 || heldOut >= 0.5 || margin < 0 || margin >= 1) {
                 throw new IllegalArgumentException("retraining needs a history of at least 100 inputs, a held-out "
@@ -103,13 +105,14 @@ public final class Retrainer {
         List<InputRecord> records = new ArrayList<>(recent.values());
         long cut = cutOff(records);
         List<InputRecord> training = records.stream().filter(r -> r.timestamp() < cut).toList();
+        FitOptions fit = settings.fit().over(FitOptions.defaultsFor(metadata.task()));
         TrainedModel candidate = metadata.task() == Task.REGRESSION
                 ? RegressionTraining.train(training, new RegressionTraining.Settings(name(metadata),
                 "retrained on the stream", metadata.target(), metadata.windowSize(), metadata.targetMode(), 0.15,
-                0.15, settings.fit()), quiet)
+                0.15, fit), quiet)
                 : ClassificationTraining.train(training.stream().filter(r -> r.label() != null).toList(),
                 new ClassificationTraining.Settings(name(metadata), "retrained on the stream", metadata.features(),
-                        0.15, 0.15, settings.fit()), quiet);
+                        0.15, 0.15, fit), quiet);
         Files.createDirectories(candidateDir);
         candidate.save(candidateDir);
         Predictor trained = ModelArchive.of(candidateDir.toString()).load();

@@ -6,6 +6,7 @@ import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.TargetMode;
+import dev.streampredict.model.Task;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -132,11 +133,8 @@ public final class TrainCli implements Callable<Integer> {
             System.err.println("error: no usable rows in " + spec.file());
             return 2;
         }
-        FitOptions defaults = task == TaskKind.classification
-                ? FitOptions.CLASSIFICATION_DEFAULTS : FitOptions.REGRESSION_DEFAULTS;
-        FitOptions fit = new FitOptions(hidden != null ? hidden : defaults.hidden(), epochs,
-                patience != null ? patience : defaults.patience(), batchSize != null ? batchSize : defaults.batchSize(),
-                learningRate != null ? learningRate : defaults.learningRate(), seed);
+        FitOptions fit = new FitOverrides(hidden, epochs, patience, batchSize, learningRate, seed).over(
+                FitOptions.defaultsFor(task == TaskKind.classification ? Task.CLASSIFICATION : Task.REGRESSION));
         String source = spec.file().getFileName().toString();
         TrainedModel model;
         try {

@@ -41,7 +41,7 @@ class RetrainerTest {
 
     @Test
     void afterARegimeChangeTheCandidateBeatsTheStaleModelAndIsPublished() throws Exception {
-        Retrainer retrainer = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05, FIT));
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05, FitOverrides.exactly(FIT)));
         series(0L).subList(0, 3_000).forEach(retrainer::observe); // the new regime from the first record
 
         Retrainer.Decision decision = retrainer.retrain(servingOldRegime, dir.resolve("after-change"));
@@ -56,7 +56,7 @@ class RetrainerTest {
     void aCandidateWorseThanTheServingModelIsNeverPublished() throws Exception {
         // a candidate that cannot learn: one hidden unit, one epoch, on the regime the serving model knows well
         Retrainer retrainer = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05,
-                new FitOptions(List.of(1), 1, 1, 64, 0.0001, 7)));
+                FitOverrides.exactly(new FitOptions(List.of(1), 1, 1, 64, 0.0001, 7))));
         series(null).subList(3_000, 6_000).forEach(retrainer::observe);
 
         Retrainer.Decision decision = retrainer.retrain(servingOldRegime, dir.resolve("crippled"));
@@ -67,7 +67,7 @@ class RetrainerTest {
 
     @Test
     void theRuleNeedsTheMarginOverTheServingModelAndABetterThanNaiveError() {
-        Retrainer retrainer = new Retrainer(new Retrainer.Settings(1_000, 0.2, 0.10, FIT));
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(1_000, 0.2, 0.10, FitOverrides.exactly(FIT)));
         assertThat(retrainer.decide("v1", "v2", "MSE", 100, 1.0, 0.95, 5.0).publish()).as("5% < 10%").isFalse();
         assertThat(retrainer.decide("v1", "v2", "MSE", 100, 1.0, 0.80, 0.70).publish()).as("naive").isFalse();
         assertThat(retrainer.decide("v1", "v2", "MSE", 100, 1.0, 0.80, 5.0).publish()).isTrue();
@@ -76,9 +76,9 @@ class RetrainerTest {
 
     @Test
     void theServingModelsSkillOnRecentInputsShowsWhenItHasGoneStale() {
-        Retrainer before = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05, FIT));
+        Retrainer before = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05, FitOverrides.exactly(FIT)));
         series(null).subList(3_000, 6_000).forEach(before::observe);
-        Retrainer after = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05, FIT));
+        Retrainer after = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05, FitOverrides.exactly(FIT)));
         series(0L).subList(0, 3_000).forEach(after::observe);
 
         assertThat(before.servingSkill(servingOldRegime)).as("beats next = last").isLessThan(0.8);
@@ -92,7 +92,7 @@ class RetrainerTest {
                 "generated", List.of("x", "y"), 0.15, 0.15, fit), new PrintStream(OutputStream.nullOutputStream()))
                 .save(dir.resolve("classifier"));
         Predictor serving = ModelArchive.of(dir.resolve("classifier").toString()).load();
-        Retrainer retrainer = new Retrainer(new Retrainer.Settings(1_000, 0.2, 0.05, fit));
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(1_000, 0.2, 0.05, FitOverrides.exactly(fit)));
         blobs(1_000, 1_000, true).forEach(retrainer::observe); // the classes swapped places
 
         Retrainer.Decision decision = retrainer.retrain(serving, dir.resolve("classifier-candidate"));
@@ -110,7 +110,7 @@ class RetrainerTest {
                 "generated", List.of("x", "y"), 0.15, 0.15, fit), new PrintStream(OutputStream.nullOutputStream()))
                 .save(dir.resolve("late-labels"));
         Predictor serving = ModelArchive.of(dir.resolve("late-labels").toString()).load();
-        Retrainer retrainer = new Retrainer(new Retrainer.Settings(1_000, 0.2, 0.05, fit));
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(1_000, 0.2, 0.05, FitOverrides.exactly(fit)));
         List<InputRecord> swapped = blobs(1_000, 1_000, true);
         for (int i = 0; i < swapped.size(); i++) {
             InputRecord r = swapped.get(i);

@@ -1,0 +1,27 @@
+package dev.streampredict.training;
+
+import java.util.List;
+
+/**
+ * The fitting settings a user gave; each one left out (null) is the default of the task being trained
+ * ({@link FitOptions#defaultsFor}). The retrainer learns that task only at run time, from the registry's stable
+ * model, so it cannot settle its defaults when it parses its arguments.
+ */
+public record FitOverrides(List<Integer> hidden, Integer maxEpochs, Integer patience, Integer batchSize,
+                           Double learningRate, Long seed) {
+
+    /** Every setting given: the defaults never show through. */
+    public static FitOverrides exactly(FitOptions fit) {
+        return new FitOverrides(fit.hidden(), fit.maxEpochs(), fit.patience(), fit.batchSize(), fit.learningRate(),
+                fit.seed());
+    }
+
+    public FitOptions over(FitOptions defaults) {
+        return new FitOptions(hidden != null ? hidden : defaults.hidden(),
+                maxEpochs != null ? maxEpochs : defaults.maxEpochs(),
+                patience != null ? patience : defaults.patience(),
+                batchSize != null ? batchSize : defaults.batchSize(),
+                learningRate != null ? learningRate : defaults.learningRate(),
+                seed != null ? seed : defaults.seed());
+    }
+}
