@@ -10,6 +10,14 @@ import java.util.List;
 public record FitOverrides(List<Integer> hidden, Integer maxEpochs, Integer patience, Integer batchSize,
                            Double learningRate, Long seed) {
 
+    /** Refuses at once, not at the first retraining minutes later, what no task's defaults could make valid. */
+    public FitOverrides {
+        if (maxEpochs != null && maxEpochs < 1 || patience != null && patience < 1 || batchSize != null && batchSize < 1
+                || learningRate != null && !(learningRate > 0)) {
+            throw new IllegalArgumentException("epochs, patience, batch size and learning rate must be positive");
+        }
+    }
+
     /** Every setting given: the defaults never show through. */
     public static FitOverrides exactly(FitOptions fit) {
         return new FitOverrides(fit.hidden(), fit.maxEpochs(), fit.patience(), fit.batchSize(), fit.learningRate(),

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FitOverridesTest {
 
@@ -27,5 +28,13 @@ class FitOverridesTest {
         assertThat(given.over(FitOptions.REGRESSION_DEFAULTS)).isEqualTo(expected);
         assertThat(new FitOverrides(null, null, null, 8, null, null).over(FitOptions.CLASSIFICATION_DEFAULTS))
                 .as("one setting given").isEqualTo(new FitOptions(List.of(16, 16), 300, 30, 8, 0.01, 42));
+    }
+
+    @Test
+    void aSettingNoDefaultCouldMendIsRefusedWhenGiven() {
+        assertThatThrownBy(() -> new FitOverrides(null, null, null, 0, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch size");
+        assertThatThrownBy(() -> new FitOverrides(null, null, null, null, -0.1, null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
