@@ -114,9 +114,12 @@ public final class TrainCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        FitOptions fit;
         CsvSpec spec;
         List<InputRecord> records;
         try {
+            fit = new FitOverrides(hidden, epochs, patience, batchSize, learningRate, seed).over(
+                    FitOptions.defaultsFor(task == TaskKind.classification ? Task.CLASSIFICATION : Task.REGRESSION));
             spec = csv.toSpec();
             int[] skipped = {0};
             records = CsvRecordReader.readAll(spec, row -> {
@@ -133,8 +136,6 @@ public final class TrainCli implements Callable<Integer> {
             System.err.println("error: no usable rows in " + spec.file());
             return 2;
         }
-        FitOptions fit = new FitOverrides(hidden, epochs, patience, batchSize, learningRate, seed).over(
-                FitOptions.defaultsFor(task == TaskKind.classification ? Task.CLASSIFICATION : Task.REGRESSION));
         String source = spec.file().getFileName().toString();
         TrainedModel model;
         try {
