@@ -35,8 +35,6 @@ public record FitOptions(List<Integer> hidden, int maxEpochs, int patience, int 
 
     public FitOptions {
         hidden = List.copyOf(hidden);
-        if (maxEpochs < 1 || patience < 1 || batchSize < 1 || !(learningRate > 0)) {
-            throw new IllegalArgumentException("epochs, patience, batch size and learning rate must be positive");
-        }
+        FitOverrides.requirePositive(hidden, maxEpochs, patience, batchSize, learningRate);
     }
 }

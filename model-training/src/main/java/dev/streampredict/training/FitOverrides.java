@@ -12,6 +12,15 @@ public record FitOverrides(List<Integer> hidden, Integer maxEpochs, Integer pati
 
     /** Refuses at once, not at the first retraining minutes later, what no task's defaults could make valid. */
     public FitOverrides {
+        requirePositive(hidden, maxEpochs, patience, batchSize, learningRate);
+    }
+
+    /** Each value given (not null) must be positive: the one check for settings given and settings resolved. */
+    static void requirePositive(List<Integer> hidden, Integer maxEpochs, Integer patience, Integer batchSize,
+                                Double learningRate) {
+        if (hidden != null && hidden.stream().anyMatch(size -> size == null || size < 1)) {
+            throw new IllegalArgumentException("hidden layer sizes must be positive, e.g. 32,32; got " + hidden);
+        }
         if (maxEpochs != null && maxEpochs < 1 || patience != null && patience < 1 || batchSize != null && batchSize < 1
                 || learningRate != null && !(learningRate > 0)) {
             throw new IllegalArgumentException("epochs, patience, batch size and learning rate must be positive");

@@ -36,5 +36,7 @@ class FitOverridesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch size");
         assertThatThrownBy(() -> new FitOverrides(null, null, null, null, -0.1, null))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FitOverrides(List.of(8, 0), null, null, null, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden layer sizes");
     }
 }
