@@ -113,27 +113,8 @@ public final class RetrainCli implements Callable<Integer> {
     @Option(names = "--canary-percent", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
     int canaryPercent;
 
-    @Option(names = "--hidden", split = ",", description = "Hidden layer sizes (default, as train.sh for the "
-            + "stable model's task: 32,32 for regression, 16,16 for classification).")
-    List<Integer> hidden;
-
-    @Option(names = "--epochs", description = "Maximum epochs (default: 300).")
-    Integer epochs;
-
-    @Option(names = "--patience", description = "Early stopping: epochs without improvement (default: 15 for "
-            + "regression, 30 for classification).")
-    Integer patience;
-
-    @Option(names = "--batch-size", description = "Mini-batch size (default: 64 for regression, 16 for "
-            + "classification).")
-    Integer batchSize;
-
-    @Option(names = "--learning-rate",
-            description = "Adam learning rate (default: 0.001 for regression, 0.01 for classification).")
-    Double learningRate;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @CommandLine.Mixin
+    FitArguments fitting = new FitArguments();
 
     @Option(names = "--max-retrainings", defaultValue = "0",
             description = "Stop after this many retrainings; 0 = follow the stream until Ctrl-C (default: "
@@ -167,7 +148,7 @@ public final class RetrainCli implements Callable<Integer> {
                 throw new IllegalArgumentException("--publish-as takes shadow, canary or stable, not " + publishAs);
             }
             retrainer = new Retrainer(new Retrainer.Settings(history, heldOut, margin,
-                    new FitOverrides(hidden, epochs, patience, batchSize, learningRate, seed)));
+                    fitting.overrides()));
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return 2;

@@ -45,29 +45,8 @@ public final class TrainCli implements Callable<Integer> {
                     + "last value) (default: ${DEFAULT-VALUE}).")
     TargetMode targetMode;
 
-    @Option(names = "--hidden", split = ",",
-            description = "Hidden layer sizes (default: 32,32 for regression, 16,16 for classification).")
-    List<Integer> hidden;
-
-    @Option(names = "--epochs", defaultValue = "300", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--patience",
-            description = "Early stopping: epochs without improvement (default: 15 for regression, 30 for "
-                    + "classification).")
-    Integer patience;
-
-    @Option(names = "--batch-size", description = "Mini-batch size (default: 64 for regression, 16 for "
-            + "classification).")
-    Integer batchSize;
-
-    @Option(names = "--learning-rate",
-            description = "Adam learning rate (default: 0.001 for regression, 0.01 for classification).")
-    Double learningRate;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same "
-            + "model (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    FitArguments fitting = new FitArguments();
 
     @Option(names = "--validation-fraction", defaultValue = "0.15", description = "Latest-but-one part of the "
             + "data, for early stopping (default: ${DEFAULT-VALUE}).")
@@ -118,7 +97,7 @@ public final class TrainCli implements Callable<Integer> {
         CsvSpec spec;
         List<InputRecord> records;
         try {
-            fit = new FitOverrides(hidden, epochs, patience, batchSize, learningRate, seed).over(
+            fit = fitting.overrides().over(
                     FitOptions.defaultsFor(task == TaskKind.classification ? Task.CLASSIFICATION : Task.REGRESSION));
             spec = csv.toSpec();
             int[] skipped = {0};
