@@ -230,8 +230,8 @@ class PredictionPipelineIT {
         }
 
         JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--input-topic", "iris-in", "--predictions-topic", "iris-predictions", "--dead-letter-topic",
-                        "iris-dlq",
+                "--input-topic", "iris-in", "--predictions-topic", "iris-predictions",
+                "--dead-letter-topic", "iris-dlq",
                 "--model", modelDir.toString(), "--bounded", "--starting-offsets", "earliest",
                 "--parallelism", "2", "--checkpoint-interval", "0", "--job-name", "classification-it");
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);

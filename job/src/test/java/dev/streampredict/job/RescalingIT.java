@@ -72,8 +72,8 @@ class RescalingIT {
                     "--input-topic", "rs-in", "--predictions-topic", "rs-out", "--dead-letter-topic", "rs-dlq",
                     "--model", model.toString(), "--starting-offsets", "earliest",
                     "--delivery-guarantee", "exactly-once", "--checkpoint-interval", "500ms",
-                    "--transactional-id-prefix", "rescale-" + phase, "--parallelism",
-                            Integer.toString(parallelism[phase]),
+                    "--transactional-id-prefix", "rescale-" + phase,
+                    "--parallelism", Integer.toString(parallelism[phase]),
                     "--job-name", "rescaling-it-" + parallelism[phase]);
             awaitRunning(job);
             predicted += phases.get(phase).size();

@@ -93,8 +93,8 @@ final class ListeningSockets {
     private static String hexGroups(byte[] bytes) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 16; i += 2) {
-            text.append(i == 0 ? "" : ":").append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i
-                    + 1] & 0xff)));
+            int group = ((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff);
+            text.append(i == 0 ? "" : ":").append(Integer.toHexString(group));
         }
         return text.toString();
     }

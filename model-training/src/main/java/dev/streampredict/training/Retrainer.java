@@ -134,8 +134,8 @@ public final class Retrainer {
     /** The rule, on its own: better than the serving model by the margin, and better than the baseline. */
     Decision decide(String serving, String candidate, String metric, long heldOut, double servingError,
                     double candidateError, double baselineError) {
-        boolean beatsServing = candidateError < servingError && candidateError
-                <= (1 - settings.margin()) * servingError;
+        boolean beatsServing = candidateError < servingError
+                && candidateError <= (1 - settings.margin()) * servingError;
         boolean beatsBaseline = candidateError < baselineError;
         String reason = String.format("candidate %s %.4g, serving %.4g, baseline %.4g over %d held-out inputs: %s",
                 metric, candidateError, servingError, baselineError, heldOut,

@@ -22,6 +22,8 @@ public final class ModelArtifact {
     public static final String METADATA_FILE = "model.json";
     public static final String NETWORK_FILE = "network.zip";
     public static final String CLASSPATH_PREFIX = "classpath:";
+    /** Ends every message about an artifact that cannot be read. */
+    private static final String WHAT_TO_DO = "Retrain the model or restore the file from a good copy.";
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -51,9 +53,7 @@ public final class ModelArtifact {
             return parseMetadata(in, describe(location, METADATA_FILE));
         } catch (IOException e) {
             throw new ModelArtifactException("model metadata " + describe(location, METADATA_FILE)
-                    + " is not readable: " + e.getMessage() + ". Retrain the model or restore the file from a "
-                            + "good copy.",
-                    e);
+                    + " is not readable: " + e.getMessage() + ". " + WHAT_TO_DO, e);
         }
     }
 
@@ -85,7 +85,7 @@ public final class ModelArtifact {
             metadata = JSON.readValue(in, ModelMetadata.class);
         } catch (Exception e) {
             throw new ModelArtifactException("model metadata " + where + " is not readable: " + e.getMessage()
-                    + ". Retrain the model or restore the file from a good copy.", e);
+                    + ". " + WHAT_TO_DO, e);
         }
         if (metadata.formatVersion() != ModelMetadata.CURRENT_FORMAT) {
             throw new ModelArtifactException("model metadata " + where + " has format version "
@@ -111,7 +111,7 @@ public final class ModelArtifact {
         } catch (Exception | LinkageError e) {
             throw new ModelArtifactException("model network " + where + " is corrupt or truncated ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + "). Retrain the model or restore the file from a good copy.", e);
+                    + "). " + WHAT_TO_DO, e);
         }
         long inputs = network.layerInputSize(0);
         long outputs = outputSize(network);

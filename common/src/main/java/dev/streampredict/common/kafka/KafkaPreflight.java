@@ -92,8 +92,8 @@ public final class KafkaPreflight {
         }
         if (cause instanceof AuthorizationException) {
             return new IllegalArgumentException("Kafka at " + bootstrapServers + " does not let this client see its "
-                    + "topics: " + cause.getMessage() + " (grant its principal DESCRIBE, READ or WRITE on "
-                            + "them)", cause);
+                    + "topics: " + cause.getMessage() + " (grant its principal DESCRIBE, READ or WRITE on them)",
+                    cause);
         }
         return new IllegalArgumentException("cannot use Kafka at " + bootstrapServers + ": " + cause, cause);
     }

@@ -64,8 +64,8 @@ public class SeriesWindow {
 
     /**
      * Copies the latest {@code out.length} values into {@code out}, oldest first. Before the window is full the
-     * missing older values are
-     * the oldest value seen, so a key's first events get a forecast from a flat history instead of none.
+     * missing older values are the oldest value seen, so a key's first events get a forecast from a flat history
+     * instead of none.
      */
     public void copyTo(double[] out) {
         int count = Math.min(fill(), out.length);

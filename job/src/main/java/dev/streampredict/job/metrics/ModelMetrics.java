@@ -11,9 +11,8 @@ import java.util.Map;
 
 /**
  * Metrics of the scoring operator as a whole: inputs not scored (duplicates, model failures), registry records
- * refused (by reason, registered up front
- * so that a dashboard shows 0 before the first), swaps of the serving policy, and one {@link ScoringMetrics} per
- * model version that has served or shadowed here.
+ * refused (by reason, registered up front so that a dashboard shows 0 before the first), swaps of the serving
+ * policy, and one {@link ScoringMetrics} per model version that has served or shadowed here.
  */
 public final class ModelMetrics {
 

@@ -9,10 +9,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * Metrics of one model version in the scoring operator, per parallel instance, under the label
  * {@value #MODEL_VERSION}: stable, canary and shadow are reported side by side on the same traffic. Errors are
- * summed from the start of the instance;
- * a dashboard sums {@code squared_error_sum} and {@code evaluated_predictions_total} over instances for the
- * pipeline's MSE, or divides their rates for a recent one; the {@code recent_*} gauges average the instance's
- * last {@value #RECENT} evaluated predictions.
+ * summed from the start of the instance; a dashboard sums {@code squared_error_sum} and
+ * {@code evaluated_predictions_total} over instances for the pipeline's MSE, or divides their rates for a recent
+ * one; the {@code recent_*} gauges average the instance's last {@value #RECENT} evaluated predictions.
  */
 public final class ScoringMetrics {
 
