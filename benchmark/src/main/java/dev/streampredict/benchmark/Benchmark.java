@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
 public final class Benchmark implements Callable<Integer> {
 
     private static final int[] PARALLELISMS = {1, 2};
+    private static final List<String> PEER_FORMATS = List.of("json", "avro", "avro-reference");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -93,12 +94,11 @@ public final class Benchmark implements Callable<Integer> {
 
     @Option(names = "--soak-minutes", defaultValue = "0",
             description = "Minutes of a steady stream at --soak-rate, sampled every 30 s: throughput, latency, "
-                    + "heap and "
-                    + "checkpoint size over time; 0 skips (default: ${DEFAULT-VALUE}).")
+                    + "heap and checkpoint size over time; 0 skips (default: ${DEFAULT-VALUE}).")
     int soakMinutes;
 
     @Option(names = "--soak-rate",
-            description = "Events per second of the soak (default: 80% of the pipeline's drain rate at parallelism 2, "
+            description = "Events per second of the soak (default: 80%% of the pipeline's drain rate at parallelism 2, "
                     + "measured first in the same run).")
     Double soakRate;
 
@@ -150,6 +150,12 @@ public final class Benchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         if (repeat < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 1, was " + repeat);
+        }
+        for (String format : peerFormats) { // before minutes of other runs, not when the peer's turn comes
+            if (!PEER_FORMATS.contains(format)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--peer-formats takes json, avro and avro-reference, not " + format);
+            }
         }
         PrintStream out = System.out;
         Files.createDirectories(workDir);
@@ -300,10 +306,6 @@ public final class Benchmark implements Callable<Integer> {
     private void peerWorkload(String bootstrap, String format, ResultTable table) throws Exception {
         InputFormat inputFormat = format.startsWith("avro") ? InputFormat.AVRO : InputFormat.JSON;
         boolean reference = format.endsWith("-reference");
-        if (!List.of("json", "avro", "avro-reference").contains(format)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--peer-formats takes json, avro and avro-reference, not " + format);
-        }
         String model = PeerModel.importTo(workDir.resolve("models").resolve("crayfish-ffnn"));
         String input = "peer-" + inputFormat.name().toLowerCase(Locale.ROOT) + "-in";
         String workload = "peer FFNN, " + format + ": ";
