@@ -2,6 +2,7 @@ package dev.streampredict.benchmark;
 
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -33,10 +34,8 @@ final class CostMeter implements AutoCloseable {
     }
 
     private static final long TICK_NANOS = 10_000_000; // /proc/<pid>/stat counts in USER_HZ = 100 ticks a second
-    private final OperatingSystemMXBean os =
-            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private final ThreadMXBean threads =
-            (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Path brokerStat;
     private final List<Sample> samples = new ArrayList<>();
     private final Thread sampler;

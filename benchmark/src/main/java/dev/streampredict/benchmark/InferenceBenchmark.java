@@ -1,9 +1,9 @@
 package dev.streampredict.benchmark;
 
-import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.local.ModelBootstrap;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
+import dev.streampredict.producer.SyntheticSeries;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;

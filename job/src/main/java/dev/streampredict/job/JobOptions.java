@@ -1,10 +1,10 @@
 package dev.streampredict.job;
 
-import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.kafka.KafkaClientOptions;
+import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.message.InputFormat;
-import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.InputEcho;
+import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PipelineSettings;
 import dev.streampredict.job.promotion.PromotionRule;
 import org.apache.flink.connector.base.DeliveryGuarantee;

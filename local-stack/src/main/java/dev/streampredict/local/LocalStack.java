@@ -295,8 +295,7 @@ public final class LocalStack implements Callable<Integer> {
     private void startMonitoring(String bootstrap) throws Exception {
         LiveHistory history = new LiveHistory("http://localhost:" + webPort);
         monitor = new PredictionMonitor(bootstrap, clientSettings, TopicNames.PREDICTIONS,
-                TopicNames.SHADOW_PREDICTIONS, TopicNames.DEAD_LETTERS,
-                history);
+                TopicNames.SHADOW_PREDICTIONS, TopicNames.DEAD_LETTERS, history);
         livePage = new LivePage(bindAddress, livePort, history, monitor);
     }
 

@@ -2,8 +2,8 @@ package dev.streampredict.local;
 
 import dev.streampredict.common.Percentiles;
 import dev.streampredict.common.message.InputRecord;
-import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.InvalidRecordException;
+import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,8 +1,8 @@
 package dev.streampredict.producer;
 
 import dev.streampredict.common.kafka.ProducerTuning;
-import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.InputFormat;
+import dev.streampredict.common.message.InputRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,11 +27,11 @@ import java.util.stream.IntStream;
  */
 public final class InputProducer implements AutoCloseable {
 
-    private final KafkaProducer<String, byte[]> producer;
-    private final String topic;
     /** Records encoded together when sending as fast as possible. */
     private static final int BLOCK = 256;
 
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
     private final InputFormat format;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();

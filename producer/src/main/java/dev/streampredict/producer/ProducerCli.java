@@ -1,11 +1,11 @@
 package dev.streampredict.producer;
 
-import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.csv.CsvColumnOptions;
-import dev.streampredict.common.kafka.KafkaClientOptions;
-import dev.streampredict.common.message.InputFormat;
-import dev.streampredict.common.kafka.KafkaPreflight;
 import dev.streampredict.common.csv.CsvRecordReader;
+import dev.streampredict.common.kafka.KafkaClientOptions;
+import dev.streampredict.common.kafka.KafkaPreflight;
+import dev.streampredict.common.kafka.TopicNames;
+import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,9 +46,8 @@ public final class ProducerCli implements Callable<Integer> {
 
     @Option(names = "--format", defaultValue = "json", converter = InputFormat.Converter.class,
             description = "json (named features, readable by eye) or avro (single-object encoded, features as "
-                    + "floats in "
-                    + "the order of the source's columns, which must be the model's order; for wide inputs); the job "
-                    + "reads it with the same --input-format (default: ${DEFAULT-VALUE}).")
+                    + "floats in the order of the source's columns, which must be the model's order; for wide "
+                    + "inputs); the job reads it with the same --input-format (default: ${DEFAULT-VALUE}).")
     InputFormat format;
 
     @Option(names = "--source", description = "synthetic or csv (default: csv when --csv is given, else synthetic).")

@@ -1,7 +1,7 @@
 package dev.streampredict.job.pipeline;
 
-import dev.streampredict.common.message.InputHeader;
 import dev.streampredict.common.message.InputDecoder;
+import dev.streampredict.common.message.InputHeader;
 import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.InputMetrics;
