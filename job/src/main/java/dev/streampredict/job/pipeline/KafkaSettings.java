@@ -1,11 +1,10 @@
 package dev.streampredict.job.pipeline;
 
-import java.util.Map;
-import java.util.Properties;
-
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.io.Serializable;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * Where the job reads and writes.
