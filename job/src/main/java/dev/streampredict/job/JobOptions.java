@@ -7,6 +7,9 @@ import dev.streampredict.job.pipeline.InputEcho;
 import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PipelineSettings;
 import dev.streampredict.job.promotion.PromotionRule;
+import dev.streampredict.model.ModelLimits;
+import dev.streampredict.model.registry.RegistryKeys;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine;
@@ -14,7 +17,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Every setting of the job, as program arguments with defaults: the same in a local run and on a cluster. */
 @Command(name = "prediction-job", mixinStandardHelpOptions = true, sortOptions = false,
@@ -54,6 +62,23 @@ public final class JobOptions {
                     + "publications and canary/shadow/promote/rollback commands while running. Without --model, "
                     + "the job starts with the registry's stable model.")
     String registryTopic;
+
+    @Option(names = "--verify-key", paramLabel = "FILE",
+            description = "With --model-registry: apply only registry records signed with the private key of this "
+                    + "public key (registry.pub of scripts/model.sh keygen); repeatable, for the publishers' key and "
+                    + "the job's own. Others are refused as unsigned or bad_signature.")
+    List<Path> verifyKeys = new ArrayList<>();
+
+    @Option(names = "--signing-key", paramLabel = "FILE",
+            description = "With --verify-key and --auto-promote-after: the private key the job signs its promotion "
+                    + "and rollback decisions with; its public key must be one of the --verify-key ones.")
+    Path signingKey;
+
+    @Option(names = "--model-memory-budget", paramLabel = "SIZE", converter = MemorySizeConverter.class,
+            description = "Most memory one model may take in a task (its weights, its archive while it loads, a "
+                    + "batch's activations), e.g. 256m or 1g; a model over it is refused as over_budget (default: a "
+                    + "quarter of one slot's share of the task heap).")
+    Long modelMemoryBudget;
 
     @Option(names = "--shadow-topic", defaultValue = TopicNames.SHADOW_PREDICTIONS,
             description = "A shadow model's predictions go here (default: ${DEFAULT-VALUE}).")
@@ -220,10 +245,41 @@ public final class JobOptions {
     }
 
     /** The pipeline's settings, with the models it starts with, and whether the job takes checkpoints. */
-    PipelineSettings pipeline(StartingModels models, boolean checkpointing) {
-        return new PipelineSettings(models.schema(), models.registryEntries(), checkpointing, inputFormat,
-                predictionInput, maxMessageBytes, earliestEventTime, maxClockSkew, outOfOrderness,
-                rememberedIdsPerKey, batchSize, batchTimeout, promotion(), stateTtl);
+    PipelineSettings pipeline(StartingModels models, ModelLimits limits, boolean checkpointing) {
+        return new PipelineSettings(models.schema(), models.registryEntries(), limits, models.verifier(),
+                checkpointing, inputFormat, predictionInput, maxMessageBytes, earliestEventTime, maxClockSkew,
+                outOfOrderness, rememberedIdsPerKey, batchSize, batchTimeout, promotion(), stateTtl);
+    }
+
+    /** Null unless given: then the memory budget is derived from the task heap. */
+    public Long modelMemoryBudget() {
+        return modelMemoryBudget;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** The private key the job signs its decisions with, or null. */
+    PrivateKey signingKey() {
+        if (signingKey != null && (verifyKeys.isEmpty() || autoPromoteAfter == 0)) {
+            throw new IllegalArgumentException("--signing-key signs the job's promotion decisions for a registry "
+                    + "that verifies them: give it with --verify-key and --auto-promote-after, or leave it out");
+        }
+        if (signingKey == null && !verifyKeys.isEmpty() && autoPromoteAfter > 0) {
+            throw new IllegalArgumentException("with --verify-key, the job's promotion decisions must be signed "
+                    + "too, or it would refuse its own: give --signing-key (a key whose public half is among the "
+                    + "--verify-key ones)");
+        }
+        return signingKey == null ? null : RegistryKeys.readPrivate(signingKey);
+    }
+
+    /** The public keys registry records must be signed with; empty when unsigned records apply. */
+    List<PublicKey> verifyKeys() {
+        if (!verifyKeys.isEmpty() && registryTopic == null) {
+            throw new IllegalArgumentException("--verify-key verifies the records of --model-registry: give that too");
+        }
+        return verifyKeys.stream().map(RegistryKeys::readPublic).toList();
     }
 
     /** The automatic promotion rule, or null when it is off. */
@@ -262,6 +318,13 @@ public final class JobOptions {
 
     public boolean exactlyOnce() {
         return deliveryGuarantee == Guarantee.EXACTLY_ONCE;
+    }
+
+    static final class MemorySizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return MemorySize.parse(value).getBytes();
+        }
     }
 
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {

@@ -4,6 +4,7 @@ import dev.streampredict.common.kafka.KafkaPreflight;
 import dev.streampredict.job.pipeline.KafkaIO;
 import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PredictionPipeline;
+import dev.streampredict.model.ModelLimits;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -19,6 +20,8 @@ import java.util.List;
 
 /** Entry point of the job jar: {@code flink run job-flink.jar [options]}, or the REST API's jar run. */
 public final class PredictionJob {
+
+    private static final int SKIPPED_SHOWN = 10;
 
     private PredictionJob() {
     }
@@ -74,18 +77,37 @@ public final class PredictionJob {
         // Fail at submission, not in a restart loop on the task managers, when Kafka refuses the job's credentials
         // or topics, or when no model can serve.
         preflight(kafka, registry, options.promotion() != null);
-        StartingModels models = StartingModels.resolve(options);
+        ModelLimits limits = new ModelLimits(options.modelMemoryBudget() != null ? options.modelMemoryBudget()
+                : MemoryBudget.derive(env.getConfiguration(), env.getParallelism()), options.batchSize());
+        StartingModels models = StartingModels.resolve(options, limits);
         new PredictionPipeline(KafkaIO.source(kafka),
                 registry ? KafkaIO.registrySource(kafka, models.registryOffsets()) : null,
                 new PredictionPipeline.Outputs(KafkaIO.predictionSink(kafka), KafkaIO.deadLetterSink(kafka),
-                        registry ? KafkaIO.shadowSink(kafka) : null, registry ? KafkaIO.decisionSink(kafka) : null),
-                options.pipeline(models, checkpointing)).build(env);
+                        registry ? KafkaIO.shadowSink(kafka) : null,
+                        registry ? KafkaIO.decisionSink(kafka, models.signer()) : null),
+                options.pipeline(models, limits, checkpointing)).build(env);
         System.out.printf("job '%s': %s -> %s, %s -> %s, dead letters to %s%s, parallelism %d, %s%n",
                 options.jobName(), kafka.inputTopic(), models.schema(), models.registry().policy(),
                 kafka.predictionsTopic(), kafka.deadLetterTopic(),
                 registry ? ", models from " + kafka.registryTopic() + ", shadow predictions to "
                         + kafka.shadowTopic() : "", env.getParallelism(), kafka.deliveryGuarantee());
+        System.out.printf("job '%s': a model may take up to %s in a task (%s)%s%n", options.jobName(),
+                ModelLimits.megabytes(limits.memoryBudget()), options.modelMemoryBudget() != null
+                        ? ModelLimits.BUDGET_SETTING : "a quarter of a slot's task heap; " + ModelLimits.BUDGET_SETTING
+                        + " sets it", models.verifier() != null ? "; registry records must be signed by one of "
+                        + models.verifier().publicKeys().size() + " key(s) (--verify-key)" : "");
+        reportSkipped(models.skipped());
     }
+
+    /** The registry records the start skipped, one short line each, at most {@value #SKIPPED_SHOWN} of them. */
+    private static void reportSkipped(List<String> skipped) {
+        skipped.stream().limit(SKIPPED_SHOWN).forEach(line -> System.err.println("model registry: skipped " + line));
+        if (skipped.size() > SKIPPED_SHOWN) {
+            System.err.printf("model registry: skipped %d more refused records (scripts/model.sh list shows each)%n",
+                    skipped.size() - SKIPPED_SHOWN);
+        }
+    }
+
 
     private static void preflight(KafkaSettings kafka, boolean registry, boolean decides) {
         List<String> reads = new ArrayList<>(List.of(kafka.inputTopic()));

@@ -1,85 +1,98 @@
 package dev.streampredict.job;
 
-import dev.streampredict.job.inference.InputSchema;
-import dev.streampredict.job.inference.ModelCheck;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifactException;
+import dev.streampredict.model.ModelLimits;
+import dev.streampredict.model.Untrusted;
+import dev.streampredict.model.registry.InputSchema;
+import dev.streampredict.model.registry.ModelCheck;
 import dev.streampredict.model.registry.ModelRegistry;
+import dev.streampredict.model.registry.RecordSignature;
 import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.model.registry.RegistryState;
 import dev.streampredict.model.registry.Rejection;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * The models a job starts with, decided at submission so that a model that cannot serve fails the submission, not
  * the tasks: either {@code --model DIR} as the stable model, or the registry topic read to its end and replayed as
- * the job would replay it. Either way the job reads the registry on from the offsets found here.
+ * the job would replay it, skipping every record the job would refuse. Either way the job reads the registry on from
+ * the offsets found here.
  *
  * @param schema          the inputs every model of this job must read, from the stable model
  * @param registry        the models and policy, as the scorer keeps them in state
  * @param registryOffsets where the job's registry source starts; empty without a registry
+ * @param verifier        refuses registry records not signed for this registry, or {@code null}
+ * @param signer          signs the job's own promotion decisions, or {@code null}
+ * @param skipped         the registry records the replay refused, one line each
  */
-record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicPartition, Long> registryOffsets) {
+record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicPartition, Long> registryOffsets,
+                      RecordSignature.Verifier verifier, RecordSignature.Signer signer, List<String> skipped) {
 
-    static StartingModels resolve(JobOptions options) throws Exception {
+    static StartingModels resolve(JobOptions options, ModelLimits limits) throws Exception {
         String topic = options.kafka().registryTopic();
         ModelRegistry registry = topic == null ? null : new ModelRegistry(options.kafka().bootstrapServers(), topic,
-                options.kafka().clientSettings());
+                options.kafka().clientSettings(), options.signingKey(), options.verifyKeys());
         if (options.model() != null) {
-            return fromDirectory(options.model(), registry);
+            return fromDirectory(options.model(), registry, limits);
         }
         if (registry == null) {
             throw new IllegalArgumentException("give --model DIR (a trained model directory) or --model-registry "
                     + "TOPIC (a registry with a stable model), or both");
         }
-        return fromRegistry(registry);
+        return fromRegistry(registry, limits);
     }
 
-    private static StartingModels fromDirectory(String location, ModelRegistry registry) throws Exception {
+    private static StartingModels fromDirectory(String location, ModelRegistry registry, ModelLimits limits)
+            throws Exception {
         ModelArchive archive = ModelArchive.of(location);
         InputSchema schema = InputSchema.of(archive.metadata());
         try {
-            new ModelCheck(schema).check(archive.version(), archive.bytes());
+            new ModelCheck(schema, limits).check(archive.version(), archive.bytes());
         } catch (Rejection e) {
-            throw new ModelArtifactException("model " + location + " cannot serve: " + e.getMessage(), e);
+            throw new ModelArtifactException(e.reason(), "model " + location + " cannot serve: " + e.getMessage(), e);
         }
         RegistryState state = RegistryState.withStable(archive);
         HashMap<TopicPartition, Long> offsets = new HashMap<>();
-        if (registry != null) { // later publications swap the model given here
-            registry.ensureTopic();
-            offsets.putAll(registry.endOffsets());
+        if (registry == null) {
+            return new StartingModels(schema, state, offsets, null, null, List.of());
         }
-        return new StartingModels(schema, state, offsets);
+        registry.ensureTopic(); // later publications swap the model given here
+        offsets.putAll(registry.endOffsets());
+        return new StartingModels(schema, state, offsets, registry.verifier(), registry.signer(), List.of());
     }
 
     /**
-     * Replays the registry twice: once reading only metadata, to learn the stable model and with it the inputs,
-     * then checking every artifact against those inputs by loading it, exactly as the job's tasks will.
+     * Replays the registry as the job's tasks will, loading and probing every artifact: a record the job would
+     * refuse is skipped with its offset, version and reason, and the last good state serves.
      */
-    private static StartingModels fromRegistry(ModelRegistry registry) throws Exception {
+    private static StartingModels fromRegistry(ModelRegistry registry, ModelLimits limits) throws Exception {
         ModelRegistry.Snapshot snapshot = registry.read();
-        RegistryState metadataOnly = snapshot.replay(RegistryState.METADATA_ONLY, StartingModels::report);
-        String stable = metadataOnly.policy().stable();
-        if (stable == null) {
-            throw new IllegalArgumentException("model registry '" + registry.topic() + "' names no stable model "
-                    + "yet: publish one (scripts/model.sh publish DIR --bootstrap-servers ...), or start with "
+        List<String> skipped = new ArrayList<>();
+        ModelRegistry.Serving serving = snapshot.serving(limits, (record, refused) ->
+                skipped.add(describe(record, refused)));
+        if (serving.schema() == null || serving.state().policy().stable() == null) {
+            throw new IllegalArgumentException("model registry '" + registry.topic() + "' has no valid stable model"
+                    + (skipped.isEmpty() ? "" : " (" + skipped.size() + " records refused: " + skipped.get(0)
+                    + (skipped.size() > 1 ? " ..." : "") + ")") + ": publish one (scripts/model.sh publish DIR "
+                    + "--as stable" + (snapshot.verifier() != null ? " --signing-key KEY" : "") + "), or start with "
                     + "--model DIR");
         }
-        InputSchema schema = InputSchema.of(ModelArchive.parse(metadataOnly.archive(stable)).metadata());
-        RegistryState checked = snapshot.replay(new ModelCheck(schema), StartingModels::report);
-        if (checked.policy().stable() == null) {
-            throw new IllegalArgumentException("model registry '" + registry.topic() + "': the stable model "
-                    + stable + " cannot serve (see the log above); publish a good model as stable");
-        }
-        return new StartingModels(schema, checked, new HashMap<>(snapshot.endOffsets()));
+        return new StartingModels(serving.schema(), serving.state(), new HashMap<>(snapshot.endOffsets()),
+                snapshot.verifier(), registry.signer(), List.copyOf(skipped));
     }
 
-    private static void report(ConsumerRecord<byte[], byte[]> record, Rejection refused) {
-        System.err.printf("model registry: refused %s (%s): %s%n", RegistryRecords.where(record), refused.reason(),
-                refused.getMessage());
+    /** One line: where, which version, why; each value from the record escaped and shortened. */
+    private static String describe(ConsumerRecord<byte[], byte[]> record, Rejection refused) {
+        String version = RegistryRecords.version(record);
+        return RegistryRecords.where(record) + " " + Untrusted.text(RegistryRecords.type(record), 20)
+                + (version != null ? " " + Untrusted.text(version, 60) : "") + ": " + refused.reason().label()
+                + " (" + Untrusted.text(refused.getMessage(), 200) + ")";
     }
 
     HashMap<String, byte[]> registryEntries() {

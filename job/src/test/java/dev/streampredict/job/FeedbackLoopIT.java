@@ -174,7 +174,7 @@ class FeedbackLoopIT {
     private static String awaitAnotherStableVersion(ModelRegistry registry, String first, StringWriter log)
             throws Exception {
         Await.until(() -> "a retrained version promoted; the retrainer's output: " + log, Duration.ofSeconds(180),
-                () -> !ModelCli.read(registry).policy().stable().equals(first));
-        return ModelCli.read(registry).policy().stable();
+                () -> !ModelCli.read(registry, TinyModels.LIMITS).state().policy().stable().equals(first));
+        return ModelCli.read(registry, TinyModels.LIMITS).state().policy().stable();
     }
 }

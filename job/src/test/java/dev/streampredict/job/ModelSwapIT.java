@@ -204,7 +204,7 @@ class ModelSwapIT {
         job.cancel().get(30, TimeUnit.SECONDS);
 
         List<ModelCommand> automatic = registry.read().records().stream()
-                .map(RegistryRecords::parse)
+                .map(r -> RegistryRecords.parse(r, null))
                 .filter(e -> e instanceof RegistryEntry.Command)
                 .map(e -> ((RegistryEntry.Command) e).command())
                 .filter(c -> c.reason().startsWith("automatic")).toList();

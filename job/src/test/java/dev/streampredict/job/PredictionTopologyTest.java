@@ -5,7 +5,7 @@ import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
-import dev.streampredict.job.inference.InputSchema;
+import dev.streampredict.model.registry.InputSchema;
 import dev.streampredict.job.pipeline.DeadLetter;
 import dev.streampredict.job.pipeline.InputEcho;
 import dev.streampredict.job.pipeline.PipelineSettings;
@@ -106,7 +106,8 @@ class PredictionTopologyTest {
 
     private static PipelineSettings settings(ModelArchive model) {
         return new PipelineSettings(InputSchema.of(model.metadata()),
-                new HashMap<>(RegistryState.withStable(model).toEntries()), false, InputFormat.JSON,
+                new HashMap<>(RegistryState.withStable(model).toEntries()), TinyModels.LIMITS, null, false,
+                InputFormat.JSON,
                 InputEcho.Mode.COPY, 64 * 1024, 0, Duration.ofHours(1), Duration.ofSeconds(2), 32, 64,
                 Duration.ofMillis(2), null, Duration.ZERO);
     }

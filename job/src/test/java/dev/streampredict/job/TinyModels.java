@@ -1,6 +1,7 @@
 package dev.streampredict.job;
 
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.training.FitOptions;
@@ -23,6 +24,8 @@ public final class TinyModels {
 
     public static final double PERIOD = 25;
     public static final double NOISE = 0.5;
+    /** Room for every model of the tests, at the batch sizes they use. */
+    public static final ModelLimits LIMITS = new ModelLimits(256L * 1024 * 1024, 256);
     private static final int HISTORY = 3_000;
 
     private TinyModels() {

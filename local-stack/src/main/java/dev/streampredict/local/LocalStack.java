@@ -8,13 +8,13 @@ import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.job.JobOptions;
+import dev.streampredict.job.MemoryBudget;
 import dev.streampredict.job.PredictionJob;
-import dev.streampredict.job.inference.InputSchema;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.ModelRegistry;
-import dev.streampredict.model.registry.RegistryState;
 import dev.streampredict.producer.CsvReplay;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
@@ -378,14 +378,13 @@ public final class LocalStack implements Callable<Integer> {
      * runs. A registry kept from an earlier run keeps what was promoted there, unless its stable model reads other
      * inputs than this run's (another --source); then this run's model becomes the stable one.
      */
-    private static void serveFromRegistry(ModelRegistry registry, Path model) throws Exception {
+    private void serveFromRegistry(ModelRegistry registry, Path model) throws Exception {
         registry.ensureTopic();
         ModelArchive archive = ModelArchive.of(model.toString());
-        RegistryState now = ModelCli.read(registry);
-        String stable = now.policy().stable();
-        if (stable != null && InputSchema.of(ModelArchive.parse(now.archive(stable)).metadata())
-                .equals(InputSchema.of(archive.metadata()))) {
-            System.out.printf("model registry '%s': serving %s%n", registry.topic(), now.policy());
+        ModelRegistry.Serving now = ModelCli.read(registry, new ModelLimits(
+                MemoryBudget.derive(new Configuration(), parallelism), ModelLimits.DEFAULT_BATCH_ROWS));
+        if (now.schema() != null && now.schema().accepts(archive.metadata())) {
+            System.out.printf("model registry '%s': serving %s%n", registry.topic(), now.state().policy());
             return;
         }
         registry.publish(archive, List.of(ModelCommand.of(ModelCommand.Action.STABLE, archive.version(), 0,

@@ -6,13 +6,17 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.streampredict.common.kafka.KafkaClientOptions;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifactException;
-import dev.streampredict.model.ModelMetadata;
+import dev.streampredict.model.ModelLimits;
+import dev.streampredict.model.RefusalReason;
+import dev.streampredict.model.Untrusted;
+import dev.streampredict.model.registry.ModelCheck;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.ModelRegistry;
-import dev.streampredict.model.registry.RegistryEntry;
+import dev.streampredict.model.registry.RegistryKeys;
 import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.model.registry.RegistryState;
 import dev.streampredict.model.registry.Rejection;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,10 +26,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -36,7 +40,7 @@ import java.util.concurrent.Callable;
         description = "Publishes models to the registry topic and sets which version serves.",
         subcommands = {ModelCli.Publish.class, ModelCli.ListVersions.class, ModelCli.Describe.class,
                 ModelCli.Stable.class, ModelCli.Canary.class, ModelCli.Shadow.class, ModelCli.Promote.class,
-                ModelCli.Rollback.class})
+                ModelCli.Rollback.class, ModelCli.Keygen.class})
 public final class ModelCli {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
@@ -46,8 +50,8 @@ public final class ModelCli {
         System.exit(new CommandLine(new ModelCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
-    /** Where the registry is: the same flags for every subcommand. */
-    static class RegistryOptions {
+    /** Where the registry is, and how its records are signed and checked: the same flags for every subcommand. */
+    public static class RegistryOptions {
         @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
                 description = "Kafka (default: ${DEFAULT-VALUE}).")
         String bootstrapServers;
@@ -56,11 +60,34 @@ public final class ModelCli {
                 description = "Model registry topic (default: ${DEFAULT-VALUE}).")
         String topic;
 
+        @Option(names = "--signing-key", paramLabel = "FILE",
+                description = "Sign what is written with this private key (registry.key of 'model.sh keygen'), for "
+                        + "jobs that verify with --verify-key.")
+        Path signingKey;
+
+        @Option(names = "--verify-key", paramLabel = "FILE",
+                description = "Read the registry as a job with this --verify-key does: records it did not sign are "
+                        + "refused; repeatable.")
+        List<Path> verifyKeys = new ArrayList<>();
+
+        @Option(names = "--model-memory-budget", paramLabel = "SIZE",
+                description = "Check models against this budget, as a job with the same setting does, e.g. 256m "
+                        + "(default: a quarter of this tool's heap; the job's own may be smaller).")
+        String memoryBudget;
+
         @CommandLine.Mixin
         KafkaClientOptions kafka = new KafkaClientOptions();
 
         ModelRegistry registry() {
-            return new ModelRegistry(bootstrapServers, topic, kafka.settings());
+            return new ModelRegistry(bootstrapServers, topic, kafka.settings(),
+                    signingKey == null ? null : RegistryKeys.readPrivate(signingKey),
+                    verifyKeys.stream().map(RegistryKeys::readPublic).toList());
+        }
+
+        ModelLimits limits() {
+            return memoryBudget == null ? ModelLimits.ofThisProcess()
+                    : new ModelLimits(ModelLimits.parseBytes(memoryBudget, ModelLimits.BUDGET_SETTING),
+                    ModelLimits.DEFAULT_BATCH_ROWS);
         }
     }
 
@@ -91,7 +118,7 @@ public final class ModelCli {
         abstract void run(PrintWriter out) throws Exception;
 
         void send(ModelCommand command, PrintWriter out) throws Exception {
-            RegistryState now = read(where.registry());
+            RegistryState now = read(where.registry(), where.limits()).state();
             try { // refuse here what every job would refuse
                 now.policy().apply(command, now.versions()::contains);
             } catch (Rejection e) {
@@ -118,12 +145,17 @@ public final class ModelCli {
 
         @Override
         void run(PrintWriter out) throws Exception {
-            publish(where.registry(), ModelArchive.of(directory.toString()), role, percent, out);
+            publish(where.registry(), where.limits(), ModelArchive.of(directory.toString()), role, percent, out);
         }
     }
 
-    static void publish(ModelRegistry registry, ModelArchive archive, String role, int percent, PrintWriter out)
-            throws Exception {
+    /**
+     * Publishes after the check every job following the registry runs: the archive opens, its network loads within
+     * the budget and answers finite probe rows, and it reads the same inputs as the stable model. What a job would
+     * refuse is refused here, before anything is written.
+     */
+    static void publish(ModelRegistry registry, ModelLimits limits, ModelArchive archive, String role, int percent,
+                        PrintWriter out) throws Exception {
         List<ModelCommand> commands = new ArrayList<>();
         String reason = "published from " + archive.metadata().trainingData();
         switch (role) {
@@ -137,49 +169,57 @@ public final class ModelCli {
                     + "'");
         }
         registry.ensureTopic();
-        refuseOtherInputs(read(registry), archive.metadata());
+        ModelRegistry.Serving now = read(registry, limits);
+        try {
+            new ModelCheck(now.schema(), limits).check(archive.version(), archive.bytes());
+        } catch (Rejection e) {
+            throw new IllegalArgumentException("every job following " + registry.topic() + " would refuse "
+                    + archive.version() + " (" + e.reason().label() + "): " + e.getMessage()
+                    + (e.reason() == RefusalReason.MISMATCH ? " Publish it to another --registry-topic, one for "
+                    + "jobs with its inputs." : ""), e);
+        }
         registry.publish(archive, commands);
-        out.printf("published %s (%d KB) to %s%s%n", archive.version(), archive.bytes().length / 1024,
-                registry.topic(), commands.isEmpty() ? "" : " as " + role);
+        out.printf("published %s (%d KB) to %s%s%s%n", archive.version(), archive.bytes().length / 1024,
+                registry.topic(), commands.isEmpty() ? "" : " as " + role,
+                registry.signer() != null ? ", signed" : "");
     }
 
-    /**
-     * A registry serves one kind of input: a model of other features, another target or another task would be
-     * refused by every job that follows it, so it is refused here, before anything is written.
-     */
-    private static void refuseOtherInputs(RegistryState now, ModelMetadata model) {
-        String stable = now.policy().stable();
-        if (stable == null) {
-            return;
-        }
-        ModelMetadata serving = ModelArchive.parse(now.archive(stable)).metadata();
-        if (serving.task() != model.task() || !serving.features().equals(model.features())
-                || !Objects.equals(serving.target(), model.target())) {
-            throw new IllegalArgumentException(model.modelVersion() + " is a " + model.task() + " model of "
-                    + model.features() + ", but the registry's stable model " + stable + " is a " + serving.task()
-                    + " model of " + serving.features() + ": jobs following this registry would refuse it. "
-                    + "Publish it to another --registry-topic, one for jobs with its inputs.");
-        }
-    }
-
-    @Command(name = "list", description = "Lists the published versions and what serves now.")
+    @Command(name = "list", description = "Lists the published versions, whether jobs accept them, and what serves.")
     static final class ListVersions extends Subcommand {
         @Override
         void run(PrintWriter out) {
             ModelRegistry registry = where.registry();
             ModelRegistry.Snapshot snapshot = registry.read();
-            RegistryState state = snapshot.replay(RegistryState.METADATA_ONLY, (record, refused) -> {
-            });
-            out.printf("%-45s %-15s %-24s %s%n", "VERSION", "TASK", "PUBLISHED", "ROLE");
-            snapshot.records().stream()
-                    .filter(r -> RegistryRecords.parse(r) instanceof RegistryEntry.Artifact)
-                    .forEach(r -> {
-                        Map<String, Object> metadata = metadata(RegistryRecords.metadataJson(r));
-                        String version = RegistryRecords.version(r);
-                        out.printf("%-45s %-15s %-24s %s%n", version, metadata.getOrDefault("task", "?"),
-                                Instant.ofEpochMilli(r.timestamp()), role(state, version));
-                    });
-            out.println("serving: " + state.policy());
+            Map<Long, Rejection> refused = new HashMap<>();
+            ModelRegistry.Serving serving = snapshot.serving(where.limits(),
+                    (record, rejection) -> refused.put(record.offset(), rejection));
+            RegistryState state = serving.state();
+            out.printf("%-45s %-15s %-24s %-16s %s%n", "VERSION", "TASK", "PUBLISHED", "ROLE", "CHECK");
+            List<String> otherRefusals = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : snapshot.records()) {
+                Rejection rejection = refused.get(r.offset());
+                if (!"artifact".equals(RegistryRecords.type(r))) {
+                    if (rejection != null) {
+                        otherRefusals.add(RegistryRecords.where(r) + ": " + rejection.reason().label() + " ("
+                                + Untrusted.text(rejection.getMessage()) + ")");
+                    }
+                    continue;
+                }
+                String version = Untrusted.text(RegistryRecords.version(r), 45);
+                Map<String, Object> metadata = metadata(RegistryRecords.metadataJson(r));
+                out.printf("%-45s %-15s %-24s %-16s %s%n", version,
+                        Untrusted.text(String.valueOf(metadata.getOrDefault("task", "?")), 15),
+                        Instant.ofEpochMilli(r.timestamp()),
+                        rejection == null ? role(state, RegistryRecords.version(r)) : "",
+                        rejection == null ? "accepted" : "refused: " + rejection.reason().label() + " ("
+                                + Untrusted.text(rejection.getMessage(), 100) + ")");
+            }
+            if (!otherRefusals.isEmpty()) {
+                out.println("refused commands and records:");
+                otherRefusals.forEach(line -> out.println("  " + line));
+            }
+            out.println("serving: " + (state.policy().stable() == null ? "nothing: no valid model is stable"
+                    : state.policy()));
         }
 
         private static String role(RegistryState state, String version) {
@@ -205,7 +245,12 @@ public final class ModelCli {
                     .filter(r -> version.equals(RegistryRecords.version(r))).reduce((a, b) -> b)
                     .orElseThrow(() -> new IllegalArgumentException("version " + version + " is not in "
                             + where.topic + "; 'scripts/model.sh list' shows what is"));
-            out.println(JSON.writeValueAsString(JSON.readTree(RegistryRecords.metadataJson(record))));
+            String json = RegistryRecords.metadataJson(record);
+            if (json == null || json.length() > ModelLimits.MAX_JSON_BYTES) {
+                throw new IllegalArgumentException("the record of " + Untrusted.text(version) + " carries no "
+                        + "readable metadata");
+            }
+            out.println(JSON.writeValueAsString(JSON.readTree(json)));
         }
     }
 
@@ -262,9 +307,33 @@ public final class ModelCli {
         }
     }
 
-    /** The registry as a job would see it, with archives checked by their metadata only. */
-    public static RegistryState read(ModelRegistry registry) {
-        return registry.read().replay(RegistryState.METADATA_ONLY, (record, refused) -> {
+    @Command(name = "keygen", mixinStandardHelpOptions = true,
+            description = "Makes the key pair that signs registry records: DIR/registry.key (private, for publishers "
+                    + "and their --signing-key) and DIR/registry.pub (for jobs' --verify-key).")
+    static final class Keygen implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR")
+        Path directory;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                Path[] files = RegistryKeys.generate(directory);
+                spec.commandLine().getOut().printf("wrote %s (keep it secret: whoever holds it can publish models) "
+                        + "and %s (give it to jobs as --verify-key)%n", files[0], files[1]);
+                return 0;
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+        }
+    }
+
+    /** The registry as a job that starts on it now would serve it: every artifact loaded and checked. */
+    public static ModelRegistry.Serving read(ModelRegistry registry, ModelLimits limits) {
+        return registry.read().serving(limits, (record, refused) -> {
             // a job refuses it too; what remains is what serves
         });
     }
@@ -272,7 +341,8 @@ public final class ModelCli {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> metadata(String json) {
         try {
-            return json == null ? Map.of() : JSON.readValue(json, LinkedHashMap.class);
+            return json == null || json.length() > ModelLimits.MAX_JSON_BYTES ? Map.of()
+                    : JSON.readValue(json, LinkedHashMap.class);
         } catch (Exception e) {
             return Map.of();
         }

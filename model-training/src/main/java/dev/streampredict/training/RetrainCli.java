@@ -243,8 +243,8 @@ public final class RetrainCli implements Callable<Integer> {
     }
 
     /** The features that name an Avro input's values: the stable model's, as the job's are. */
-    private static List<String> stableFeatures(ModelRegistry models) {
-        RegistryState now = ModelCli.read(models);
+    private List<String> stableFeatures(ModelRegistry models) {
+        RegistryState now = ModelCli.read(models, registry.limits()).state();
         if (now.policy().stable() == null) {
             throw new IllegalStateException("Avro inputs carry their features' values without names, which the "
                     + "retrainer takes from the registry's stable model, and " + models.topic() + " has none yet: "
@@ -258,11 +258,12 @@ public final class RetrainCli implements Callable<Integer> {
         if (retrainer.size() < 100) {
             return null;
         }
-        RegistryState now = ModelCli.read(models);
+        RegistryState now = ModelCli.read(models, registry.limits()).state();
         if (now.policy().stable() == null) {
             return null;
         }
-        double skill = retrainer.servingSkill(ModelArchive.parse(now.archive(now.policy().stable())).load());
+        double skill = retrainer.servingSkill(ModelArchive.parse(now.archive(now.policy().stable()))
+                .load(registry.limits()));
         return skill > skillAbove ? String.format("the stable model's error reached %.3f times the naive "
                 + "baseline's on the latest inputs (above %.3f)", skill, skillAbove) : null;
     }
@@ -277,7 +278,7 @@ public final class RetrainCli implements Callable<Integer> {
 
     private Optional<Retrainer.Decision> retrainOnce(Retrainer retrainer, ModelRegistry models, int n,
                                                      PrintWriter out) throws Exception {
-        RegistryState now = ModelCli.read(models);
+        RegistryState now = ModelCli.read(models, registry.limits()).state();
         String stable = now.policy().stable();
         if (stable == null) {
             out.println("retrain: the registry has no stable model yet; nothing to improve on");
@@ -288,13 +289,14 @@ public final class RetrainCli implements Callable<Integer> {
                     now.policy().candidate(), stable);
             return Optional.empty();
         }
-        Predictor serving = ModelArchive.parse(now.archive(stable)).load();
+        Predictor serving = ModelArchive.parse(now.archive(stable)).load(registry.limits());
         Path candidateDir = workDir.resolve("candidate-" + System.currentTimeMillis() + "-" + n);
         Retrainer.Decision decision = retrainer.retrain(serving, candidateDir);
         out.printf("retrain: %s %s: %s%n", decision.candidate(), decision.publish() ? "published as " + publishAs
                 : "rejected", decision.reason());
         if (decision.publish()) {
-            ModelCli.publish(models, ModelArchive.of(candidateDir.toString()), publishAs, canaryPercent, out);
+            ModelCli.publish(models, registry.limits(), ModelArchive.of(candidateDir.toString()), publishAs,
+                    canaryPercent, out);
         }
         return Optional.of(decision);
     }

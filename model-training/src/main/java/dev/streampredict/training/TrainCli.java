@@ -154,8 +154,8 @@ public final class TrainCli implements Callable<Integer> {
                 output.toAbsolutePath(), ModelEvaluation.FILE);
         if (publish) {
             try {
-                ModelCli.publish(registry.registry(), ModelArchive.of(output.toString()), publishAs, canaryPercent,
-                        new PrintWriter(System.out, true));
+                ModelCli.publish(registry.registry(), registry.limits(), ModelArchive.of(output.toString()), publishAs,
+                        canaryPercent, new PrintWriter(System.out, true));
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;

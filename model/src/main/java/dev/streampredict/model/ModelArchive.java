@@ -1,19 +1,16 @@
 package dev.streampredict.model;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
  * A model artifact as one value: a zip holding {@value ModelArtifact#METADATA_FILE} and
  * {@value ModelArtifact#NETWORK_FILE}, as a registry record carries it and a job keeps it in state. The metadata is
- * read when the archive is opened; the network only by {@link #load()}.
+ * read when the archive is opened; the network only by {@link #load}. Both are read against the limits of
+ * {@link ModelLimits}: an archive from a record is untrusted bytes.
  */
 public final class ModelArchive {
 
@@ -28,7 +25,7 @@ public final class ModelArchive {
     /** Packs the artifact at {@code location} (a directory or {@code classpath:…}). */
     public static ModelArchive of(String location) {
         ModelMetadata metadata = ModelArtifact.readMetadata(location);
-        byte[] network = ModelArtifact.readFile(location, ModelArtifact.NETWORK_FILE);
+        byte[] network = ModelArtifact.readFile(location, ModelArtifact.NETWORK_FILE, ModelLimits.MAX_ARCHIVE_BYTES);
         ByteArrayOutputStream out = new ByteArrayOutputStream(network.length + 4096);
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             // metadata first: a reader that wants only the metadata stops after one entry
@@ -49,10 +46,21 @@ public final class ModelArchive {
     /** Opens an archive made by {@link #of}, reading its metadata; throws {@link ModelArtifactException}. */
     public static ModelArchive parse(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
-            throw new ModelArtifactException("model archive is empty");
+            throw new ModelArtifactException(RefusalReason.UNREADABLE, "model archive is empty");
         }
-        return new ModelArchive(ModelArtifact.parseMetadata(entry(bytes, ModelArtifact.METADATA_FILE),
-                "model.json in the archive"), bytes);
+        if (bytes.length > ModelLimits.MAX_ARCHIVE_BYTES) {
+            throw new ModelArtifactException(RefusalReason.TOO_LARGE, "model archive has "
+                    + ModelLimits.megabytes(bytes.length) + ", over the format's limit of "
+                    + ModelLimits.megabytes(ModelLimits.MAX_ARCHIVE_BYTES));
+        }
+        byte[] json = BoundedZip.read(bytes, Map.of(ModelArtifact.METADATA_FILE,
+                BoundedZip.Cap.format(ModelLimits.MAX_JSON_BYTES)), ModelArtifact.METADATA_FILE, "model archive")
+                .get(ModelArtifact.METADATA_FILE);
+        if (json == null) {
+            throw new ModelArtifactException(RefusalReason.UNREADABLE, "model archive has no "
+                    + ModelArtifact.METADATA_FILE + "; publish it again from a complete model directory");
+        }
+        return new ModelArchive(ModelArtifact.parseMetadata(json, "model.json in the archive"), bytes);
     }
 
     public ModelMetadata metadata() {
@@ -73,27 +81,22 @@ public final class ModelArchive {
         return bytes;
     }
 
-    /** Loads the network and checks that it fits the metadata; throws {@link ModelArtifactException}. */
+    /** {@link #load(ModelLimits)} with the limits of this process: for a tool, not for a job. */
     public Predictor load() {
-        return ModelArtifact.loadNetwork(metadata, entry(bytes, ModelArtifact.NETWORK_FILE),
-                "network.zip in the archive of " + version());
+        return load(ModelLimits.ofThisProcess());
     }
 
-    private static InputStream entry(byte[] bytes, String name) {
-        List<String> seen = new ArrayList<>();
-        try {
-            ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes));
-            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                seen.add(entry.getName());
-                if (entry.getName().equals(name)) {
-                    return new ByteArrayInputStream(zip.readAllBytes());
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelArtifactException("model archive is not a readable zip (" + e.getMessage()
-                    + "); publish it again from the model directory", e);
+    /** Loads the network and checks that it fits the metadata and the limits; throws {@link ModelArtifactException}. */
+    public Predictor load(ModelLimits limits) {
+        String where = "network.zip in the archive of " + version();
+        byte[] network = BoundedZip.read(bytes, Map.of(
+                ModelArtifact.METADATA_FILE, BoundedZip.Cap.format(ModelLimits.MAX_JSON_BYTES),
+                ModelArtifact.NETWORK_FILE, BoundedZip.Cap.budget(limits.memoryBudget() / 2)), null, "model archive")
+                .get(ModelArtifact.NETWORK_FILE);
+        if (network == null) {
+            throw new ModelArtifactException(RefusalReason.UNREADABLE, "model archive of " + version() + " has no "
+                    + ModelArtifact.NETWORK_FILE + "; publish it again from a complete model directory");
         }
-        throw new ModelArtifactException("model archive has no " + name + " (it holds " + seen
-                + "); publish it again from a complete model directory");
+        return ModelArtifact.loadNetwork(metadata, network, where, limits);
     }
 }

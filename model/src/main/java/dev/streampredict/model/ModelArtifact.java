@@ -1,8 +1,12 @@
 package dev.streampredict.model;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -12,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.stream.Collectors;
 
 /**
  * A model artifact: a directory (or a classpath folder, {@code classpath:models/sp500}) holding
@@ -49,50 +54,64 @@ public final class ModelArtifact {
 
     /** Reads only the metadata: cheap, for operators that validate input against the model's features. */
     public static ModelMetadata readMetadata(String location) {
-        try (InputStream in = open(location, METADATA_FILE)) {
-            return parseMetadata(in, describe(location, METADATA_FILE));
-        } catch (IOException e) {
-            throw new ModelArtifactException("model metadata " + describe(location, METADATA_FILE)
-                    + " is not readable: " + e.getMessage() + ". " + WHAT_TO_DO, e);
-        }
+        return parseMetadata(readFile(location, METADATA_FILE, ModelLimits.MAX_JSON_BYTES),
+                describe(location, METADATA_FILE));
     }
 
-    /** Loads metadata and network and checks that they fit together. */
+    /** Loads metadata and network and checks that they fit together, within the limits of this process. */
     public static Predictor load(String location) {
+        ModelLimits limits = ModelLimits.ofThisProcess();
         ModelMetadata metadata = readMetadata(location);
-        try (InputStream in = open(location, NETWORK_FILE)) {
-            return loadNetwork(metadata, in, describe(location, NETWORK_FILE));
+        return loadNetwork(metadata, readFile(location, NETWORK_FILE, limits.memoryBudget() / 2),
+                describe(location, NETWORK_FILE), limits);
+    }
+
+    /** A file of the artifact at {@code location}, as it is stored, refused if it holds more than {@code cap}. */
+    static byte[] readFile(String location, String name, long cap) {
+        try (InputStream in = open(location, name)) {
+            return BoundedZip.readCapped(in, BoundedZip.Cap.format(cap), "model file " + describe(location, name));
         } catch (IOException e) {
-            throw new ModelArtifactException("model network " + describe(location, NETWORK_FILE)
+            throw new ModelArtifactException(RefusalReason.UNREADABLE, "model file " + describe(location, name)
                     + " is not readable: " + e.getMessage(), e);
         }
     }
 
-    /** Both files of the artifact at {@code location}, as they are stored. */
-    static byte[] readFile(String location, String name) {
-        try (InputStream in = open(location, name)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new ModelArtifactException("model file " + describe(location, name) + " is not readable: "
-                    + e.getMessage(), e);
-        }
-    }
-
     /** @param where names the file in error messages */
-    static ModelMetadata parseMetadata(InputStream in, String where) {
+    static ModelMetadata parseMetadata(byte[] json, String where) {
+        JsonShape.check(json, where);
         ModelMetadata metadata;
         try {
-            metadata = JSON.readValue(in, ModelMetadata.class);
-        } catch (Exception e) {
-            throw new ModelArtifactException("model metadata " + where + " is not readable: " + e.getMessage()
-                    + ". " + WHAT_TO_DO, e);
+            metadata = JSON.readValue(json, ModelMetadata.class);
+        } catch (ValueInstantiationException e) { // the record's own checks
+            throw new ModelArtifactException(RefusalReason.INVALID_METADATA, "model metadata " + where + ": "
+                    + Untrusted.text(String.valueOf(e.getCause() != null ? e.getCause().getMessage()
+                    : e.getOriginalMessage()), 400) + ". " + WHAT_TO_DO, e);
+        } catch (JsonParseException e) {
+            throw new ModelArtifactException(RefusalReason.UNREADABLE, "model metadata " + where + " is not JSON: "
+                    + Untrusted.text(e.getOriginalMessage()) + ". " + WHAT_TO_DO, e);
+        } catch (JsonProcessingException e) { // a value of the wrong type, or out of its type's range
+            throw new ModelArtifactException(RefusalReason.INVALID_METADATA, "model metadata " + where
+                    + (e instanceof JsonMappingException m ? ": field '" + fieldOf(m) + "'" : "") + " has a value of "
+                    + "the wrong type (" + Untrusted.text(e.getOriginalMessage()) + "). " + WHAT_TO_DO, e);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelArtifactException(RefusalReason.UNREADABLE, "model metadata " + where + " is not "
+                    + "readable: " + Untrusted.text(String.valueOf(e.getMessage())) + ". " + WHAT_TO_DO, e);
+        }
+        if (metadata == null) {
+            throw new ModelArtifactException(RefusalReason.UNREADABLE, "model metadata " + where + " is JSON null. "
+                    + WHAT_TO_DO);
         }
         if (metadata.formatVersion() != ModelMetadata.CURRENT_FORMAT) {
-            throw new ModelArtifactException("model metadata " + where + " has format version "
-                    + metadata.formatVersion() + "; this build reads version " + ModelMetadata.CURRENT_FORMAT
-                    + ". Retrain the model with this build.");
+            throw new ModelArtifactException(RefusalReason.INVALID_METADATA, "model metadata " + where
+                    + " has format version " + metadata.formatVersion() + "; this build reads version "
+                    + ModelMetadata.CURRENT_FORMAT + ". Retrain the model with this build.");
         }
         return metadata;
+    }
+
+    private static String fieldOf(JsonMappingException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .map(Untrusted::text).collect(Collectors.joining("."));
     }
 
     static byte[] metadataJson(ModelMetadata metadata) {
@@ -104,33 +123,8 @@ public final class ModelArtifact {
     }
 
     /** @param where names the file in error messages */
-    static Predictor loadNetwork(ModelMetadata metadata, InputStream in, String where) {
-        MultiLayerNetwork network;
-        try {
-            network = ModelSerializer.restoreMultiLayerNetwork(in, false);
-        } catch (Exception | LinkageError e) {
-            throw new ModelArtifactException("model network " + where + " is corrupt or truncated ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + "). " + WHAT_TO_DO, e);
-        }
-        long inputs = network.layerInputSize(0);
-        long outputs = outputSize(network);
-        if (inputs != metadata.networkInputs() || outputs != metadata.networkOutputs()) {
-            throw new ModelArtifactException("model network " + where + " takes " + inputs + " inputs and gives "
-                    + outputs + " outputs, but its metadata describes " + metadata.networkInputs() + " and "
-                    + metadata.networkOutputs() + ": the two files come from different models. Retrain.");
-        }
-        return new Predictor(metadata, network);
-    }
-
-    /** Size of the last layer that has one: activation-only layers (an imported model's softmax) report 0. */
-    private static long outputSize(MultiLayerNetwork network) {
-        for (int i = network.getnLayers() - 1; i >= 0; i--) {
-            if (network.layerSize(i) > 0) {
-                return network.layerSize(i);
-            }
-        }
-        return 0;
+    static Predictor loadNetwork(ModelMetadata metadata, byte[] network, String where, ModelLimits limits) {
+        return new Predictor(metadata, NetworkFile.read(network, metadata, limits, where));
     }
 
     private static InputStream open(String location, String name) throws IOException {
@@ -138,14 +132,16 @@ public final class ModelArtifact {
             String resource = location.substring(CLASSPATH_PREFIX.length()).replaceAll("^/+|/+$", "") + "/" + name;
             InputStream in = ModelArtifact.class.getClassLoader().getResourceAsStream(resource);
             if (in == null) {
-                throw new ModelArtifactException("model file " + resource + " is not on the classpath. "
+                throw new ModelArtifactException(RefusalReason.UNREADABLE, "model file " + resource
+                        + " is not on the classpath. "
                         + "Package the artifact into the jar under that path, or pass a filesystem path.");
             }
             return in;
         }
         Path path = Path.of(location).resolve(name);
         if (!Files.isRegularFile(path)) {
-            throw new ModelArtifactException("model file " + path.toAbsolutePath() + " does not exist. "
+            throw new ModelArtifactException(RefusalReason.UNREADABLE, "model file " + path.toAbsolutePath()
+                    + " does not exist. "
                     + "Train a model into " + Path.of(location).toAbsolutePath()
                     + " first (see README: model-training), or give the directory of a trained model.");
         }

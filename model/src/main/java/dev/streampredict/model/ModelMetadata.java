@@ -1,8 +1,10 @@
 package dev.streampredict.model;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything needed to use a network correctly, stored next to it as {@code model.json}.
@@ -36,13 +38,56 @@ public record ModelMetadata(
 
     public static final int CURRENT_FORMAT = 1;
 
+    /**
+     * Refuses, with the field it names, metadata that no network could be used with: a job reads every field of it
+     * when a model arrives, so nothing may be missing, null or out of range.
+     */
     public ModelMetadata {
-        Objects.requireNonNull(modelVersion, "modelVersion");
-        Objects.requireNonNull(task, "task");
-        Objects.requireNonNull(standardizer, "standardizer");
-        features = List.copyOf(features);
-        classes = classes == null ? List.of() : List.copyOf(classes);
+        require(Untrusted.isPlain(modelVersion, ModelLimits.MAX_VERSION_LENGTH) && !modelVersion.isBlank(),
+                "modelVersion", "needs 1 to " + ModelLimits.MAX_VERSION_LENGTH + " characters and no control "
+                        + "characters, got " + Untrusted.text(modelVersion));
+        require(task != null, "task", "is missing: REGRESSION or CLASSIFICATION");
+        features = names(features, "features", ModelLimits.MAX_FEATURES);
+        require(!features.isEmpty(), "features", "is empty");
+        require(standardizer != null, "standardizer", "is missing");
+        classes = classes == null ? List.of() : names(classes, "classes", ModelLimits.MAX_CLASSES);
+        require(metrics == null || metrics.values().stream().allMatch(Objects::nonNull), "metrics",
+                "holds a null value");
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        if (task == Task.REGRESSION) {
+            require(target != null && features.contains(target), "target", "must be one of the features "
+                    + features + ", got " + Untrusted.text(target));
+            require(targetMode != null, "targetMode", "is missing: LEVEL or DIFFERENCE");
+            int least = targetMode == TargetMode.DIFFERENCE ? 2 : 1;
+            require(windowSize >= least && windowSize <= ModelLimits.MAX_WINDOW, "windowSize", "must be from " + least
+                    + " to " + ModelLimits.MAX_WINDOW + ", got " + windowSize);
+            require(standardizer.columns() == 1, "standardizer", "of a forecaster has one column, got "
+                    + standardizer.columns());
+        } else {
+            require(classes.size() >= 2, "classes", "a classifier needs at least 2, got " + classes.size());
+            require(standardizer.columns() == features.size(), "standardizer", "needs one column per feature ("
+                    + features.size() + "), got " + standardizer.columns());
+        }
+    }
+
+    private static void require(boolean holds, String field, String problem) {
+        if (!holds) {
+            throw new IllegalArgumentException("field '" + field + "' " + problem);
+        }
+    }
+
+    /** A list of names, each present, printable and unique. */
+    private static List<String> names(List<String> names, String field, int most) {
+        require(names != null, field, "is missing");
+        require(names.size() <= most, field, "has " + names.size() + " entries; the format allows " + most);
+        Set<String> seen = new HashSet<>();
+        for (String name : names) {
+            require(Untrusted.isPlain(name, ModelLimits.MAX_NAME_LENGTH) && !name.isBlank(), field,
+                    "holds a name that is null, blank, longer than " + ModelLimits.MAX_NAME_LENGTH
+                            + " characters or has control characters: " + Untrusted.text(name));
+            require(seen.add(name), field, "holds " + Untrusted.text(name) + " twice");
+        }
+        return List.copyOf(names);
     }
 
     /** Size of the network's input layer that this metadata implies. */

@@ -9,8 +9,13 @@ import java.util.Arrays;
 public record Standardizer(double[] mean, double[] std) {
 
     public Standardizer {
-        if (mean.length != std.length || mean.length == 0) {
-            throw new IllegalArgumentException("mean and std need the same, non-zero length");
+        if (mean == null || std == null || mean.length != std.length || mean.length == 0) {
+            throw new IllegalArgumentException("the standardizer's mean and std need the same, non-zero length");
+        }
+        for (double m : mean) {
+            if (!Double.isFinite(m)) {
+                throw new IllegalArgumentException("the standardizer's mean holds " + m + "; every mean is finite");
+            }
         }
         mean = mean.clone();
         std = std.clone();

@@ -66,7 +66,7 @@ class ModelArtifactTest {
 
         assertThatThrownBy(() -> ModelArtifact.load(dir.toString()))
                 .isInstanceOf(ModelArtifactException.class)
-                .hasMessageContaining(dir.resolve("model.json").toString()).hasMessageContaining("not readable");
+                .hasMessageContaining(dir.resolve("model.json").toString()).hasMessageContaining("is not JSON");
     }
 
     @Test

@@ -10,8 +10,13 @@ import dev.streampredict.job.pipeline.RegistryMessage;
 import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.job.promotion.Trial;
 import dev.streampredict.job.promotion.TrialReport;
+import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.Task;
+import dev.streampredict.model.Untrusted;
+import dev.streampredict.model.registry.InputSchema;
+import dev.streampredict.model.registry.ModelCheck;
+import dev.streampredict.model.registry.RecordSignature;
 import dev.streampredict.model.registry.RegistryEntry;
 import dev.streampredict.model.registry.RegistryState;
 import dev.streampredict.model.registry.Rejection;
@@ -88,6 +93,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private static final int ARRIVAL_WARM_UP_CALLS = 10;
 
     private final InputSchema schema;
+    private final ModelLimits limits;
+    private final RecordSignature.Verifier verifier;
     private final InputEcho echo;
     /** The registry a new job starts with (from {@code --model}, or the registry topic read at submission). */
     private final HashMap<String, byte[]> initialRegistry;
@@ -124,6 +131,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             throw new IllegalArgumentException("the initial registry names no stable model");
         }
         schema = settings.schema();
+        limits = settings.limits();
+        verifier = settings.verifier();
         echo = settings.echo();
         initialRegistry = new HashMap<>(settings.initialRegistry());
         swapAtCheckpoints = settings.swapAtCheckpoints();
@@ -148,7 +157,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     @Override
     public void open() throws Exception {
         super.open();
-        check = new ModelCheck(schema);
+        check = new ModelCheck(schema, limits);
         metrics = new ModelMetrics(getMetricGroup());
         recentIds = getRuntimeContext().getState(keyed("recent-ids", RecentIds.class));
         Scored scored = new Reporting();
@@ -193,8 +202,14 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private void warmUp(Predictor predictor, int calls) {
         long start = System.nanoTime();
         double[][] scratch = new double[maxBatch][task.width(predictor)];
-        for (int i = 0; i < calls; i++) {
-            task.call(predictor, scratch, i % 2 == 0 ? 1 : maxBatch);
+        try {
+            for (int i = 0; i < calls; i++) {
+                task.call(predictor, scratch, i % 2 == 0 ? 1 : maxBatch);
+            }
+        } catch (RuntimeException e) { // it passed its probe: should a full batch fail, each input says so
+            LOG.warn("model {} failed its warm-up on a batch of {} rows ({}); inputs it fails on are dead-lettered "
+                    + "as model_error", predictor.metadata().modelVersion(), maxBatch, e.toString());
+            return;
         }
         LOG.info("model {} warm-up: {} calls in {} ms", predictor.metadata().modelVersion(), calls,
                 (System.nanoTime() - start) / 1_000_000);
@@ -202,9 +217,13 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
 
     // ---- the registry input
 
+    /**
+     * Applies one registry record. Total: whatever the record holds, it is applied or refused with a counted reason,
+     * and the models in use serve on; nothing it holds is thrown past here to fail the task.
+     */
     @Override
     public void processElement2(StreamRecord<RegistryMessage> record) throws Exception {
-        RegistryEntry entry = record.getValue().entry();
+        RegistryEntry entry = record.getValue().entry(verifier);
         String what = describe(entry, record.getValue());
         try {
             boolean changed = registry.apply(entry, check);
@@ -226,14 +245,14 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             }
         } catch (Rejection rejection) {
             metrics.rejected(rejection.reason());
-            LOG.warn("model registry: refused {} ({}): {}. Still serving {}", what, rejection.reason(),
+            LOG.warn("model registry: refused {} ({}): {}. Still serving {}", what, rejection.reason().label(),
                     rejection.getMessage(), serving.policy);
         }
     }
 
     private static String describe(RegistryEntry entry, RegistryMessage message) {
         if (entry instanceof RegistryEntry.Artifact artifact) {
-            return "artifact " + artifact.version() + " (" + message.origin() + ")";
+            return "artifact " + Untrusted.text(artifact.version()) + " (" + message.origin() + ")";
         }
         if (entry instanceof RegistryEntry.Command command) {
             return "command '" + command.command() + "' (" + message.origin() + ")";

@@ -1,6 +1,7 @@
 package dev.streampredict.job.metrics;
 
 import dev.streampredict.common.message.RejectReason;
+import dev.streampredict.model.RefusalReason;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -18,15 +19,12 @@ public final class ModelMetrics {
 
     public static final String MODEL_REJECTED = "model_rejected_total";
     public static final String MODEL_SWAPS = "model_swaps_total";
-    /** Every reason a registry record can be refused for. */
-    public static final List<String> REJECTION_REASONS = List.of("unreadable", "corrupt", "mismatch",
-            "non_finite_output", "unknown_version", "invalid_command", "malformed_record");
 
     private final MetricGroup group;
     /** Inputs the scorer did not score, by reason: repeated ids and the model's failures. */
     private final Map<RejectReason, Counter> notScored = new EnumMap<>(RejectReason.class);
     private final Counter swaps;
-    private final Map<String, Counter> rejected = new HashMap<>();
+    private final Map<RefusalReason, Counter> rejected = new EnumMap<>(RefusalReason.class);
     private final Map<String, ScoringMetrics> versions = new HashMap<>();
 
     public ModelMetrics(MetricGroup group) {
@@ -37,8 +35,8 @@ public final class ModelMetrics {
                     .counter(InputMetrics.INVALID_RECORDS));
         }
         swaps = group.counter(MODEL_SWAPS);
-        for (String reason : REJECTION_REASONS) {
-            rejected.put(reason, group.addGroup(InputMetrics.REASON, reason).counter(MODEL_REJECTED));
+        for (RefusalReason reason : RefusalReason.values()) {
+            rejected.put(reason, group.addGroup(InputMetrics.REASON, reason.label()).counter(MODEL_REJECTED));
         }
     }
 
@@ -46,8 +44,8 @@ public final class ModelMetrics {
         notScored.get(reason).inc();
     }
 
-    public void rejected(String reason) {
-        rejected.computeIfAbsent(reason, r -> group.addGroup(InputMetrics.REASON, r).counter(MODEL_REJECTED)).inc();
+    public void rejected(RefusalReason reason) {
+        rejected.get(reason).inc();
     }
 
     /** A new serving policy took effect: each version's role gauge changes to {@code roles}, others retire. */

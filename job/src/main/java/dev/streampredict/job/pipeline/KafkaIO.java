@@ -4,6 +4,7 @@ import dev.streampredict.common.kafka.ProducerTuning;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.model.registry.RecordSignature;
 import dev.streampredict.model.registry.RegistryRecords;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -99,9 +100,9 @@ public final class KafkaIO {
     }
 
     /** Automatic promotions and rollbacks, as command records of the registry topic. */
-    public static KafkaSink<ModelCommand> decisionSink(KafkaSettings kafka) {
+    public static KafkaSink<ModelCommand> decisionSink(KafkaSettings kafka, RecordSignature.Signer signer) {
         String topic = kafka.registryTopic();
-        return sink(kafka, (command, context, timestamp) -> RegistryRecords.command(topic, command),
+        return sink(kafka, (command, context, timestamp) -> RegistryRecords.command(topic, command, signer),
                 "promotion-decisions");
     }
 
@@ -143,7 +144,8 @@ public final class KafkaIO {
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RegistryMessage> out) {
             out.collect(new RegistryMessage(RegistryRecords.type(record), RegistryRecords.version(record),
-                    record.value(), RegistryRecords.where(record)));
+                    record.value(), RegistryRecords.signature(record), RegistryRecords.where(record),
+                    record.offset()));
         }
 
         @Override

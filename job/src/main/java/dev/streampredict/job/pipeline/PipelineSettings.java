@@ -1,8 +1,10 @@
 package dev.streampredict.job.pipeline;
 
 import dev.streampredict.common.message.InputFormat;
-import dev.streampredict.job.inference.InputSchema;
+import dev.streampredict.model.registry.InputSchema;
 import dev.streampredict.job.promotion.PromotionRule;
+import dev.streampredict.model.ModelLimits;
+import dev.streampredict.model.registry.RecordSignature;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -14,6 +16,8 @@ import java.util.HashMap;
  * @param schema             what the inputs look like, from the model the job started with
  * @param initialRegistry    the models and policy a job without state starts with
  *                           ({@link dev.streampredict.model.registry.RegistryState#toEntries()})
+ * @param limits             how large a model may be, and the memory it may take in a task
+ * @param verifier           refuses registry records not signed for this registry; {@code null}: applies unsigned ones
  * @param swapAtCheckpoints  whether the job checkpoints, so that a new serving policy waits for a barrier
  * @param inputFormat        how inputs are written on the input topic
  * @param predictionInput    what each prediction carries of its input
@@ -29,8 +33,9 @@ import java.util.HashMap;
  * @param stateTtl           a key's state (window, pending forecast, recent ids) is dropped this long after the
  *                           key's last input; {@code Duration.ZERO}: kept for ever
  */
-public record PipelineSettings(InputSchema schema, HashMap<String, byte[]> initialRegistry,
-                               boolean swapAtCheckpoints, InputFormat inputFormat, InputEcho.Mode predictionInput,
+public record PipelineSettings(InputSchema schema, HashMap<String, byte[]> initialRegistry, ModelLimits limits,
+                               RecordSignature.Verifier verifier, boolean swapAtCheckpoints,
+                               InputFormat inputFormat, InputEcho.Mode predictionInput,
                                int maxMessageBytes, long earliestEventTime,
                                Duration maxClockSkew, Duration outOfOrderness, int rememberedIdsPerKey,
                                int batchSize, Duration batchTimeout, PromotionRule promotion, Duration stateTtl)

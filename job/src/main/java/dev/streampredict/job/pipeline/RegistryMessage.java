@@ -1,17 +1,22 @@
 package dev.streampredict.job.pipeline;
 
+import dev.streampredict.model.registry.RecordSignature;
 import dev.streampredict.model.registry.RegistryEntry;
 import dev.streampredict.model.registry.RegistryRecords;
 
 /**
  * A record of the model registry topic as it travels to the scorer: plain fields, so that Flink serialises it as a
- * POJO; decoded by {@link #entry()} where it is applied.
+ * POJO; decoded by {@link #entry} where it is applied.
  *
- * @param origin topic, partition and offset, for messages about the record
+ * @param signature the record's signature header, or null
+ * @param origin    topic, partition and offset, for messages about the record
+ * @param offset    the record's offset in the registry topic, as the job's status reports name it
  */
-public record RegistryMessage(String type, String version, byte[] value, String origin) {
+public record RegistryMessage(String type, String version, byte[] value, byte[] signature, String origin,
+                              long offset) {
 
-    public RegistryEntry entry() {
-        return RegistryRecords.parse(type, version, value, origin);
+    /** @param verifier refuses records not signed for this registry, or {@code null} */
+    public RegistryEntry entry(RecordSignature.Verifier verifier) {
+        return RegistryRecords.parse(type, version, value, signature, origin, verifier);
     }
 }

@@ -14,6 +14,7 @@ import dev.streampredict.job.promotion.PromotionRule;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
+import dev.streampredict.model.registry.InputSchema;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.RegistryState;
 import dev.streampredict.model.registry.ServingPolicy;
@@ -405,7 +406,7 @@ class ModelScorerTest {
         command(ModelCommand.Action.STABLE, otherFeature.version(), 0);
         command(ModelCommand.Action.PROMOTE, null, 0);
         harness.processElement2(new StreamRecord<>(new RegistryMessage("command", null, "{".getBytes(
-                StandardCharsets.UTF_8), "test")));
+                StandardCharsets.UTF_8), null, "test", 0)));
         harness.prepareSnapshotPreBarrier(1);
         send("a", 1.0);
 
@@ -566,7 +567,7 @@ class ModelScorerTest {
                       Duration stateTtl) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelScorer(new PipelineSettings(
                 InputSchema.of(startWith.metadata()), new HashMap<>(RegistryState.withStable(startWith).toEntries()),
-                true, InputFormat.JSON, InputEcho.Mode.COPY,
+                TinyModels.LIMITS, null, true, InputFormat.JSON, InputEcho.Mode.COPY,
                 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, maxBatch, Duration.ofMillis(maxWaitMs),
                 new PromotionRule(1_000, 0.05, 0.05), stateTtl)), ScoringInput::key, message -> "", Types.STRING);
         if (restored != null) {
@@ -589,13 +590,13 @@ class ModelScorerTest {
     }
 
     private void publish(String version, byte[] bytes) throws Exception {
-        harness.processElement2(new StreamRecord<>(new RegistryMessage("artifact", version, bytes, "test")));
+        harness.processElement2(new StreamRecord<>(new RegistryMessage("artifact", version, bytes, null, "test", 0)));
     }
 
     private void command(ModelCommand.Action action, String version, int percent) throws Exception {
         byte[] json = ("{\"action\":\"" + action + "\",\"version\":" + (version == null ? "null" : "\"" + version
                 + "\"") + ",\"percent\":" + percent + ",\"issuedAt\":1}").getBytes(StandardCharsets.UTF_8);
-        harness.processElement2(new StreamRecord<>(new RegistryMessage("command", null, json, "test")));
+        harness.processElement2(new StreamRecord<>(new RegistryMessage("command", null, json, null, "test", 0)));
     }
 
     private ScoringInput input(String key, double value) {

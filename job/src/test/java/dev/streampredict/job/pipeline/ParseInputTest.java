@@ -5,8 +5,9 @@ import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.RejectReason;
-import dev.streampredict.job.inference.InputSchema;
+import dev.streampredict.job.TinyModels;
 import dev.streampredict.model.Task;
+import dev.streampredict.model.registry.InputSchema;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -39,7 +40,8 @@ class ParseInputTest {
 
     private void open(InputFormat format) throws Exception {
         PipelineSettings settings = new PipelineSettings(
-                new InputSchema(Task.CLASSIFICATION, FEATURES, null), new HashMap<>(), false, format,
+                new InputSchema(Task.CLASSIFICATION, FEATURES, null), new HashMap<>(), TinyModels.LIMITS, null, false,
+                format,
                 InputEcho.Mode.COPY, 4096, 0,
                 Duration.ofHours(1), Duration.ZERO, 8, 1, Duration.ZERO, null, Duration.ZERO);
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseInput(settings)));

@@ -1,5 +1,7 @@
 package dev.streampredict.model.registry;
 
+import dev.streampredict.model.Untrusted;
+
 import java.util.Locale;
 
 /**
@@ -51,7 +53,8 @@ public record ModelCommand(Action action, String version, int percent, String re
 
     @Override
     public String toString() {
-        return action.label() + (version != null ? " " + version : "") + (percent > 0 ? " " + percent + "%" : "")
-                + (reason != null ? " (" + reason + ")" : "");
+        return action.label() + (version != null ? " " + Untrusted.text(version) : "")
+                + (percent > 0 ? " " + percent + "%" : "")
+                + (reason != null ? " (" + Untrusted.text(reason) + ")" : "");
     }
 }

@@ -1,6 +1,7 @@
 package dev.streampredict.model.registry;
 
 import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.ModelLimits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,6 +16,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,15 +46,51 @@ public final class ModelRegistry {
     private final String topic;
     /** Kafka client settings for a secured cluster (security.protocol, sasl.*, ssl.*), the same for each client. */
     private final Map<String, String> clientSettings;
+    /** Signs what this client writes, or null to write unsigned records. */
+    private final PrivateKey signingKey;
+    /** Refuses, on reading, records none of these keys signed; empty applies unsigned records. */
+    private final List<PublicKey> verifyingKeys;
+    private String registryId;
 
     public ModelRegistry(String bootstrapServers, String topic) {
         this(bootstrapServers, topic, Map.of());
     }
 
     public ModelRegistry(String bootstrapServers, String topic, Map<String, String> clientSettings) {
+        this(bootstrapServers, topic, clientSettings, null, List.of());
+    }
+
+    public ModelRegistry(String bootstrapServers, String topic, Map<String, String> clientSettings,
+                         PrivateKey signingKey, List<PublicKey> verifyingKeys) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.clientSettings = Map.copyOf(clientSettings);
+        this.signingKey = signingKey;
+        this.verifyingKeys = List.copyOf(verifyingKeys);
+    }
+
+    /**
+     * The topic's id, which Kafka gives it when it is made: what signatures bind a record to, so that a record
+     * copied from another registry does not verify here. Asked once.
+     */
+    public String registryId() throws Exception {
+        if (registryId == null) {
+            try (Admin admin = Admin.create(clientConfig())) {
+                registryId = admin.describeTopics(Set.of(topic)).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS)
+                        .get(topic).topicId().toString();
+            }
+        }
+        return registryId;
+    }
+
+    /** The signer of this client's records, or null when it writes them unsigned. */
+    public RecordSignature.Signer signer() throws Exception {
+        return signingKey == null ? null : new RecordSignature.Signer(signingKey, registryId());
+    }
+
+    /** The verifier of records read here, or null when unsigned records apply. */
+    public RecordSignature.Verifier verifier() throws Exception {
+        return verifyingKeys.isEmpty() ? null : RecordSignature.Verifier.of(verifyingKeys, registryId());
     }
 
     /** The client settings with the brokers: the start of every client's configuration, here and beside it. */
@@ -83,14 +122,15 @@ public final class ModelRegistry {
 
     /** Writes the artifact, then each command, in one ordered, acknowledged batch. */
     public void publish(ModelArchive archive, List<ModelCommand> commands) throws Exception {
+        RecordSignature.Signer signer = signer();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        records.add(RegistryRecords.artifact(topic, archive));
-        commands.forEach(c -> records.add(RegistryRecords.command(topic, c)));
+        records.add(RegistryRecords.artifact(topic, archive, signer));
+        commands.forEach(c -> records.add(RegistryRecords.command(topic, c, signer)));
         send(records);
     }
 
     public void send(ModelCommand command) throws Exception {
-        send(List.of(RegistryRecords.command(topic, command)));
+        send(List.of(RegistryRecords.command(topic, command, signer())));
     }
 
     private void send(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
@@ -134,7 +174,11 @@ public final class ModelRegistry {
                     }
                 }
             }
-            return new Snapshot(records, end);
+            return new Snapshot(records, end, verifier());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("model registry topic '" + topic + "' could not be described: " + e, e);
         }
     }
 
@@ -155,8 +199,13 @@ public final class ModelRegistry {
         return partitions;
     }
 
-    /** The registry as read at one moment. */
-    public record Snapshot(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, Long> endOffsets) {
+    /**
+     * The registry as read at one moment.
+     *
+     * @param verifier refuses records its key did not sign, or {@code null}
+     */
+    public record Snapshot(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, Long> endOffsets,
+                           RecordSignature.Verifier verifier) {
 
         /** Applies every record in order, as a job would; each refused record goes to {@code refused}. */
         public RegistryState replay(RegistryState.ArtifactCheck check,
@@ -164,12 +213,37 @@ public final class ModelRegistry {
             RegistryState state = new RegistryState();
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 try {
-                    state.apply(RegistryRecords.parse(record), check);
+                    state.apply(RegistryRecords.parse(record, verifier), check);
                 } catch (Rejection e) {
                     refused.accept(record, e);
                 }
             }
             return state;
         }
+
+        /**
+         * What a job that starts on this registry serves, decided as the job decides it: every artifact loaded and
+         * probed within {@code limits}, first to find the stable model, whose inputs become the job's, then again
+         * against those inputs. A record that either replay refuses is skipped, so that the last good state serves.
+         *
+         * @param refused each record the second replay refuses, with why
+         */
+        public Serving serving(ModelLimits limits, BiConsumer<ConsumerRecord<byte[], byte[]>, Rejection> refused) {
+            RegistryState anyInputs = replay(ModelCheck.ofAnyInputs(limits), (record, rejection) -> {
+            });
+            String stable = anyInputs.policy().stable();
+            if (stable == null) {
+                return new Serving(null, replay(RegistryState.METADATA_ONLY, refused));
+            }
+            InputSchema schema = InputSchema.of(ModelArchive.parse(anyInputs.archive(stable)).metadata());
+            return new Serving(schema, replay(new ModelCheck(schema, limits), refused));
+        }
+    }
+
+    /**
+     * @param schema the inputs of the stable model, or {@code null} when no valid model is stable
+     * @param state  the policy and archives after every record that a job applies
+     */
+    public record Serving(InputSchema schema, RegistryState state) {
     }
 }

@@ -1,5 +1,7 @@
 package dev.streampredict.model.registry;
 
+import dev.streampredict.model.RefusalReason;
+
 /** One record of the registry topic, decoded. */
 public sealed interface RegistryEntry {
 
@@ -12,6 +14,6 @@ public sealed interface RegistryEntry {
     }
 
     /** A record that is neither: counted and logged by whoever reads it, never applied. */
-    record Invalid(String reason, String detail) implements RegistryEntry {
+    record Invalid(RefusalReason reason, String detail) implements RegistryEntry {
     }
 }

@@ -3,7 +3,7 @@ package dev.streampredict.model.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.streampredict.model.ModelArchive;
-import dev.streampredict.model.ModelArtifactException;
+import dev.streampredict.model.RefusalReason;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,13 +33,7 @@ public final class RegistryState {
     }
 
     /** Accepts an archive whose metadata reads: what a tool can check without loading networks. */
-    public static final ArtifactCheck METADATA_ONLY = (version, archive) -> {
-        try {
-            ModelArchive.parse(archive);
-        } catch (ModelArtifactException e) {
-            throw new Rejection("unreadable", e.getMessage(), e);
-        }
-    };
+    public static final ArtifactCheck METADATA_ONLY = ModelCheck::open;
 
     private ServingPolicy policy = ServingPolicy.empty();
     /** How many times the policy changed: names a policy, the same in every reader of the same records. */
@@ -73,12 +67,29 @@ public final class RegistryState {
     }
 
     /**
-     * Applies one record. An artifact is checked first; a command must name versions held here.
+     * Applies one record. An artifact is checked first; a command must name versions held here. Total: whatever
+     * the record holds, this either applies it or throws the {@link Rejection} that says why not.
      *
      * @return whether the serving policy changed
      * @throws Rejection why the record was not applied; this state is then unchanged
      */
     public boolean apply(RegistryEntry entry, ArtifactCheck check) throws Rejection {
+        try {
+            return applyChecked(entry, check);
+        } catch (RuntimeException e) { // a check or command that failed in a way no reason foresaw
+            throw new Rejection(RefusalReason.UNREADABLE, "applying " + describe(entry) + " failed ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String describe(RegistryEntry entry) {
+        if (entry instanceof RegistryEntry.Artifact artifact) {
+            return "artifact " + artifact.version();
+        }
+        return entry instanceof RegistryEntry.Command command ? "command '" + command.command() + "'" : "a record";
+    }
+
+    private boolean applyChecked(RegistryEntry entry, ArtifactCheck check) throws Rejection {
         if (entry instanceof RegistryEntry.Artifact artifact) {
             check.check(artifact.version(), artifact.archive());
             archives.remove(artifact.version()); // a re-publication counts as the latest

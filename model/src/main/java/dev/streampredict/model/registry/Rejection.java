@@ -1,22 +1,29 @@
 package dev.streampredict.model.registry;
 
-/** A registry record the serving side refuses: the policy and models in use stay as they were. */
+import dev.streampredict.model.RefusalReason;
+import dev.streampredict.model.Untrusted;
+
+/**
+ * A registry record the serving side refuses: the policy and models in use stay as they were. Its message may quote
+ * the record, so it is escaped and shortened here, once, for every log line and terminal it reaches.
+ */
 public final class Rejection extends Exception {
 
-    private final String reason;
+    /** Long enough for a reason with the values it quotes, short enough for one log line. */
+    static final int MAX_DETAIL = 600;
 
-    public Rejection(String reason, String detail) {
-        super(detail);
+    private final RefusalReason reason;
+
+    public Rejection(RefusalReason reason, String detail) {
+        this(reason, detail, null);
+    }
+
+    public Rejection(RefusalReason reason, String detail, Throwable cause) {
+        super(Untrusted.text(detail, MAX_DETAIL), cause);
         this.reason = reason;
     }
 
-    public Rejection(String reason, String detail, Throwable cause) {
-        super(detail, cause);
-        this.reason = reason;
-    }
-
-    /** Short label, as in {@code model_rejected_total{reason}}. */
-    public String reason() {
+    public RefusalReason reason() {
         return reason;
     }
 }

@@ -1,5 +1,7 @@
 package dev.streampredict.model.registry;
 
+import dev.streampredict.model.RefusalReason;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -43,21 +45,21 @@ public record ServingPolicy(String stable, String candidate, Mode mode, int cana
     public ServingPolicy apply(ModelCommand command, Predicate<String> available) throws Rejection {
         String version = command.version();
         if (version != null && !available.test(version)) {
-            throw new Rejection("unknown_version", command.action().label() + " names version " + version
+            throw new Rejection(RefusalReason.UNKNOWN_VERSION, command.action().label() + " names version " + version
                     + ", which has not been published or was rejected");
         }
         return switch (command.action()) {
             case STABLE -> version.equals(stable) ? withoutCandidate(version) : withStable(version);
             case CANARY, SHADOW -> {
                 if (version.equals(stable)) {
-                    throw new Rejection("invalid_command", version + " is already the stable version");
+                    throw new Rejection(RefusalReason.INVALID_COMMAND, version + " is already the stable version");
                 }
                 Mode tried = command.action() == ModelCommand.Action.CANARY ? Mode.CANARY : Mode.SHADOW;
                 yield new ServingPolicy(stable, version, tried, command.percent(), previousStables);
             }
             case PROMOTE -> {
                 if (candidate == null) {
-                    throw new Rejection("invalid_command", "there is no canary or shadow to promote");
+                    throw new Rejection(RefusalReason.INVALID_COMMAND, "there is no canary or shadow to promote");
                 }
                 yield withStable(candidate);
             }
@@ -66,7 +68,7 @@ public record ServingPolicy(String stable, String candidate, Mode mode, int cana
                     yield withoutCandidate(stable);
                 }
                 if (previousStables.isEmpty()) {
-                    throw new Rejection("invalid_command", "there is no candidate and no earlier stable "
+                    throw new Rejection(RefusalReason.INVALID_COMMAND, "there is no candidate and no earlier stable "
                             + "version to roll back to");
                 }
                 yield new ServingPolicy(previousStables.get(0), null, Mode.NONE, 0,

@@ -1,54 +1,72 @@
-package dev.streampredict.job.inference;
+package dev.streampredict.model.registry;
 
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifactException;
+import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.Predictor;
+import dev.streampredict.model.RefusalReason;
 import dev.streampredict.model.Task;
-import dev.streampredict.model.registry.RegistryState;
-import dev.streampredict.model.registry.Rejection;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Decides whether a published archive may serve this job, by using it: it must open, fit the job's inputs, load, and
- * give finite outputs on probe rows around its training data. Keeps what it loaded, so that a version is loaded once
- * per subtask however often it is checked and activated. Not thread-safe, like the networks it holds.
+ * Decides whether a published archive may serve a job, by using it: it must open, fit the job's inputs, load within
+ * the memory budget, and give finite outputs on probe rows around its training data. The job checks every artifact
+ * so, and so do the tools that must agree with it ({@code model.sh publish}, {@code list}). Keeps what it loaded, so
+ * that a version is loaded once per subtask however often it is checked and activated. Not thread-safe, like the
+ * networks it holds.
  */
 public final class ModelCheck implements RegistryState.ArtifactCheck {
 
     private static final double[] PROBE_SPREADS = {0, -3, 3, -10, 10};
 
+    /** The inputs every model must read, or {@code null} for a model of any inputs. */
     private final InputSchema schema;
+    private final ModelLimits limits;
     private final Map<String, Predictor> loaded = new HashMap<>();
 
-    public ModelCheck(InputSchema schema) {
+    public ModelCheck(InputSchema schema, ModelLimits limits) {
         this.schema = schema;
+        this.limits = limits;
+    }
+
+    /** A check of everything but the inputs: to find a registry's stable model before its inputs are known. */
+    public static ModelCheck ofAnyInputs(ModelLimits limits) {
+        return new ModelCheck(null, limits);
     }
 
     @Override
     public void check(String version, byte[] bytes) throws Rejection {
+        ModelArchive archive = open(version, bytes);
+        if (schema != null) {
+            schema.check(archive.metadata());
+        }
+        Predictor predictor;
+        try {
+            predictor = archive.load(limits);
+        } catch (ModelArtifactException e) {
+            throw new Rejection(e.reason(), e.getMessage(), e);
+        }
+        probe(predictor);
+        loaded.put(version, predictor);
+    }
+
+    /** The archive of a record, whose version must be the one its metadata names. */
+    static ModelArchive open(String version, byte[] bytes) throws Rejection {
         ModelArchive archive;
         try {
             archive = ModelArchive.parse(bytes);
         } catch (ModelArtifactException e) {
-            throw new Rejection("unreadable", "archive of " + version + ": " + e.getMessage(), e);
+            throw new Rejection(e.reason(), "archive of " + version + ": " + e.getMessage(), e);
         }
         if (!archive.version().equals(version)) {
-            throw new Rejection("unreadable", "record says version " + version + " but its archive holds "
+            throw new Rejection(RefusalReason.UNREADABLE, "record says version " + version + " but its archive holds "
                     + archive.version());
         }
-        schema.check(archive.metadata());
-        Predictor predictor;
-        try {
-            predictor = archive.load();
-        } catch (ModelArtifactException e) {
-            throw new Rejection("corrupt", e.getMessage(), e);
-        }
-        probe(predictor);
-        loaded.put(version, predictor);
+        return archive;
     }
 
     /** The loaded model of a version that passed {@link #check}, loading it again after a restore. */
@@ -56,7 +74,7 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
         Predictor predictor = loaded.get(version);
         if (predictor == null) {
             // it passed this check when it arrived: only a changed build could make it fail now
-            predictor = ModelArchive.parse(registry.archive(version)).load();
+            predictor = ModelArchive.parse(registry.archive(version)).load(limits);
             loaded.put(version, predictor);
         }
         return predictor;
@@ -83,12 +101,18 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
                 rows[r][c] = metadata.standardizer().restore(column, PROBE_SPREADS[r] * step);
             }
         }
-        double[][] outputs = regression ? new double[][]{predictor.forecast(rows, rows.length)}
-                : predictor.classify(rows, rows.length);
+        double[][] outputs;
+        try {
+            outputs = regression ? new double[][]{predictor.forecast(rows, rows.length)}
+                    : predictor.classify(rows, rows.length);
+        } catch (RuntimeException e) {
+            throw new Rejection(RefusalReason.CORRUPT, "model " + metadata.modelVersion() + " fails on probe inputs ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); retrain it", e);
+        }
         for (double[] output : outputs) {
             for (double value : output) {
                 if (!Double.isFinite(value)) {
-                    throw new Rejection("non_finite_output", "model " + metadata.modelVersion()
+                    throw new Rejection(RefusalReason.NON_FINITE_OUTPUT, "model " + metadata.modelVersion()
                             + " gives " + value + " on probe inputs around its training data; retrain it");
                 }
             }

@@ -1,0 +1,90 @@
+package dev.streampredict.model;
+
+import com.sun.management.ThreadMXBean;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Small real artifacts, and their parts, for the tests of this module and of its registry package. */
+public final class TestArtifacts {
+
+    /** A budget that every artifact here fits and every bomb here passes. */
+    public static final ModelLimits LIMITS = new ModelLimits(64L * 1024 * 1024, 128);
+
+    private TestArtifacts() {
+    }
+
+    public static ModelMetadata regression(String version, int window, TargetMode mode) {
+        return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, version, Task.REGRESSION, window,
+                List.of("close"), "close", mode, new Standardizer(new double[]{5}, new double[]{2}), List.of(),
+                "2026-01-01T00:00:00Z", "test", Map.of("mse", 1.5));
+    }
+
+    /** A dense network: {@code inputs} -> 3 (tanh) -> {@code outputs}. */
+    public static MultiLayerNetwork network(int inputs, int outputs) {
+        MultiLayerNetwork network = new MultiLayerNetwork(configuration(inputs, 3, outputs));
+        network.init();
+        return network;
+    }
+
+    /** The configuration alone: a network this wide would not fit in memory, its configuration does. */
+    public static MultiLayerConfiguration configuration(long inputs, long hidden, long outputs) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(inputs).nOut(hidden).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(hidden).nOut(outputs)
+                        .activation(Activation.IDENTITY).build())
+                .build();
+    }
+
+    /** The archive of a working forecaster over a window of 4. */
+    public static ModelArchive archive(String version, Path dir) {
+        try {
+            Path at = dir.resolve(version.replaceAll("[^A-Za-z0-9.-]", "_"));
+            ModelArtifact.save(at, regression(version, 4, TargetMode.LEVEL), network(4, 1));
+            return ModelArchive.of(at.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code network.zip} of a network, as {@code ModelSerializer} writes it. */
+    public static byte[] networkFile(MultiLayerNetwork network) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ModelSerializer.writeModel(network, out, false);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An archive of a metadata file and a network file, as given. */
+    public static byte[] archive(byte[] metadataJson, byte[] networkFile) {
+        return new ZipBuilder().entry(ModelArtifact.METADATA_FILE, metadataJson)
+                .entry(ModelArtifact.NETWORK_FILE, networkFile).bytes();
+    }
+
+    public static byte[] metadataJson(ModelMetadata metadata) {
+        return ModelArtifact.metadataJson(metadata);
+    }
+
+    /** Bytes written to the heap by this thread so far: what a check allocated, read before and after it. */
+    public static long allocatedSoFar() {
+        return ((ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+}
