@@ -9,6 +9,7 @@ import dev.streampredict.job.pipeline.PipelineSettings;
 import dev.streampredict.job.promotion.PromotionRule;
 import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.registry.RegistryKeys;
+import dev.streampredict.model.registry.RegistryStatus;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
@@ -62,6 +63,11 @@ public final class JobOptions {
                     + "publications and canary/shadow/promote/rollback commands while running. Without --model, "
                     + "the job starts with the registry's stable model.")
     String registryTopic;
+
+    @Option(names = "--status-topic", paramLabel = "TOPIC",
+            description = "With --model-registry: where the job reports what it accepted, refused and serves, for "
+                    + "scripts/model.sh list and the local stack (default: the registry topic's name + '-status').")
+    String statusTopic;
 
     @Option(names = "--verify-key", paramLabel = "FILE",
             description = "With --model-registry: apply only registry records signed with the private key of this "
@@ -237,8 +243,10 @@ public final class JobOptions {
     /** Where the job reads and writes; the client settings file is read on the first call only. */
     public KafkaSettings kafka() {
         if (kafka == null) {
+            String status = registryTopic == null ? null
+                    : statusTopic != null ? statusTopic : RegistryStatus.topicOf(registryTopic);
             kafka = new KafkaSettings(bootstrapServers, inputTopic, predictionsTopic, deadLetterTopic, registryTopic,
-                    shadowTopic, groupId, startingOffsets, startFromTime, bounded, deliveryGuarantee.flink,
+                    status, shadowTopic, groupId, startingOffsets, startFromTime, bounded, deliveryGuarantee.flink,
                     transactionalIdPrefix, kafkaClient.settings());
         }
         return kafka;
@@ -246,9 +254,10 @@ public final class JobOptions {
 
     /** The pipeline's settings, with the models it starts with, and whether the job takes checkpoints. */
     PipelineSettings pipeline(StartingModels models, ModelLimits limits, boolean checkpointing) {
-        return new PipelineSettings(models.schema(), models.registryEntries(), limits, models.verifier(),
-                checkpointing, inputFormat, predictionInput, maxMessageBytes, earliestEventTime, maxClockSkew,
-                outOfOrderness, rememberedIdsPerKey, batchSize, batchTimeout, promotion(), stateTtl);
+        return new PipelineSettings(models.schema(), models.registryEntries(), limits, models.verifier(), jobName,
+                new ArrayList<>(models.refused()), checkpointing, inputFormat, predictionInput, maxMessageBytes,
+                earliestEventTime, maxClockSkew, outOfOrderness, rememberedIdsPerKey, batchSize, batchTimeout,
+                promotion(), stateTtl);
     }
 
     /** Null unless given: then the memory budget is derived from the task heap. */

@@ -1,10 +1,12 @@
 package dev.streampredict.job;
 
 import dev.streampredict.common.kafka.KafkaPreflight;
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.job.pipeline.KafkaIO;
 import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PredictionPipeline;
 import dev.streampredict.model.ModelLimits;
+import dev.streampredict.model.registry.RegistryStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -17,6 +19,7 @@ import picocli.CommandLine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Entry point of the job jar: {@code flink run job-flink.jar [options]}, or the REST API's jar run. */
 public final class PredictionJob {
@@ -76,6 +79,9 @@ public final class PredictionJob {
         boolean registry = kafka.registryTopic() != null;
         // Fail at submission, not in a restart loop on the task managers, when Kafka refuses the job's credentials
         // or topics, or when no model can serve.
+        if (registry) { // the job's reports on the registry's records; a topic of its own, made here if missing
+            Topics.ensure(kafka.bootstrapServers(), kafka.clientSettings(), Map.of(kafka.statusTopic(), 1));
+        }
         preflight(kafka, registry, options.promotion() != null);
         ModelLimits limits = new ModelLimits(options.modelMemoryBudget() != null ? options.modelMemoryBudget()
                 : MemoryBudget.derive(env.getConfiguration(), env.getParallelism()), options.batchSize());
@@ -84,7 +90,8 @@ public final class PredictionJob {
                 registry ? KafkaIO.registrySource(kafka, models.registryOffsets()) : null,
                 new PredictionPipeline.Outputs(KafkaIO.predictionSink(kafka), KafkaIO.deadLetterSink(kafka),
                         registry ? KafkaIO.shadowSink(kafka) : null,
-                        registry ? KafkaIO.decisionSink(kafka, models.signer()) : null),
+                        registry ? KafkaIO.decisionSink(kafka, models.signer()) : null,
+                        registry ? KafkaIO.statusSink(kafka) : null),
                 options.pipeline(models, limits, checkpointing)).build(env);
         System.out.printf("job '%s': %s -> %s, %s -> %s, dead letters to %s%s, parallelism %d, %s%n",
                 options.jobName(), kafka.inputTopic(), models.schema(), models.registry().policy(),
@@ -96,15 +103,16 @@ public final class PredictionJob {
                         ? ModelLimits.BUDGET_SETTING : "a quarter of a slot's task heap; " + ModelLimits.BUDGET_SETTING
                         + " sets it", models.verifier() != null ? "; registry records must be signed by one of "
                         + models.verifier().publicKeys().size() + " key(s) (--verify-key)" : "");
-        reportSkipped(models.skipped());
+        reportSkipped(models.refused(), kafka.statusTopic());
     }
 
     /** The registry records the start skipped, one short line each, at most {@value #SKIPPED_SHOWN} of them. */
-    private static void reportSkipped(List<String> skipped) {
-        skipped.stream().limit(SKIPPED_SHOWN).forEach(line -> System.err.println("model registry: skipped " + line));
+    private static void reportSkipped(List<RegistryStatus> skipped, String statusTopic) {
+        skipped.stream().limit(SKIPPED_SHOWN).forEach(status -> System.err.println("model registry: skipped: "
+                + status));
         if (skipped.size() > SKIPPED_SHOWN) {
-            System.err.printf("model registry: skipped %d more refused records (scripts/model.sh list shows each)%n",
-                    skipped.size() - SKIPPED_SHOWN);
+            System.err.printf("model registry: skipped %d more refused records (scripts/model.sh list, or topic %s, "
+                    + "shows each)%n", skipped.size() - SKIPPED_SHOWN, statusTopic);
         }
     }
 
@@ -115,6 +123,7 @@ public final class PredictionJob {
         if (registry) {
             reads.add(kafka.registryTopic());
             writes.add(kafka.shadowTopic());
+            writes.add(kafka.statusTopic());
         }
         if (decides) {
             writes.add(kafka.registryTopic());

@@ -3,15 +3,14 @@ package dev.streampredict.job;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifactException;
 import dev.streampredict.model.ModelLimits;
-import dev.streampredict.model.Untrusted;
 import dev.streampredict.model.registry.InputSchema;
 import dev.streampredict.model.registry.ModelCheck;
 import dev.streampredict.model.registry.ModelRegistry;
 import dev.streampredict.model.registry.RecordSignature;
 import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.model.registry.RegistryState;
+import dev.streampredict.model.registry.RegistryStatus;
 import dev.streampredict.model.registry.Rejection;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
@@ -29,10 +28,11 @@ import java.util.List;
  * @param registryOffsets where the job's registry source starts; empty without a registry
  * @param verifier        refuses registry records not signed for this registry, or {@code null}
  * @param signer          signs the job's own promotion decisions, or {@code null}
- * @param skipped         the registry records the replay refused, one line each
+ * @param refused         the registry records the replay refused, as the job reports them
  */
 record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicPartition, Long> registryOffsets,
-                      RecordSignature.Verifier verifier, RecordSignature.Signer signer, List<String> skipped) {
+                      RecordSignature.Verifier verifier, RecordSignature.Signer signer,
+                      List<RegistryStatus> refused) {
 
     static StartingModels resolve(JobOptions options, ModelLimits limits) throws Exception {
         String topic = options.kafka().registryTopic();
@@ -45,7 +45,7 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
             throw new IllegalArgumentException("give --model DIR (a trained model directory) or --model-registry "
                     + "TOPIC (a registry with a stable model), or both");
         }
-        return fromRegistry(registry, limits);
+        return fromRegistry(registry, limits, options.jobName());
     }
 
     private static StartingModels fromDirectory(String location, ModelRegistry registry, ModelLimits limits)
@@ -71,28 +71,21 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
      * Replays the registry as the job's tasks will, loading and probing every artifact: a record the job would
      * refuse is skipped with its offset, version and reason, and the last good state serves.
      */
-    private static StartingModels fromRegistry(ModelRegistry registry, ModelLimits limits) throws Exception {
+    private static StartingModels fromRegistry(ModelRegistry registry, ModelLimits limits, String job)
+            throws Exception {
         ModelRegistry.Snapshot snapshot = registry.read();
-        List<String> skipped = new ArrayList<>();
-        ModelRegistry.Serving serving = snapshot.serving(limits, (record, refused) ->
-                skipped.add(describe(record, refused)));
+        List<RegistryStatus> refused = new ArrayList<>();
+        ModelRegistry.Serving serving = snapshot.serving(limits, (record, rejection) -> refused.add(
+                RegistryStatus.refused(job, record.offset(), RegistryRecords.parse(record, null), rejection)));
         if (serving.schema() == null || serving.state().policy().stable() == null) {
             throw new IllegalArgumentException("model registry '" + registry.topic() + "' has no valid stable model"
-                    + (skipped.isEmpty() ? "" : " (" + skipped.size() + " records refused: " + skipped.get(0)
-                    + (skipped.size() > 1 ? " ..." : "") + ")") + ": publish one (scripts/model.sh publish DIR "
+                    + (refused.isEmpty() ? "" : " (" + refused.size() + " records refused; the last: "
+                    + refused.get(refused.size() - 1) + ")") + ": publish one (scripts/model.sh publish DIR "
                     + "--as stable" + (snapshot.verifier() != null ? " --signing-key KEY" : "") + "), or start with "
                     + "--model DIR");
         }
         return new StartingModels(serving.schema(), serving.state(), new HashMap<>(snapshot.endOffsets()),
-                snapshot.verifier(), registry.signer(), List.copyOf(skipped));
-    }
-
-    /** One line: where, which version, why; each value from the record escaped and shortened. */
-    private static String describe(ConsumerRecord<byte[], byte[]> record, Rejection refused) {
-        String version = RegistryRecords.version(record);
-        return RegistryRecords.where(record) + " " + Untrusted.text(RegistryRecords.type(record), 20)
-                + (version != null ? " " + Untrusted.text(version, 60) : "") + ": " + refused.reason().label()
-                + " (" + Untrusted.text(refused.getMessage(), 200) + ")";
+                snapshot.verifier(), registry.signer(), List.copyOf(refused));
     }
 
     HashMap<String, byte[]> registryEntries() {

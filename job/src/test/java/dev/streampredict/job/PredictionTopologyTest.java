@@ -87,7 +87,7 @@ class PredictionTopologyTest {
         env.getConfig().enableObjectReuse(); // as the job runs
         new PredictionPipeline(source(messages), null,
                 new PredictionPipeline.Outputs(new Collecting<>(run + "/predictions"),
-                        new Collecting<>(run + "/dead-letters"), null, null),
+                        new Collecting<>(run + "/dead-letters"), null, null, null),
                 settings(model)).build(env);
         env.execute("topology");
 
@@ -106,8 +106,8 @@ class PredictionTopologyTest {
 
     private static PipelineSettings settings(ModelArchive model) {
         return new PipelineSettings(InputSchema.of(model.metadata()),
-                new HashMap<>(RegistryState.withStable(model).toEntries()), TinyModels.LIMITS, null, false,
-                InputFormat.JSON,
+                new HashMap<>(RegistryState.withStable(model).toEntries()), TinyModels.LIMITS, null, "test",
+                new ArrayList<>(), false, InputFormat.JSON,
                 InputEcho.Mode.COPY, 64 * 1024, 0, Duration.ofHours(1), Duration.ofSeconds(2), 32, 64,
                 Duration.ofMillis(2), null, Duration.ZERO);
     }

@@ -7,7 +7,6 @@ import dev.streampredict.common.kafka.KafkaClientOptions;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifactException;
 import dev.streampredict.model.ModelLimits;
-import dev.streampredict.model.RefusalReason;
 import dev.streampredict.model.Untrusted;
 import dev.streampredict.model.registry.ModelCheck;
 import dev.streampredict.model.registry.ModelCommand;
@@ -15,6 +14,7 @@ import dev.streampredict.model.registry.ModelRegistry;
 import dev.streampredict.model.registry.RegistryKeys;
 import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.model.registry.RegistryState;
+import dev.streampredict.model.registry.RegistryStatus;
 import dev.streampredict.model.registry.Rejection;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine;
@@ -174,9 +174,7 @@ public final class ModelCli {
             new ModelCheck(now.schema(), limits).check(archive.version(), archive.bytes());
         } catch (Rejection e) {
             throw new IllegalArgumentException("every job following " + registry.topic() + " would refuse "
-                    + archive.version() + " (" + e.reason().label() + "): " + e.getMessage()
-                    + (e.reason() == RefusalReason.MISMATCH ? " Publish it to another --registry-topic, one for "
-                    + "jobs with its inputs." : ""), e);
+                    + archive.version() + " (" + e.reason().label() + "): " + e.getMessage(), e);
         }
         registry.publish(archive, commands);
         out.printf("published %s (%d KB) to %s%s%s%n", archive.version(), archive.bytes().length / 1024,
@@ -186,33 +184,38 @@ public final class ModelCli {
 
     @Command(name = "list", description = "Lists the published versions, whether jobs accept them, and what serves.")
     static final class ListVersions extends Subcommand {
+        @Option(names = "--status-topic", paramLabel = "TOPIC",
+                description = "Where jobs report what they did with each record, as their --status-topic "
+                        + "(default: the registry topic's name + '-status').")
+        String statusTopic;
+
         @Override
         void run(PrintWriter out) {
             ModelRegistry registry = where.registry();
             ModelRegistry.Snapshot snapshot = registry.read();
             Map<Long, Rejection> refused = new HashMap<>();
-            ModelRegistry.Serving serving = snapshot.serving(where.limits(),
-                    (record, rejection) -> refused.put(record.offset(), rejection));
-            RegistryState state = serving.state();
-            out.printf("%-45s %-15s %-24s %-16s %s%n", "VERSION", "TASK", "PUBLISHED", "ROLE", "CHECK");
+            RegistryState state = snapshot.serving(where.limits(),
+                    (record, rejection) -> refused.put(record.offset(), rejection)).state();
+            Reports reports = new Reports(registry.statuses(statusTopic != null ? statusTopic
+                    : RegistryStatus.topicOf(where.topic)));
+            out.printf("%-45s %-15s %-24s %-16s %s%n", "VERSION", "TASK", "PUBLISHED", "ROLE", "CHECK / IN JOBS");
             List<String> otherRefusals = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : snapshot.records()) {
                 Rejection rejection = refused.get(r.offset());
                 if (!"artifact".equals(RegistryRecords.type(r))) {
                     if (rejection != null) {
                         otherRefusals.add(RegistryRecords.where(r) + ": " + rejection.reason().label() + " ("
-                                + Untrusted.text(rejection.getMessage()) + ")");
+                                + Untrusted.text(rejection.getMessage()) + ")" + reports.of(r.offset()));
                     }
                     continue;
                 }
-                String version = Untrusted.text(RegistryRecords.version(r), 45);
                 Map<String, Object> metadata = metadata(RegistryRecords.metadataJson(r));
-                out.printf("%-45s %-15s %-24s %-16s %s%n", version,
+                out.printf("%-45s %-15s %-24s %-16s %s%s%n", Untrusted.text(RegistryRecords.version(r), 45),
                         Untrusted.text(String.valueOf(metadata.getOrDefault("task", "?")), 15),
                         Instant.ofEpochMilli(r.timestamp()),
                         rejection == null ? role(state, RegistryRecords.version(r)) : "",
                         rejection == null ? "accepted" : "refused: " + rejection.reason().label() + " ("
-                                + Untrusted.text(rejection.getMessage(), 100) + ")");
+                                + Untrusted.text(rejection.getMessage(), 100) + ")", reports.of(r.offset()));
             }
             if (!otherRefusals.isEmpty()) {
                 out.println("refused commands and records:");
@@ -220,6 +223,8 @@ public final class ModelCli {
             }
             out.println("serving: " + (state.policy().stable() == null ? "nothing: no valid model is stable"
                     : state.policy()));
+            reports.serving().forEach(status -> out.println("  " + status + " (reported "
+                    + Instant.ofEpochMilli(status.at()) + ")"));
         }
 
         private static String role(RegistryState state, String version) {
@@ -231,6 +236,28 @@ public final class ModelCli {
                         ? " " + state.policy().canaryPercent() + "%" : "");
             }
             return state.policy().previousStables().contains(version) ? "previous stable" : "";
+        }
+    }
+
+    /** What jobs reported about each record, latest first per job. */
+    private record Reports(List<RegistryStatus> statuses) {
+
+        /** " | job: accepted" for each job that reported on the record at {@code offset}. */
+        String of(long offset) {
+            Map<String, RegistryStatus> latest = new LinkedHashMap<>();
+            statuses.stream().filter(s -> s.offset() == offset).forEach(s -> latest.put(s.job(), s));
+            StringBuilder line = new StringBuilder();
+            latest.values().forEach(s -> line.append(" | ").append(s.job()).append(": ").append(s.outcome().label())
+                    .append(s.reason() != null ? " (" + s.reason() + ")" : ""));
+            return line.toString();
+        }
+
+        /** The latest change of what serves, per job. */
+        List<RegistryStatus> serving() {
+            Map<String, RegistryStatus> latest = new LinkedHashMap<>();
+            statuses.stream().filter(s -> s.outcome() == RegistryStatus.Outcome.SERVING)
+                    .forEach(s -> latest.put(s.job(), s));
+            return List.copyOf(latest.values());
         }
     }
 

@@ -1,9 +1,16 @@
 package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.TargetMode;
+import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.testing.KafkaBrokerExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,6 +21,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,9 +85,76 @@ class ModelCliIT {
         assertThat(run("--registry-topic", topic, "describe", "v-typo")).startsWith("2|")
                 .contains("version v-typo is not in " + topic);
         assertThat(run("--registry-topic", topic, "publish", dir.resolve("other-feature").toString()))
-                .startsWith("2|").contains("jobs following this registry would refuse it");
+                .startsWith("2|").contains("every job following " + topic + " would refuse").contains("(mismatch)");
         assertThat(run("--registry-topic", topic, "list")).contains("serving: stable " + first)
                 .doesNotContain("v-typo").doesNotContain("other-feature");
+    }
+
+    @Test
+    void whatAJobWouldRefuseIsRefusedAtTheTerminalAndListedWithItsReason() throws Exception {
+        String topic = "models-hostile";
+        Path garbage = Files.createDirectories(dir.resolve("garbage"));
+        Files.copy(dir.resolve("first").resolve(ModelArtifact.METADATA_FILE),
+                garbage.resolve(ModelArtifact.METADATA_FILE));
+        Files.writeString(garbage.resolve(ModelArtifact.NETWORK_FILE), "not a network");
+        assertThat(run("--registry-topic", topic, "publish", garbage.toString())).startsWith("2|")
+                .contains("would refuse " + first + " (corrupt)");
+        assertThat(run("--registry-topic", topic, "publish", dir.resolve("first").toString())).startsWith("0|");
+
+        // what anyone with WRITE on the topic can write, bypassing the CLI
+        ModelArchive good = ModelArchive.of(dir.resolve("second").toString());
+        ProducerRecord<byte[], byte[]> broken = RegistryRecords.artifact(topic, good, null);
+        broken.value()[broken.value().length / 2] ^= 0x55; // inside the network's weights
+        ProducerRecord<byte[], byte[]> forged = new ProducerRecord<>(topic, 0, null, null, good.bytes(),
+                List.of(new RecordHeader(RegistryRecords.HEADER_TYPE, "artifact".getBytes(StandardCharsets.UTF_8)),
+                        new RecordHeader(RegistryRecords.HEADER_VERSION,
+                                "v9\nWARN fake: command accepted".getBytes(StandardCharsets.UTF_8))));
+        write(broken, forged, RegistryRecords.command(topic, ModelCommand.of(ModelCommand.Action.STABLE,
+                second, 0, "hostile"), null));
+
+        String listed = run("--registry-topic", topic, "list");
+        assertThat(listed).contains("refused: ").contains("v9\\nWARN fake").doesNotContain("v9\nWARN")
+                .contains("refused commands and records:").contains("unknown_version")
+                .contains("serving: stable " + first);
+    }
+
+    @Test
+    void aSignedRegistryAppliesOnlyWhatItsKeySigned() throws Exception {
+        String topic = "models-signed";
+        Path keys = dir.resolve("keys");
+        assertThat(runTool("keygen", keys.toString())).startsWith("0|wrote");
+        String key = keys.resolve("registry.key").toString();
+        String pub = keys.resolve("registry.pub").toString();
+        assertThat(runTool("keygen", keys.toString())).startsWith("2|").contains("exists already");
+
+        assertThat(run("--registry-topic", topic, "--signing-key", key, "publish", dir.resolve("first").toString()))
+                .startsWith("0|").contains(", signed");
+        assertThat(run("--registry-topic", topic, "publish", dir.resolve("second").toString())).startsWith("0|");
+
+        assertThat(run("--registry-topic", topic, "--verify-key", pub, "list"))
+                .contains("refused: unsigned").contains("serving: stable " + first);
+        assertThat(run("--registry-topic", topic, "list")).contains("serving: stable " + second);
+        assertThat(run("--registry-topic", topic, "--signing-key", pub, "promote")).startsWith("2|")
+                .contains("give the private key (registry.key)");
+    }
+
+    @SafeVarargs
+    private static void write(ProducerRecord<byte[], byte[]>... records) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                producer.send(record).get();
+            }
+        }
+    }
+
+    /** A subcommand without registry options. */
+    private static String runTool(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new ModelCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        return cli.execute(args) + "|" + out;
     }
 
     /** The exit code, '|', and what the command printed to stdout and stderr. */

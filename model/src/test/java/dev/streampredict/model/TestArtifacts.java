@@ -1,5 +1,7 @@
 package dev.streampredict.model;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.ThreadMXBean;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -14,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +31,13 @@ public final class TestArtifacts {
     }
 
     public static ModelMetadata regression(String version, int window, TargetMode mode) {
+        return regression(version, "close", window, mode);
+    }
+
+    /** A forecaster of {@code feature}'s next value. */
+    public static ModelMetadata regression(String version, String feature, int window, TargetMode mode) {
         return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, version, Task.REGRESSION, window,
-                List.of("close"), "close", mode, new Standardizer(new double[]{5}, new double[]{2}), List.of(),
+                List.of(feature), feature, mode, new Standardizer(new double[]{5}, new double[]{2}), List.of(),
                 "2026-01-01T00:00:00Z", "test", Map.of("mse", 1.5));
     }
 
@@ -81,6 +89,39 @@ public final class TestArtifacts {
 
     public static byte[] metadataJson(ModelMetadata metadata) {
         return ModelArtifact.metadataJson(metadata);
+    }
+
+    /**
+     * The three records of the registry issue that stopped serving, each an archive of {@code version}: a forecaster
+     * of {@code feature}, so that a job of that feature gets as far as the defect.
+     */
+    public static final class Hostile {
+
+        private Hostile() {
+        }
+
+        /** A forecaster's model.json without 'target', beside a working network. */
+        public static byte[] withoutTarget(String version, String feature) throws IOException {
+            ObjectNode json = (ObjectNode) new ObjectMapper().readTree(metadataJson(regression(version, feature, 4,
+                    TargetMode.LEVEL)));
+            json.remove("target");
+            return archive(new ObjectMapper().writeValueAsBytes(json), networkFile(network(4, 1)));
+        }
+
+        /** An archive of a few megabytes whose network.zip inflates to 4 GiB. */
+        public static byte[] networkBomb(String version, String feature) {
+            return new ZipBuilder().entry(ModelArtifact.METADATA_FILE, metadataJson(regression(version, feature, 4,
+                    TargetMode.LEVEL))).bomb(ModelArtifact.NETWORK_FILE, 4L << 30).bytes();
+        }
+
+        /** A consistent forecaster whose network has 10^10 weights: a few KB on the wire. */
+        public static byte[] tooWide(String version, String feature) {
+            byte[] network = new ZipBuilder().entry("configuration.json", configuration(ModelLimits.MAX_WINDOW,
+                    1_000_000, 1).toJson().getBytes(StandardCharsets.UTF_8)).entry("coefficients.bin", new byte[16])
+                    .bytes();
+            return archive(metadataJson(regression(version, feature, ModelLimits.MAX_WINDOW, TargetMode.LEVEL)),
+                    network);
+        }
     }
 
     /** Bytes written to the heap by this thread so far: what a check allocated, read before and after it. */

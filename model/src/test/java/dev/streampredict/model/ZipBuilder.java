@@ -11,13 +11,13 @@ import java.util.zip.Deflater;
  * Writes zips entry by entry as a hostile publisher could: any names, in any order, repeated, and entries that
  * inflate to far more than they take on the wire. Only local headers, as a streaming reader sees them.
  */
-final class ZipBuilder {
+public final class ZipBuilder {
 
     private static final int CHUNK = 1 << 20;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     /** An entry holding {@code content}, compressed. */
-    ZipBuilder entry(String name, byte[] content) {
+    public ZipBuilder entry(String name, byte[] content) {
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         deflater.setInput(content);
         deflater.finish();
@@ -37,7 +37,7 @@ final class ZipBuilder {
      * megabyte of zeros repeated, since a full flush makes each block independent of what came before. Its sizes
      * and checksum say nothing true: a reader meets the truth only by inflating.
      */
-    ZipBuilder bomb(String name, long bytes) {
+    public ZipBuilder bomb(String name, long bytes) {
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
         deflater.setInput(new byte[CHUNK]);
         byte[] buffer = new byte[64 * 1024];
@@ -51,7 +51,7 @@ final class ZipBuilder {
         return raw(name, data.toByteArray(), 0, 0);
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return out.toByteArray();
     }
 

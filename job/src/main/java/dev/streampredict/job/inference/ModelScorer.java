@@ -19,6 +19,7 @@ import dev.streampredict.model.registry.ModelCheck;
 import dev.streampredict.model.registry.RecordSignature;
 import dev.streampredict.model.registry.RegistryEntry;
 import dev.streampredict.model.registry.RegistryState;
+import dev.streampredict.model.registry.RegistryStatus;
 import dev.streampredict.model.registry.Rejection;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -38,6 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -80,6 +82,12 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     /** While a candidate is tried and automatic promotion is on: each subtask's outcomes, at every checkpoint. */
     public static final OutputTag<TrialReport> TRIALS = new OutputTag<>("trials") {
     };
+    /**
+     * What the job did with each registry record, and each change of what serves: from the first subtask only, as
+     * every subtask applies the same records to the same state.
+     */
+    public static final OutputTag<RegistryStatus> STATUS = new OutputTag<>("registry-status") {
+    };
     static final MapStateDescriptor<String, byte[]> REGISTRY = new MapStateDescriptor<>("model-registry",
             BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
@@ -95,6 +103,9 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private final InputSchema schema;
     private final ModelLimits limits;
     private final RecordSignature.Verifier verifier;
+    private final String jobName;
+    /** Refusals of the registry replay at submission, reported once when a new job starts. */
+    private final ArrayList<RegistryStatus> startRefused;
     private final InputEcho echo;
     /** The registry a new job starts with (from {@code --model}, or the registry topic read at submission). */
     private final HashMap<String, byte[]> initialRegistry;
@@ -106,6 +117,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private final Duration stateTtl;
 
     private transient BroadcastState<String, byte[]> registryState;
+    /** A new job, not a restored one: it reports the refusals of its start. */
+    private transient boolean fresh;
     private transient RegistryState registry;
     private transient ModelCheck check;
     private transient ServingModels serving;
@@ -133,6 +146,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         schema = settings.schema();
         limits = settings.limits();
         verifier = settings.verifier();
+        jobName = settings.jobName();
+        startRefused = new ArrayList<>(settings.startRefused());
         echo = settings.echo();
         initialRegistry = new HashMap<>(settings.initialRegistry());
         swapAtCheckpoints = settings.swapAtCheckpoints();
@@ -146,7 +161,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         registryState = context.getOperatorStateStore().getBroadcastState(REGISTRY);
         Map<String, byte[]> restored = new HashMap<>();
         registryState.entries().forEach(e -> restored.put(e.getKey(), e.getValue()));
-        if (restored.isEmpty()) { // a new job, or a savepoint from before the registry
+        fresh = restored.isEmpty();
+        if (fresh) { // a new job, or a savepoint from before the registry
             registry = RegistryState.fromEntries(initialRegistry);
             saveRegistry();
         } else {
@@ -166,6 +182,9 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
                         SeriesWindow.class)), this::setCurrentKey, scored, echo, maxBatch)
                 : new Classifying(schema.features().size(), scored, echo, maxBatch);
         batch = new Batch(maxBatch);
+        if (fresh) {
+            startRefused.forEach(this::report);
+        }
         activate();
         warmUp(serving.stable, WARM_UP_CALLS);
         if (serving.candidate != null) {
@@ -232,6 +251,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             if (entry instanceof RegistryEntry.Artifact artifact) {
                 warmUp(check.predictor(artifact.version(), registry), ARRIVAL_WARM_UP_CALLS);
             }
+            report(RegistryStatus.accepted(jobName, record.getValue().offset(), entry, registry.policy()));
             if (changed) {
                 policyChanged = true;
                 LOG.info("model registry: {} accepted; the policy becomes {} {}", what, registry.policy(),
@@ -245,9 +265,23 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             }
         } catch (Rejection rejection) {
             metrics.rejected(rejection.reason());
-            LOG.warn("model registry: refused {} ({}): {}. Still serving {}", what, rejection.reason().label(),
-                    rejection.getMessage(), serving.policy);
+            report(RegistryStatus.refused(jobName, record.getValue().offset(), entry, rejection));
+            if (reports()) { // every subtask refuses it alike: one line in the log is enough
+                LOG.warn("model registry: refused {} ({}): {}. Still serving {}", what, rejection.reason().label(),
+                        rejection.getMessage(), serving.policy);
+            }
         }
+    }
+
+    /** Only the first subtask reports: every subtask applies the same records to the same state. */
+    private void report(RegistryStatus status) {
+        if (reports()) {
+            output.collect(STATUS, new StreamRecord<>(status));
+        }
+    }
+
+    private boolean reports() {
+        return getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
     }
 
     private static String describe(RegistryEntry entry, RegistryMessage message) {
@@ -276,6 +310,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         trial = candidate == null ? null : new Trial(registry.policySerial(), registry.policy().stable(), candidate,
                 schema.task() == Task.CLASSIFICATION);
         policyChanged = false;
+        report(RegistryStatus.serving(jobName, serving.policy));
         if (previous != null) {
             LOG.info("subtask {} now serves {} (was {})", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                     serving.policy, previous.policy);

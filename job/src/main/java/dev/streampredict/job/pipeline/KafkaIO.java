@@ -6,6 +6,7 @@ import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.RecordSignature;
 import dev.streampredict.model.registry.RegistryRecords;
+import dev.streampredict.model.registry.RegistryStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -104,6 +105,13 @@ public final class KafkaIO {
         String topic = kafka.registryTopic();
         return sink(kafka, (command, context, timestamp) -> RegistryRecords.command(topic, command, signer),
                 "promotion-decisions");
+    }
+
+    /** What the job did with each registry record, as JSON keyed by the job's name. */
+    public static KafkaSink<RegistryStatus> statusSink(KafkaSettings kafka) {
+        String topic = kafka.statusTopic();
+        return sink(kafka, (status, context, timestamp) -> new ProducerRecord<>(topic,
+                status.job().getBytes(StandardCharsets.UTF_8), status.toJson()), "registry-status");
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {

@@ -13,12 +13,13 @@ import java.util.Properties;
  * @param bounded               stop at the input's end offsets as of job start (for tests and benchmarks)
  * @param transactionalIdPrefix exactly-once only: must be unique per job on the Kafka cluster
  * @param registryTopic         the model registry, or {@code null} to serve only the model the job starts with
+ * @param statusTopic           where the job reports what it did with registry records; with a registry only
  * @param shadowTopic           where a shadow model's predictions go
  * @param clientSettings        Kafka client settings of every source and sink (security.protocol, sasl.*, ssl.*)
  */
 public record KafkaSettings(String bootstrapServers, String inputTopic, String predictionsTopic,
-                            String deadLetterTopic, String registryTopic, String shadowTopic, String groupId,
-                            StartingOffsets startingOffsets, Long startFromTime, boolean bounded,
+                            String deadLetterTopic, String registryTopic, String statusTopic, String shadowTopic,
+                            String groupId, StartingOffsets startingOffsets, Long startFromTime, boolean bounded,
                             DeliveryGuarantee deliveryGuarantee, String transactionalIdPrefix,
                             Map<String, String> clientSettings)
         implements Serializable {

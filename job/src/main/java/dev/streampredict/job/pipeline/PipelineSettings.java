@@ -5,9 +5,11 @@ import dev.streampredict.model.registry.InputSchema;
 import dev.streampredict.job.promotion.PromotionRule;
 import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.registry.RecordSignature;
+import dev.streampredict.model.registry.RegistryStatus;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 
 /**
@@ -18,6 +20,8 @@ import java.util.HashMap;
  *                           ({@link dev.streampredict.model.registry.RegistryState#toEntries()})
  * @param limits             how large a model may be, and the memory it may take in a task
  * @param verifier           refuses registry records not signed for this registry; {@code null}: applies unsigned ones
+ * @param jobName            names the job in its reports on the registry's status topic
+ * @param startRefused       the registry records the submission's replay refused, reported when a new job starts
  * @param swapAtCheckpoints  whether the job checkpoints, so that a new serving policy waits for a barrier
  * @param inputFormat        how inputs are written on the input topic
  * @param predictionInput    what each prediction carries of its input
@@ -34,7 +38,8 @@ import java.util.HashMap;
  *                           key's last input; {@code Duration.ZERO}: kept for ever
  */
 public record PipelineSettings(InputSchema schema, HashMap<String, byte[]> initialRegistry, ModelLimits limits,
-                               RecordSignature.Verifier verifier, boolean swapAtCheckpoints,
+                               RecordSignature.Verifier verifier, String jobName,
+                               ArrayList<RegistryStatus> startRefused, boolean swapAtCheckpoints,
                                InputFormat inputFormat, InputEcho.Mode predictionInput,
                                int maxMessageBytes, long earliestEventTime,
                                Duration maxClockSkew, Duration outOfOrderness, int rememberedIdsPerKey,

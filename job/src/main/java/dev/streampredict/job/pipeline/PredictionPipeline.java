@@ -5,6 +5,7 @@ import dev.streampredict.job.inference.ModelScorer;
 import dev.streampredict.job.promotion.PromotionJudge;
 import dev.streampredict.job.promotion.TrialReport;
 import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.model.registry.RegistryStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -37,9 +38,10 @@ public final class PredictionPipeline {
      *
      * @param shadow    a shadow model's predictions, or {@code null}
      * @param decisions automatic promotions and rollbacks, written to the registry, or {@code null}
+     * @param status    what the job did with each registry record, or {@code null}
      */
     public record Outputs(Sink<Prediction> predictions, Sink<DeadLetter> deadLetters, Sink<Prediction> shadow,
-                          Sink<ModelCommand> decisions) {
+                          Sink<ModelCommand> decisions, Sink<RegistryStatus> status) {
     }
 
     private final Source<RawRecord, ?, ?> source;
@@ -94,6 +96,13 @@ public final class PredictionPipeline {
                     .sinkTo(outputs.shadow())
                     .name("shadow-predictions")
                     .uid("shadow-predictions");
+        }
+        if (outputs.status() != null) {
+            predictions.getSideOutput(ModelScorer.STATUS)
+                    .sinkTo(outputs.status())
+                    .setParallelism(1)
+                    .name("registry-status")
+                    .uid("registry-status");
         }
         if (outputs.decisions() != null && settings.promotion() != null) {
             predictions.getSideOutput(ModelScorer.TRIALS)

@@ -16,7 +16,9 @@ import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.model.registry.InputSchema;
 import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.model.TestArtifacts;
 import dev.streampredict.model.registry.RegistryState;
+import dev.streampredict.model.registry.RegistryStatus;
 import dev.streampredict.model.registry.ServingPolicy;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.training.FitOptions;
@@ -44,6 +46,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 /** The micro-batching scorer on Flink's operator test harness: when batches are scored, and that batching is exact. */
@@ -62,6 +65,8 @@ class ModelScorerTest {
     private static Predictor widerModel;
 
     private KeyedTwoInputStreamOperatorTestHarness<String, ScoringInput, RegistryMessage, Prediction> harness;
+    /** What the submission refused, as a new job reports it at start. */
+    private final ArrayList<RegistryStatus> startRefused = new ArrayList<>();
     private long offset;
 
     @BeforeAll
@@ -412,6 +417,51 @@ class ModelScorerTest {
 
         assertThat(harness.extractOutputValues()).extracting(Prediction::modelVersion)
                 .containsExactly(first.version());
+        assertThat(statuses()).extracting(RegistryStatus::outcome, RegistryStatus::reason).containsExactly(
+                tuple(RegistryStatus.Outcome.SERVING, null),
+                tuple(RegistryStatus.Outcome.REFUSED, "unreadable"),
+                tuple(RegistryStatus.Outcome.REFUSED, "unreadable"),
+                tuple(RegistryStatus.Outcome.REFUSED, "mismatch"),
+                tuple(RegistryStatus.Outcome.REFUSED, "unreadable"),
+                tuple(RegistryStatus.Outcome.REFUSED, "unknown_version"),
+                tuple(RegistryStatus.Outcome.REFUSED, "unknown_version"),
+                tuple(RegistryStatus.Outcome.REFUSED, "invalid_command"),
+                tuple(RegistryStatus.Outcome.REFUSED, "malformed_record"));
+    }
+
+    @Test
+    void theRecordsThatOnceStoppedServingAreRefusedCountedAndReported() throws Exception {
+        open(1, 0);
+        String feature = first.metadata().target();
+        publish("no-target", TestArtifacts.Hostile.withoutTarget("no-target", feature));
+        publish("bomb", TestArtifacts.Hostile.networkBomb("bomb", feature));
+        publish("wide", TestArtifacts.Hostile.tooWide("wide", feature));
+        command(ModelCommand.Action.STABLE, "wide", 0);
+        harness.prepareSnapshotPreBarrier(1);
+        send("a", 1.0);
+
+        assertThat(harness.extractOutputValues()).extracting(Prediction::modelVersion)
+                .containsExactly(first.version());
+        assertThat(statuses()).filteredOn(s -> s.outcome() == RegistryStatus.Outcome.REFUSED)
+                .extracting(RegistryStatus::version, RegistryStatus::reason).containsExactly(
+                        tuple("no-target", "invalid_metadata"), tuple("bomb", "over_budget"),
+                        tuple("wide", "over_budget"), tuple("wide", "unknown_version"));
+    }
+
+    @Test
+    void aNewJobReportsTheRefusalsOfItsStartOnceAndARestoredOneOnlyWhatItServes() throws Exception {
+        startRefused.add(new RegistryStatus("test", 7, "artifact", "broken", RegistryStatus.Outcome.REFUSED,
+                "corrupt", "at submission", 0));
+        open(1, 0);
+        publish(wider);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        assertThat(statuses()).extracting(RegistryStatus::outcome, RegistryStatus::offset).containsExactly(
+                tuple(RegistryStatus.Outcome.REFUSED, 7L), tuple(RegistryStatus.Outcome.SERVING, -1L),
+                tuple(RegistryStatus.Outcome.ACCEPTED, 0L));
+        harness.close();
+
+        open(1, 0, snapshot);
+        assertThat(statuses()).extracting(RegistryStatus::outcome).containsExactly(RegistryStatus.Outcome.SERVING);
     }
 
     @Test
@@ -567,13 +617,17 @@ class ModelScorerTest {
                       Duration stateTtl) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelScorer(new PipelineSettings(
                 InputSchema.of(startWith.metadata()), new HashMap<>(RegistryState.withStable(startWith).toEntries()),
-                TinyModels.LIMITS, null, true, InputFormat.JSON, InputEcho.Mode.COPY,
+                TinyModels.LIMITS, null, "test", startRefused, true, InputFormat.JSON, InputEcho.Mode.COPY,
                 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, maxBatch, Duration.ofMillis(maxWaitMs),
                 new PromotionRule(1_000, 0.05, 0.05), stateTtl)), ScoringInput::key, message -> "", Types.STRING);
         if (restored != null) {
             harness.initializeState(restored);
         }
         harness.open();
+    }
+
+    private List<RegistryStatus> statuses() {
+        return harness.getSideOutput(ModelScorer.STATUS).stream().map(StreamRecord::getValue).toList();
     }
 
     /** The batch deadlines set and not yet passed or cancelled. */

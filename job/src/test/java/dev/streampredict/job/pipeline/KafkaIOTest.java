@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.entry;
 class KafkaIOTest {
 
     private static KafkaSettings settings(DeliveryGuarantee guarantee) {
-        return new KafkaSettings("127.0.0.1:9092", "in", "out", "dlq", "models", "shadow", "group",
+        return new KafkaSettings("127.0.0.1:9092", "in", "out", "dlq", "models", "models-status", "shadow", "group",
                 KafkaSettings.StartingOffsets.EARLIEST, null, false, guarantee, "tp",
                 Map.of("linger.ms", "0", "security.protocol", "SSL"));
     }

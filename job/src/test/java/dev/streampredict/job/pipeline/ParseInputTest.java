@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +41,8 @@ class ParseInputTest {
 
     private void open(InputFormat format) throws Exception {
         PipelineSettings settings = new PipelineSettings(
-                new InputSchema(Task.CLASSIFICATION, FEATURES, null), new HashMap<>(), TinyModels.LIMITS, null, false,
-                format,
+                new InputSchema(Task.CLASSIFICATION, FEATURES, null), new HashMap<>(), TinyModels.LIMITS, null, "test",
+                new ArrayList<>(), false, format,
                 InputEcho.Mode.COPY, 4096, 0,
                 Duration.ofHours(1), Duration.ZERO, 8, 1, Duration.ZERO, null, Duration.ZERO);
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseInput(settings)));

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -150,36 +151,59 @@ public final class ModelRegistry {
     /** The offsets after the topic's last record now: where a reader that has seen everything goes on. */
     public Map<TopicPartition, Long> endOffsets() {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            return consumer.endOffsets(partitions(consumer), Duration.ofSeconds(TIMEOUT_S));
+            return consumer.endOffsets(partitions(consumer, topic), Duration.ofSeconds(TIMEOUT_S));
         }
     }
 
     /** Every record of the topic up to its end as of this call, and the offsets after them. */
     public Snapshot read() {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            List<TopicPartition> partitions = partitions(consumer);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(TIMEOUT_S));
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading model registry topic '" + topic + "' did not reach "
-                            + "its end within " + TIMEOUT_S + " s");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        records.add(record);
-                    }
-                }
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            if (partitions.isEmpty()) {
+                throw new IllegalStateException("model registry topic '" + topic + "' does not exist on "
+                        + bootstrapServers + "; publish a model first (scripts/model.sh publish DIR)");
             }
-            return new Snapshot(records, end, verifier());
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(TIMEOUT_S));
+            return new Snapshot(readToEnd(consumer, partitions, end), end, verifier());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("model registry topic '" + topic + "' could not be described: " + e, e);
         }
+    }
+
+    /**
+     * What jobs reported about this registry's records on {@code statusTopic}, oldest first; empty when no job has
+     * reported yet. Records that are not reports are left out: anyone may write to that topic too.
+     */
+    public List<RegistryStatus> statuses(String statusTopic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = partitions(consumer, statusTopic);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(TIMEOUT_S));
+            return readToEnd(consumer, partitions, end).stream().map(r -> RegistryStatus.parse(r.value()))
+                    .filter(Objects::nonNull).toList();
+        }
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readToEnd(KafkaConsumer<byte[], byte[]> consumer,
+                                                          List<TopicPartition> partitions,
+                                                          Map<TopicPartition, Long> end) {
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("reading topic '" + partitions.get(0).topic() + "' did not reach "
+                        + "its end within " + TIMEOUT_S + " s");
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                    records.add(record);
+                }
+            }
+        }
+        return records;
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
@@ -189,14 +213,10 @@ public final class ModelRegistry {
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(TIMEOUT_S)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        if (partitions.isEmpty()) {
-            throw new IllegalStateException("model registry topic '" + topic + "' does not exist on "
-                    + bootstrapServers + "; publish a model first (scripts/model.sh publish DIR)");
-        }
-        return partitions;
+    /** The partitions of {@code name}; none when it does not exist. */
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String name) {
+        return consumer.partitionsFor(name, Duration.ofSeconds(TIMEOUT_S)).stream()
+                .map(p -> new TopicPartition(name, p.partition())).toList();
     }
 
     /**
