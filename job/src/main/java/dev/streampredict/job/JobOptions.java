@@ -10,7 +10,6 @@ import dev.streampredict.job.promotion.PromotionRule;
 import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.registry.RegistryKeys;
 import dev.streampredict.model.registry.RegistryStatus;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine;
@@ -329,10 +328,11 @@ public final class JobOptions {
         return deliveryGuarantee == Guarantee.EXACTLY_ONCE;
     }
 
+    /** Sizes as {@code model.sh} takes them: 512m, 2g. */
     static final class MemorySizeConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            return MemorySize.parse(value).getBytes();
+            return ModelLimits.parseBytes(value, ModelLimits.BUDGET_SETTING);
         }
     }
 

@@ -13,6 +13,8 @@ import dev.streampredict.model.registry.RegistryStatus;
 import dev.streampredict.model.registry.Rejection;
 import org.apache.kafka.common.TopicPartition;
 
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +38,10 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
 
     static StartingModels resolve(JobOptions options, ModelLimits limits) throws Exception {
         String topic = options.kafka().registryTopic();
+        PrivateKey signingKey = options.signingKey(); // read even without a registry: a key given alone is refused
+        List<PublicKey> verifyKeys = options.verifyKeys();
         ModelRegistry registry = topic == null ? null : new ModelRegistry(options.kafka().bootstrapServers(), topic,
-                options.kafka().clientSettings(), options.signingKey(), options.verifyKeys());
+                options.kafka().clientSettings(), signingKey, verifyKeys);
         if (options.model() != null) {
             return fromDirectory(options.model(), registry, limits);
         }

@@ -1,6 +1,7 @@
 package dev.streampredict.job;
 
 import dev.streampredict.job.pipeline.KafkaSettings;
+import dev.streampredict.model.registry.RegistryKeys;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -9,8 +10,10 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +42,29 @@ class JobOptionsTest {
         assertThat(options.kafka().deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(options.kafka().startingOffsets()).isEqualTo(KafkaSettings.StartingOffsets.EARLIEST);
         assertThat(options.checkpointInterval()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void registryTrustAndBudgetSettingsAreCheckedTogether(@TempDir Path dir) throws Exception {
+        Path[] keys = RegistryKeys.generate(dir);
+        String key = keys[0].toString();
+        String pub = keys[1].toString();
+
+        assertThat(JobOptions.parse("--model-memory-budget", "512m").modelMemoryBudget()).isEqualTo(512L << 20);
+        assertThatThrownBy(() -> JobOptions.parse("--model-memory-budget", "lots"))
+                .hasMessageContaining("--model-memory-budget takes a size such as 512m");
+        assertThat(JobOptions.parse("--model-registry", "models").kafka().statusTopic()).isEqualTo("models-status");
+        assertThat(JobOptions.parse("--model-registry", "models", "--verify-key", pub).verifyKeys()).hasSize(1);
+        assertThatThrownBy(() -> JobOptions.parse("--verify-key", pub).verifyKeys())
+                .hasMessageContaining("give that too");
+        assertThatThrownBy(() -> JobOptions.parse("--model-registry", "m", "--verify-key", pub,
+                "--auto-promote-after", "100").signingKey()).hasMessageContaining("give --signing-key");
+        assertThatThrownBy(() -> JobOptions.parse("--model-registry", "m", "--signing-key", key).signingKey())
+                .hasMessageContaining("give it with --verify-key and --auto-promote-after");
+        assertThat(JobOptions.parse("--model-registry", "m", "--verify-key", pub, "--auto-promote-after", "100",
+                "--signing-key", key).signingKey()).isNotNull();
+        assertThatThrownBy(() -> JobOptions.parse("--model-registry", "m", "--verify-key", key).verifyKeys())
+                .hasMessageContaining("give the public key (registry.pub)");
     }
 
     @Test

@@ -17,6 +17,8 @@ import dev.streampredict.model.TargetMode;
 import dev.streampredict.model.registry.InputSchema;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.TestArtifacts;
+import dev.streampredict.model.registry.RecordSignature;
+import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.model.registry.RegistryState;
 import dev.streampredict.model.registry.RegistryStatus;
 import dev.streampredict.model.registry.ServingPolicy;
@@ -28,6 +30,8 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,6 +71,8 @@ class ModelScorerTest {
     private static Predictor widerModel;
 
     private KeyedTwoInputStreamOperatorTestHarness<String, ScoringInput, RegistryMessage, Prediction> harness;
+    /** Refuses registry records not signed for the registry, when a test sets it. */
+    private RecordSignature.Verifier verifier;
     /** What the submission refused, as a new job reports it at start. */
     private final ArrayList<RegistryStatus> startRefused = new ArrayList<>();
     private long offset;
@@ -465,6 +473,33 @@ class ModelScorerTest {
     }
 
     @Test
+    void aVerifyingJobAppliesOnlyRecordsSignedWithItsKeysForItsRegistry() throws Exception {
+        KeyPair publisher = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        verifier = RecordSignature.Verifier.of(List.of(publisher.getPublic()), "registry-id");
+        RecordSignature.Signer signer = new RecordSignature.Signer(publisher.getPrivate(), "registry-id");
+        open(1, 0);
+        ModelCommand toWider = ModelCommand.of(ModelCommand.Action.STABLE, wider.version(), 0, "t");
+        receive(RegistryRecords.artifact("models", wider, null));
+        receive(RegistryRecords.artifact("models", wider, signer));
+        receive(RegistryRecords.command("models", toWider, new RecordSignature.Signer(publisher.getPrivate(),
+                "another-registry")));
+        receive(RegistryRecords.command("models", toWider, null));
+        harness.prepareSnapshotPreBarrier(1);
+        send("a", 1.0);
+        receive(RegistryRecords.command("models", toWider, signer));
+        harness.prepareSnapshotPreBarrier(2);
+        send("a", 1.1);
+
+        assertThat(statuses()).extracting(RegistryStatus::outcome, RegistryStatus::reason).containsExactly(
+                tuple(RegistryStatus.Outcome.SERVING, null), tuple(RegistryStatus.Outcome.REFUSED, "unsigned"),
+                tuple(RegistryStatus.Outcome.ACCEPTED, null), tuple(RegistryStatus.Outcome.REFUSED, "bad_signature"),
+                tuple(RegistryStatus.Outcome.REFUSED, "unsigned"), tuple(RegistryStatus.Outcome.ACCEPTED, null),
+                tuple(RegistryStatus.Outcome.SERVING, null));
+        assertThat(harness.extractOutputValues()).extracting(Prediction::modelVersion)
+                .containsExactly(first.version(), wider.version());
+    }
+
+    @Test
     void aShadowScoresEveryInputBesideTheStableModelWithoutServing() throws Exception {
         open(2, 1_000);
         publish(wider);
@@ -617,13 +652,23 @@ class ModelScorerTest {
                       Duration stateTtl) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelScorer(new PipelineSettings(
                 InputSchema.of(startWith.metadata()), new HashMap<>(RegistryState.withStable(startWith).toEntries()),
-                TinyModels.LIMITS, null, "test", startRefused, true, InputFormat.JSON, InputEcho.Mode.COPY,
+                TinyModels.LIMITS, verifier, "test", startRefused, true, InputFormat.JSON, InputEcho.Mode.COPY,
                 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, maxBatch, Duration.ofMillis(maxWaitMs),
                 new PromotionRule(1_000, 0.05, 0.05), stateTtl)), ScoringInput::key, message -> "", Types.STRING);
         if (restored != null) {
             harness.initializeState(restored);
         }
         harness.open();
+    }
+
+    /** A registry record as the job's Kafka source hands it on. */
+    private void receive(ProducerRecord<byte[], byte[]> record) throws Exception {
+        Header signature = record.headers().lastHeader(RegistryRecords.HEADER_SIGNATURE);
+        Header version = record.headers().lastHeader(RegistryRecords.HEADER_VERSION);
+        harness.processElement2(new StreamRecord<>(new RegistryMessage(
+                new String(record.headers().lastHeader(RegistryRecords.HEADER_TYPE).value(), StandardCharsets.UTF_8),
+                version == null ? null : new String(version.value(), StandardCharsets.UTF_8), record.value(),
+                signature == null ? null : signature.value(), "test", ++offset)));
     }
 
     private List<RegistryStatus> statuses() {
