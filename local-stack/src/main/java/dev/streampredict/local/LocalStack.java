@@ -15,6 +15,7 @@ import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.ModelRegistry;
+import dev.streampredict.model.registry.RegistryStatus;
 import dev.streampredict.producer.CsvReplay;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
@@ -183,6 +184,9 @@ public final class LocalStack implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // before anything logs: the framework log goes where --work-dir says
+        System.setProperty("local.log.file", System.getProperty("local.log.file",
+                workDir.resolve("logs").resolve("local-stack.log").toString()));
         handleStopSignals();
         if (regimeChangeAt != null && source != Source.synthetic) {
             throw new CommandLine.ParameterException(new CommandLine(this),
@@ -196,8 +200,8 @@ public final class LocalStack implements Callable<Integer> {
         }
         Files.createDirectories(workDir.resolve("logs"));
         try {
-            String bootstrap = startKafka();
             Data data = chooseData();
+            String bootstrap = startKafka(data.model().getFileName().toString());
             startMonitoring(bootstrap);
             serveFromRegistry(new ModelRegistry(bootstrap, ModelRegistry.DEFAULT_TOPIC, clientSettings), data.model());
             job = startJob(bootstrap);
@@ -260,18 +264,42 @@ public final class LocalStack implements Callable<Integer> {
         }
     }
 
-    /** The given Kafka, or a broker started here; creates the topics either way. */
-    private String startKafka() throws Exception {
+    /**
+     * The given Kafka, or a broker started here on the data of {@code source}; creates the topics either way.
+     *
+     * @param source names what is streamed and forecast (the model's folder): its registry is its own
+     */
+    private String startKafka(String source) throws Exception {
         String bootstrap = bootstrapServers;
         if (bootstrap == null) {
-            System.out.printf("starting Kafka on 127.0.0.1:%d (data in %s)%n", kafkaPort, workDir.resolve("kafka"));
-            broker = LocalKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
+            Path data = kafkaDataOf(source);
+            System.out.printf("starting Kafka on 127.0.0.1:%d (data in %s)%n", kafkaPort, data);
+            broker = LocalKafkaBroker.start(data, kafkaPort);
             bootstrap = broker.bootstrapServers();
         }
         Topics.ensure(bootstrap, clientSettings, Map.of(TopicNames.INPUT, partitions, TopicNames.PREDICTIONS,
-                        partitions, TopicNames.DEAD_LETTERS, 1, TopicNames.SHADOW_PREDICTIONS, partitions),
+                        partitions, TopicNames.DEAD_LETTERS, 1, TopicNames.SHADOW_PREDICTIONS, partitions,
+                        RegistryStatus.topicOf(ModelRegistry.DEFAULT_TOPIC), 1),
                 Optional.ofNullable(replicationFactor));
         return bootstrap;
+    }
+
+    /**
+     * {@code work/kafka}, unless it holds the data of another source: then a folder of this source's own, so that
+     * its registry does not hold the other source's models, which this source's job would refuse.
+     */
+    private Path kafkaDataOf(String source) throws IOException {
+        Path shared = workDir.resolve("kafka");
+        Path marker = shared.resolve("source");
+        String owner = Files.isRegularFile(marker) ? Files.readString(marker).trim() : null;
+        Path data = owner == null || owner.equals(source) ? shared : workDir.resolve("kafka-" + source);
+        if (!data.equals(shared)) {
+            System.out.printf("%s holds the Kafka data and model registry of another source (%s); this one (%s) "
+                    + "keeps its own in %s%n", shared, owner, source, data);
+        }
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("source"), source + "\n");
+        return data;
     }
 
     /** What to stream, and the model for it (trained first if it does not exist). */
@@ -295,7 +323,9 @@ public final class LocalStack implements Callable<Integer> {
     private void startMonitoring(String bootstrap) throws Exception {
         LiveHistory history = new LiveHistory("http://localhost:" + webPort);
         monitor = new PredictionMonitor(bootstrap, clientSettings, TopicNames.PREDICTIONS,
-                TopicNames.SHADOW_PREDICTIONS, TopicNames.DEAD_LETTERS, history);
+                TopicNames.SHADOW_PREDICTIONS, TopicNames.DEAD_LETTERS, RegistryStatus.topicOf(
+                ModelRegistry.DEFAULT_TOPIC), history, refused -> System.out.printf("[%s] model registry: %s "
+                + "(scripts/model.sh list shows every record)%n", LocalTime.now().format(CLOCK), refused));
         livePage = new LivePage(bindAddress, livePort, history, monitor);
     }
 

@@ -6,6 +6,7 @@ import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
+import dev.streampredict.model.registry.RegistryStatus;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,12 +21,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Watches the predictions, shadow predictions and dead-letter topics as a downstream reader would (read_committed,
  * from the end at start) and keeps what the status line shows: counts, latency percentiles, and the running MSE of
  * the served forecasts against the values that followed, next to the MSE of "next = last". The live page gets each
- * forecast's error under the version that made it, served or shadow.
+ * forecast's error under the version that made it, served or shadow. The job's reports on registry records that it
+ * refused go to {@code onRefusal} as they come, so that a person sees them where they work.
  */
 public final class PredictionMonitor implements AutoCloseable {
 
@@ -45,6 +48,8 @@ public final class PredictionMonitor implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String predictionsTopic;
     private final String shadowTopic;
+    private final String statusTopic;
+    private final Consumer<RegistryStatus> onRefusal;
     private final Thread thread;
     private final LiveHistory history;
     private final PredictionCodec predictionCodec = new PredictionCodec();
@@ -63,9 +68,12 @@ public final class PredictionMonitor implements AutoCloseable {
     private String servedVersion = "-";
 
     PredictionMonitor(String bootstrapServers, Map<String, String> clientSettings, String predictionsTopic,
-                      String shadowTopic, String deadLetterTopic, LiveHistory history) {
+                      String shadowTopic, String deadLetterTopic, String statusTopic, LiveHistory history,
+                      Consumer<RegistryStatus> onRefusal) {
         this.predictionsTopic = predictionsTopic;
         this.shadowTopic = shadowTopic;
+        this.statusTopic = statusTopic;
+        this.onRefusal = onRefusal;
         this.history = history;
         Map<String, Object> config = new HashMap<>(clientSettings);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -73,7 +81,7 @@ public final class PredictionMonitor implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(predictionsTopic, shadowTopic, deadLetterTopic)) {
+        for (String topic : List.of(predictionsTopic, shadowTopic, deadLetterTopic, statusTopic)) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
@@ -93,6 +101,11 @@ public final class PredictionMonitor implements AutoCloseable {
                         observe(predictionCodec.parse(record.value()));
                     } else if (record.topic().equals(shadowTopic)) {
                         observeShadow(predictionCodec.parse(record.value()));
+                    } else if (record.topic().equals(statusTopic)) {
+                        RegistryStatus status = RegistryStatus.parse(record.value());
+                        if (status != null && status.outcome() == RegistryStatus.Outcome.REFUSED) {
+                            onRefusal.accept(status);
+                        }
                     } else {
                         synchronized (this) {
                             deadLetters++;

@@ -29,9 +29,11 @@ final class Retraining implements AutoCloseable {
         thread.start();
     }
 
+    /** Stops within about an epoch: a retraining under way is dropped, not finished. */
     @Override
     public void close() throws InterruptedException {
         cli.stop();
-        thread.join(60_000); // a retraining under way finishes first
+        thread.interrupt();
+        thread.join(10_000);
     }
 }

@@ -7,6 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.PrintStream;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -28,6 +29,9 @@ final class EarlyStoppingFit {
         INDArray bestParams = network.params().dup();
         int bestEpoch = 0;
         for (int epoch = 1; epoch <= options.maxEpochs(); epoch++) {
+            if (Thread.currentThread().isInterrupted()) { // asked to stop: an epoch is the longest it waits
+                throw new CancellationException("training stopped after " + (epoch - 1) + " epochs");
+            }
             long start = System.nanoTime();
             shuffle(order, random);
             double lossSum = 0;

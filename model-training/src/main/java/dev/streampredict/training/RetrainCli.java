@@ -1,6 +1,5 @@
 package dev.streampredict.training;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputDecoder;
@@ -18,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -161,7 +162,6 @@ public final class RetrainCli implements Callable<Integer> {
                     + e + "); is it running there? (--bootstrap-servers)");
             return 1;
         }
-        ObjectMapper json = Json.MAPPER;
         InputDecoder codec;
         try {
             codec = inputFormat.decoder(inputFormat == InputFormat.AVRO ? stableFeatures(models) : List.of(),
@@ -177,6 +177,7 @@ public final class RetrainCli implements Callable<Integer> {
             Thread hook = new Thread(() -> {
                 stop();
                 consumer.wakeup();
+                main.interrupt(); // a retraining under way stops at its next epoch
                 try {
                     main.join(30_000);
                 } catch (InterruptedException ignored) {
@@ -186,43 +187,12 @@ public final class RetrainCli implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             out.printf("retrain: following %s (%s), retraining every %,d inputs on the latest %,d%n", inputTopic,
                     from, every, history);
-            long sinceLast = 0;
-            long sinceCheck = 0;
-            long lastAt = System.nanoTime();
-            int retrainings = 0;
-            while (running.get() && (maxRetrainings == 0 || retrainings < maxRetrainings)) {
-                for (ConsumerRecord<byte[], byte[]> record : poll(consumer)) {
-                    if (record.topic().equals(labelsTopic)) {
-                        label(retrainer, record.value());
-                        continue;
-                    }
-                    try {
-                        retrainer.observe(codec.parse(record.value()));
-                        sinceLast++;
-                        sinceCheck++;
-                    } catch (InvalidRecordException e) {
-                        // the job dead-letters it; there is nothing to learn from it here either
-                    }
-                }
-                String trigger = sinceLast >= every ? sinceLast + " new inputs"
-                        : interval != null && sinceLast > 0 && System.nanoTime() - lastAt >= interval.toNanos()
-                        ? interval + " since the last retraining"
-                        : skillAbove != null && sinceCheck >= checkEvery ? staleness(retrainer, models, out)
-                        : null;
-                if (sinceCheck >= checkEvery) {
-                    sinceCheck = 0;
-                }
-                if (trigger != null && retrainer.size() >= 100) {
-                    out.printf("retrain: retraining after %s%n", trigger);
-                    sinceLast = 0;
-                    lastAt = System.nanoTime();
-                    retrainings++;
-                    Optional<Retrainer.Decision> decision = retrainOnce(retrainer, models, retrainings, out);
-                    if (decision.isPresent()) {
-                        decisions.send(new ProducerRecord<>(decisionsTopic, decision.get().serving(),
-                                json.writeValueAsString(decision.get()))).get(30, TimeUnit.SECONDS);
-                    }
-                }
+            try {
+                follow(consumer, decisions, retrainer, models, codec, out);
+            } catch (CancellationException | InterruptException | InterruptedException stopping) {
+                // interrupted by whoever runs this (the local stack): a retraining under way is dropped
+            } finally {
+                Thread.interrupted(); // so that the clients close cleanly
             }
             removeHook(hook);
         }
@@ -239,6 +209,50 @@ public final class RetrainCli implements Callable<Integer> {
             }
         } catch (IOException notJson) {
             // nothing to join
+        }
+    }
+
+    /** Reads inputs and labels, and retrains when it is time, until stopped. */
+    private void follow(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, String> decisions,
+                        Retrainer retrainer, ModelRegistry models, InputDecoder codec, PrintWriter out)
+            throws Exception {
+        long sinceLast = 0;
+        long sinceCheck = 0;
+        long lastAt = System.nanoTime();
+        int retrainings = 0;
+        while (running.get() && (maxRetrainings == 0 || retrainings < maxRetrainings)) {
+            for (ConsumerRecord<byte[], byte[]> record : poll(consumer)) {
+                if (record.topic().equals(labelsTopic)) {
+                    label(retrainer, record.value());
+                    continue;
+                }
+                try {
+                    retrainer.observe(codec.parse(record.value()));
+                    sinceLast++;
+                    sinceCheck++;
+                } catch (InvalidRecordException e) {
+                    // the job dead-letters it; there is nothing to learn from it here either
+                }
+            }
+            String trigger = sinceLast >= every ? sinceLast + " new inputs"
+                    : interval != null && sinceLast > 0 && System.nanoTime() - lastAt >= interval.toNanos()
+                    ? interval + " since the last retraining"
+                    : skillAbove != null && sinceCheck >= checkEvery ? staleness(retrainer, models, out)
+                    : null;
+            if (sinceCheck >= checkEvery) {
+                sinceCheck = 0;
+            }
+            if (trigger != null && retrainer.size() >= 100) {
+                out.printf("retrain: retraining after %s%n", trigger);
+                sinceLast = 0;
+                lastAt = System.nanoTime();
+                retrainings++;
+                Optional<Retrainer.Decision> decision = retrainOnce(retrainer, models, retrainings, out);
+                if (decision.isPresent()) {
+                    decisions.send(new ProducerRecord<>(decisionsTopic, decision.get().serving(),
+                            Json.MAPPER.writeValueAsString(decision.get()))).get(30, TimeUnit.SECONDS);
+                }
+            }
         }
     }
 
