@@ -33,7 +33,6 @@ final class Retraining implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         cli.stop();
-        thread.interrupt();
         thread.join(10_000);
     }
 }

@@ -205,7 +205,8 @@ public final class ModelCli {
                 if (!"artifact".equals(RegistryRecords.type(r))) {
                     if (rejection != null) {
                         otherRefusals.add(RegistryRecords.where(r) + ": " + rejection.reason().label() + " ("
-                                + Untrusted.text(rejection.getMessage()) + ")" + reports.of(r.offset()));
+                                + Untrusted.line(rejection.getMessage(), Untrusted.MAX_SHOWN) + ")"
+                                + reports.of(r.offset()));
                     }
                     continue;
                 }
@@ -215,7 +216,7 @@ public final class ModelCli {
                         Instant.ofEpochMilli(r.timestamp()),
                         rejection == null ? role(state, RegistryRecords.version(r)) : "",
                         rejection == null ? "accepted" : "refused: " + rejection.reason().label() + " ("
-                                + Untrusted.text(rejection.getMessage(), 100) + ")", reports.of(r.offset()));
+                                + Untrusted.line(rejection.getMessage(), 100) + ")", reports.of(r.offset()));
             }
             if (!otherRefusals.isEmpty()) {
                 out.println("refused commands and records:");

@@ -17,7 +17,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -130,14 +129,41 @@ public final class RetrainCli implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** The thread while it fits a candidate, which a stop interrupts; null otherwise. */
+    private Thread fitter; // guarded by this
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new RetrainCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
-    /** Stops the loop from another thread (a shutdown hook, or a test). */
-    public void stop() {
+    /**
+     * Stops the loop from another thread (a shutdown hook, the local stack, a test) within about an epoch: a fit
+     * under way is interrupted and dropped. Only a fit is interrupted, never a Kafka client, which would log the
+     * interrupt as an error.
+     */
+    public synchronized void stop() {
         running.set(false);
+        if (fitter != null) {
+            fitter.interrupt();
+        }
+    }
+
+    /** Fits a candidate, unless stopped before or during it ({@link CancellationException}). */
+    private Retrainer.Decision fit(Retrainer retrainer, Predictor serving, Path candidateDir) throws Exception {
+        synchronized (this) {
+            if (!running.get()) {
+                throw new CancellationException("stopped");
+            }
+            fitter = Thread.currentThread();
+        }
+        try {
+            return retrainer.retrain(serving, candidateDir);
+        } finally {
+            synchronized (this) {
+                fitter = null;
+                Thread.interrupted(); // a stop that came as it ended must not reach the Kafka clients
+            }
+        }
     }
 
     @Override
@@ -177,7 +203,6 @@ public final class RetrainCli implements Callable<Integer> {
             Thread hook = new Thread(() -> {
                 stop();
                 consumer.wakeup();
-                main.interrupt(); // a retraining under way stops at its next epoch
                 try {
                     main.join(30_000);
                 } catch (InterruptedException ignored) {
@@ -189,10 +214,8 @@ public final class RetrainCli implements Callable<Integer> {
                     from, every, history);
             try {
                 follow(consumer, decisions, retrainer, models, codec, out);
-            } catch (CancellationException | InterruptException | InterruptedException stopping) {
-                // interrupted by whoever runs this (the local stack): a retraining under way is dropped
-            } finally {
-                Thread.interrupted(); // so that the clients close cleanly
+            } catch (CancellationException stopping) {
+                // stopped during a fit: the candidate is dropped
             }
             removeHook(hook);
         }
@@ -305,7 +328,7 @@ public final class RetrainCli implements Callable<Integer> {
         }
         Predictor serving = ModelArchive.parse(now.archive(stable)).load(registry.limits());
         Path candidateDir = workDir.resolve("candidate-" + System.currentTimeMillis() + "-" + n);
-        Retrainer.Decision decision = retrainer.retrain(serving, candidateDir);
+        Retrainer.Decision decision = fit(retrainer, serving, candidateDir);
         out.printf("retrain: %s %s: %s%n", decision.candidate(), decision.publish() ? "published as " + publishAs
                 : "rejected", decision.reason());
         if (decision.publish()) {

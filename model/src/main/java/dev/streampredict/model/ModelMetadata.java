@@ -44,8 +44,8 @@ public record ModelMetadata(
      */
     public ModelMetadata {
         require(Untrusted.isPlain(modelVersion, ModelLimits.MAX_VERSION_LENGTH) && !modelVersion.isBlank(),
-                "modelVersion", "needs 1 to " + ModelLimits.MAX_VERSION_LENGTH + " characters and no control "
-                        + "characters, got " + Untrusted.text(modelVersion));
+                "modelVersion", "needs 1 to " + ModelLimits.MAX_VERSION_LENGTH + " characters, no control characters "
+                        + "and no backslash, got " + Untrusted.text(modelVersion));
         require(task != null, "task", "is missing: REGRESSION or CLASSIFICATION");
         features = names(features, "features", ModelLimits.MAX_FEATURES);
         require(!features.isEmpty(), "features", "is empty");
@@ -84,7 +84,7 @@ public record ModelMetadata(
         for (String name : names) {
             require(Untrusted.isPlain(name, ModelLimits.MAX_NAME_LENGTH) && !name.isBlank(), field,
                     "holds a name that is null, blank, longer than " + ModelLimits.MAX_NAME_LENGTH
-                            + " characters or has control characters: " + Untrusted.text(name));
+                            + " characters or has control characters or backslashes: " + Untrusted.text(name));
             require(seen.add(name), field, "holds " + Untrusted.text(name) + " twice");
         }
         return List.copyOf(names);

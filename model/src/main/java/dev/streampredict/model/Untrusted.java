@@ -2,8 +2,8 @@ package dev.streampredict.model;
 
 /**
  * Text taken from a record (a version, a reason, a message quoting a field) made fit for a log line or a terminal:
- * control characters escaped, so that a value cannot start a forged line or move the cursor, and shortened, so that a
- * value of megabytes cannot flood the log.
+ * control characters escaped, so that a value cannot start a forged line or move the cursor, backslashes too, so that
+ * an escape cannot be forged, and shortened, so that a value of megabytes cannot flood the log.
  */
 public final class Untrusted {
 
@@ -18,6 +18,18 @@ public final class Untrusted {
     }
 
     public static String text(String value, int maxShown) {
+        return escape(value, maxShown, true);
+    }
+
+    /**
+     * A message that may quote values, some escaped already by {@link #text}: only its control characters are
+     * escaped, so that escaping twice changes nothing, and it is shortened to {@code maxShown}.
+     */
+    public static String line(String message, int maxShown) {
+        return escape(message, maxShown, false);
+    }
+
+    private static String escape(String value, int maxShown, boolean backslashes) {
         if (value == null) {
             return "null";
         }
@@ -35,7 +47,7 @@ public final class Untrusted {
                     default -> String.format("\\u%04x", (int) c);
                 });
             } else {
-                out.append(c);
+                out.append(backslashes && c == '\\' ? "\\\\" : String.valueOf(c));
             }
         }
         if (value.length() > shown) {
@@ -44,7 +56,7 @@ public final class Untrusted {
         return out.toString();
     }
 
-    /** Whether {@code value} is shown as it is: short enough and free of control characters. */
+    /** Whether {@code value} is shown as it is: short enough, free of control characters and backslashes. */
     public static boolean isPlain(String value, int maxLength) {
         return value != null && value.length() <= maxLength && text(value, maxLength).equals(value);
     }

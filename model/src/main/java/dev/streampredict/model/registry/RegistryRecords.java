@@ -137,7 +137,7 @@ public final class RegistryRecords {
                 || version.isBlank())) {
             return new RegistryEntry.Invalid(RefusalReason.MALFORMED_RECORD, "artifact record " + where
                     + " has no " + HEADER_VERSION + " header, or one that is not a version (1 to "
-                    + ModelLimits.MAX_VERSION_LENGTH + " characters, none of them control characters): "
+                    + ModelLimits.MAX_VERSION_LENGTH + " characters, none of them a control character or backslash): "
                     + Untrusted.text(version));
         }
         return null;

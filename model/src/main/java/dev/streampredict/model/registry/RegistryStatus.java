@@ -38,13 +38,16 @@ public record RegistryStatus(String job, long offset, String kind, String versio
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    /** Every text escaped and shortened: tools print what they read from the topic, which anyone may write to. */
+    /**
+     * Every text fit for a terminal: tools print what they read from the topic, which anyone may write to. Texts are
+     * escaped once, when a job makes the status; reading one back changes nothing.
+     */
     public RegistryStatus {
-        job = Untrusted.text(job, 60);
-        kind = Untrusted.text(kind, 20);
-        version = version == null ? null : Untrusted.text(version, 60);
-        reason = reason == null ? null : Untrusted.text(reason, 30);
-        detail = detail == null ? null : Untrusted.text(detail, MAX_SHOWN);
+        job = Untrusted.line(job, 60);
+        kind = Untrusted.line(kind, 20);
+        version = version == null ? null : Untrusted.line(version, 80);
+        reason = reason == null ? null : Untrusted.line(reason, 30);
+        detail = detail == null ? null : Untrusted.line(detail, MAX_SHOWN);
         if (outcome == null) {
             throw new IllegalArgumentException("a status needs an outcome");
         }
@@ -77,11 +80,11 @@ public record RegistryStatus(String job, long offset, String kind, String versio
         return entry instanceof RegistryEntry.Command ? RegistryRecords.TYPE_COMMAND : "record";
     }
 
+    /** The record's version, escaped: a version of a record is anyone's text. */
     private static String version(RegistryEntry entry) {
-        if (entry instanceof RegistryEntry.Artifact artifact) {
-            return artifact.version();
-        }
-        return entry instanceof RegistryEntry.Command command ? command.command().version() : null;
+        String version = entry instanceof RegistryEntry.Artifact artifact ? artifact.version()
+                : entry instanceof RegistryEntry.Command command ? command.command().version() : null;
+        return version == null ? null : Untrusted.text(version, 60);
     }
 
     public byte[] toJson() {

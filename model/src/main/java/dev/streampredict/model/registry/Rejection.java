@@ -4,8 +4,9 @@ import dev.streampredict.model.RefusalReason;
 import dev.streampredict.model.Untrusted;
 
 /**
- * A registry record the serving side refuses: the policy and models in use stay as they were. Its message may quote
- * the record, so it is escaped and shortened here, once, for every log line and terminal it reaches.
+ * A registry record the serving side refuses: the policy and models in use stay as they were. Its message quotes the
+ * record's values escaped ({@link Untrusted#text}); what control characters slipped through, and the length, are
+ * dealt with here, for every log line and terminal it reaches.
  */
 public final class Rejection extends Exception {
 
@@ -19,7 +20,7 @@ public final class Rejection extends Exception {
     }
 
     public Rejection(RefusalReason reason, String detail, Throwable cause) {
-        super(Untrusted.text(detail, MAX_DETAIL), cause);
+        super(Untrusted.line(detail, MAX_DETAIL), cause);
         this.reason = reason;
     }
 
