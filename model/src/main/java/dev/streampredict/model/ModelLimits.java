@@ -69,6 +69,11 @@ public record ModelLimits(long memoryBudget, int batchRows) implements Serializa
         }
     }
 
+    /** For an archive accepted before: only the format's limits hold, not a budget that may have shrunk since. */
+    public static ModelLimits accepted(int batchRows) {
+        return new ModelLimits(Long.MAX_VALUE / 4, batchRows);
+    }
+
     /** Sizes in messages: {@code 384 MB}. */
     public static String megabytes(long bytes) {
         return bytes >= 10 * 1024 * 1024 ? bytes / (1024 * 1024) + " MB" : String.format("%.1f MB",

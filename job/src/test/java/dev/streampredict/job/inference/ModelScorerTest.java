@@ -12,6 +12,7 @@ import dev.streampredict.job.pipeline.RegistryMessage;
 import dev.streampredict.job.pipeline.ScoringInput;
 import dev.streampredict.job.promotion.PromotionRule;
 import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.model.registry.InputSchema;
@@ -71,6 +72,7 @@ class ModelScorerTest {
     private static Predictor widerModel;
 
     private KeyedTwoInputStreamOperatorTestHarness<String, ScoringInput, RegistryMessage, Prediction> harness;
+    private ModelLimits limits = TinyModels.LIMITS;
     /** Refuses registry records not signed for the registry, when a test sets it. */
     private RecordSignature.Verifier verifier;
     /** What the submission refused, as a new job reports it at start. */
@@ -500,6 +502,25 @@ class ModelScorerTest {
     }
 
     @Test
+    void aJobRestoredWithASmallerBudgetServesWhatItAcceptedAndHoldsNewArrivalsToIt() throws Exception {
+        open(1, 0);
+        publish(wider);
+        command(ModelCommand.Action.STABLE, wider.version(), 0);
+        harness.prepareSnapshotPreBarrier(1);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        limits = new ModelLimits(1024 * 1024, 100_000); // a batch of 100,000 rows: no model fits
+        open(1, 0, snapshot);
+        send("a", 1.0);
+        publish(first);
+
+        assertThat(harness.extractOutputValues()).extracting(Prediction::modelVersion)
+                .containsExactly(wider.version());
+        assertThat(statuses()).extracting(RegistryStatus::reason).containsExactly(null, "over_budget");
+    }
+
+    @Test
     void aShadowScoresEveryInputBesideTheStableModelWithoutServing() throws Exception {
         open(2, 1_000);
         publish(wider);
@@ -652,7 +673,7 @@ class ModelScorerTest {
                       Duration stateTtl) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelScorer(new PipelineSettings(
                 InputSchema.of(startWith.metadata()), new HashMap<>(RegistryState.withStable(startWith).toEntries()),
-                TinyModels.LIMITS, verifier, "test", startRefused, true, InputFormat.JSON, InputEcho.Mode.COPY,
+                limits, verifier, "test", startRefused, true, InputFormat.JSON, InputEcho.Mode.COPY,
                 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, maxBatch, Duration.ofMillis(maxWaitMs),
                 new PromotionRule(1_000, 0.05, 0.05), stateTtl)), ScoringInput::key, message -> "", Types.STRING);
         if (restored != null) {

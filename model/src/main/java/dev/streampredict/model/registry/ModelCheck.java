@@ -69,12 +69,16 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
         return archive;
     }
 
-    /** The loaded model of a version that passed {@link #check}, loading it again after a restore. */
+    /**
+     * The loaded model of a version that passed {@link #check}, loading it again after a restore. Not against the
+     * budget: a job restored with a smaller {@code --model-memory-budget} holds it to what arrives from now on, and
+     * must not refuse to serve what it accepted before.
+     */
     public Predictor predictor(String version, RegistryState registry) {
         Predictor predictor = loaded.get(version);
         if (predictor == null) {
             // it passed this check when it arrived: only a changed build could make it fail now
-            predictor = ModelArchive.parse(registry.archive(version)).load(limits);
+            predictor = ModelArchive.parse(registry.archive(version)).load(ModelLimits.accepted(limits.batchRows()));
             loaded.put(version, predictor);
         }
         return predictor;
