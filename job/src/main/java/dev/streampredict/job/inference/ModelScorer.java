@@ -247,7 +247,6 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         try {
             boolean changed = registry.apply(entry, check);
             saveRegistry();
-            check.retainOnly(registry.versions());
             if (entry instanceof RegistryEntry.Artifact artifact) {
                 warmUp(check.predictor(artifact.version(), registry), ARRIVAL_WARM_UP_CALLS);
             }

@@ -85,6 +85,7 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
     }
 
     /** Forgets loaded models of versions the registry no longer holds. */
+    @Override
     public void retainOnly(Set<String> versions) {
         loaded.keySet().retainAll(versions);
     }

@@ -30,6 +30,10 @@ public final class RegistryState {
     @FunctionalInterface
     public interface ArtifactCheck {
         void check(String version, byte[] archive) throws Rejection;
+
+        /** The registry now holds only these versions: a check that keeps what it loaded may drop the rest. */
+        default void retainOnly(Set<String> versions) {
+        }
     }
 
     /** Accepts an archive whose metadata reads: what a tool can check without loading networks. */
@@ -75,7 +79,9 @@ public final class RegistryState {
      */
     public boolean apply(RegistryEntry entry, ArtifactCheck check) throws Rejection {
         try {
-            return applyChecked(entry, check);
+            boolean changed = applyChecked(entry, check);
+            check.retainOnly(versions());
+            return changed;
         } catch (RuntimeException e) { // a check or command that failed in a way no reason foresaw
             throw new Rejection(RefusalReason.UNREADABLE, "applying " + describe(entry) + " failed ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
