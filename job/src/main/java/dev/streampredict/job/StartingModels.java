@@ -83,8 +83,8 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
                 RegistryStatus.refused(job, record.offset(), RegistryRecords.parse(record, null), rejection)));
         if (serving.schema() == null || serving.state().policy().stable() == null) {
             throw new IllegalArgumentException("model registry '" + registry.topic() + "' has no valid stable model"
-                    + (refused.isEmpty() ? "" : " (" + refused.size() + " records refused; the last: "
-                    + refused.get(refused.size() - 1) + ")") + ": publish one (scripts/model.sh publish DIR "
+                    + (refused.isEmpty() ? "" : " (" + refused.size() + " records refused; the first: "
+                    + refused.get(0) + ")") + ": publish one (scripts/model.sh publish DIR "
                     + "--as stable" + (snapshot.verifier() != null ? " --signing-key KEY" : "") + "), or start with "
                     + "--model DIR");
         }

@@ -43,6 +43,7 @@ import static dev.streampredict.job.PipelineTesting.startJob;
 import static dev.streampredict.job.PipelineTesting.trainSyntheticModel;
 import static dev.streampredict.testing.ReportedMetrics.sum;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -123,6 +124,24 @@ class PoisonedRegistryIT {
         assertThat(overBudget).as("the two refused while running, by each subtask").isEqualTo(2 * PARALLELISM);
     }
 
+    @Test
+    void aRegistryWithNothingValidStableSaysSoInOneLineAndWhatToPublish() throws Exception {
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("poison-in", 2, "poison-out", 2, "poison-dlq", 1,
+                "poison-shadow", 1));
+        new ModelRegistry(KAFKA.bootstrapServers(), "only-poison").ensureTopic();
+        String feature = good.metadata().target();
+        write(artifact("only-poison", "bomb", TestArtifacts.Hostile.networkBomb("bomb", feature)),
+                RegistryRecords.command("only-poison", stable("bomb"), null));
+
+        assertThatThrownBy(() -> startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
+                "--input-topic", "poison-in", "--predictions-topic", "poison-out", "--dead-letter-topic", "poison-dlq",
+                "--shadow-topic", "poison-shadow", "--model-registry", "only-poison", "--job-name", "no-stable-it"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model registry 'only-poison' has no valid stable model (2 records refused")
+                .hasMessageContaining("over_budget").hasMessageContaining("publish one (scripts/model.sh publish")
+                .hasMessageNotContaining("\n");
+    }
+
     private static List<RegistryStatus> awaitStatuses(String topic, int count) throws Exception {
         List<RegistryStatus> statuses = new ArrayList<>();
         Await.until("the job's reports on " + topic, Duration.ofSeconds(60), () -> {
@@ -143,7 +162,12 @@ class PoisonedRegistryIT {
     }
 
     private static ProducerRecord<byte[], byte[]> artifact(String version, byte[] archive) {
-        return new ProducerRecord<>("poison-models", 0, null, null, archive, List.of(
+        return artifact("poison-models", version, archive);
+    }
+
+    /** An artifact record as anyone may write it: headers as the CLI writes them, any bytes. */
+    private static ProducerRecord<byte[], byte[]> artifact(String topic, String version, byte[] archive) {
+        return new ProducerRecord<>(topic, 0, null, null, archive, List.of(
                 new RecordHeader(RegistryRecords.HEADER_TYPE, "artifact".getBytes(StandardCharsets.UTF_8)),
                 new RecordHeader(RegistryRecords.HEADER_VERSION, version.getBytes(StandardCharsets.UTF_8))));
     }

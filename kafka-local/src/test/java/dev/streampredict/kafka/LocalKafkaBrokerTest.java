@@ -47,6 +47,11 @@ class LocalKafkaBrokerTest {
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
                 producer.send(new ProducerRecord<>("t", "k", "hello")).get(30, TimeUnit.SECONDS);
+                // Ctrl-C in a terminal reaches the broker too: it must outlive the clients stopped before it
+                new ProcessBuilder("kill", "-INT", Long.toString(broker.process().pid())).start().waitFor();
+                assertThat(broker.process().onExit()).as("still running after SIGINT")
+                        .failsWithin(Duration.ofSeconds(3));
+                producer.send(new ProducerRecord<>("t", "k", "after SIGINT")).get(30, TimeUnit.SECONDS);
             }
         }
 
@@ -55,7 +60,7 @@ class LocalKafkaBrokerTest {
             assertThat(ignored.getLocalPort()).isEqualTo(port);
         }
         try (LocalKafkaBroker again = LocalKafkaBroker.start(dir, port)) {
-            assertThat(readAll(again.bootstrapServers(), "t", 1)).containsExactly("hello");
+            assertThat(readAll(again.bootstrapServers(), "t", 2)).containsExactly("hello", "after SIGINT");
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,6 +34,19 @@ class RegressionTrainingTest {
         Map<String, Double> m = model.metadata().metrics();
         assertThat(m.get("test.mseRatioToPersistence")).isLessThan(0.5);
         assertThat(m.get("test.mse")).isLessThan(m.get("test.movingAverage.mse"));
+    }
+
+    @Test
+    void anInterruptedTrainingStopsAtTheNextEpochInsteadOfRunningToItsEnd() {
+        List<InputRecord> data = noisySine(600, 3);
+        Thread.currentThread().interrupt(); // as the retrainer's stop does while it fits
+
+        try {
+            assertThatThrownBy(() -> RegressionTraining.train(data, settings(TargetMode.LEVEL), QUIET))
+                    .isInstanceOf(CancellationException.class).hasMessageContaining("training stopped after 0 epochs");
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test

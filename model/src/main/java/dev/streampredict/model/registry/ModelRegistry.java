@@ -21,6 +21,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -249,11 +250,12 @@ public final class ModelRegistry {
          * @param refused each record the second replay refuses, with why
          */
         public Serving serving(ModelLimits limits, BiConsumer<ConsumerRecord<byte[], byte[]>, Rejection> refused) {
-            RegistryState anyInputs = replay(ModelCheck.ofAnyInputs(limits), (record, rejection) -> {
-            });
+            Map<ConsumerRecord<byte[], byte[]>, Rejection> refusedByAny = new LinkedHashMap<>();
+            RegistryState anyInputs = replay(ModelCheck.ofAnyInputs(limits), refusedByAny::put);
             String stable = anyInputs.policy().stable();
             if (stable == null) {
-                return new Serving(null, replay(RegistryState.METADATA_ONLY, refused));
+                refusedByAny.forEach(refused);
+                return new Serving(null, anyInputs);
             }
             InputSchema schema = InputSchema.of(ModelArchive.parse(anyInputs.archive(stable)).metadata());
             return new Serving(schema, replay(new ModelCheck(schema, limits), refused));
