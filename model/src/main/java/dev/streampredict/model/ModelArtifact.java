@@ -78,7 +78,7 @@ public final class ModelArtifact {
 
     /** @param where names the file in error messages */
     static ModelMetadata parseMetadata(byte[] json, String where) {
-        JsonShape.check(json, where);
+        JsonShape.check(json, "model metadata " + where);
         ModelMetadata metadata;
         try {
             metadata = JSON.readValue(json, ModelMetadata.class);

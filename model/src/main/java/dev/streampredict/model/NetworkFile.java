@@ -58,6 +58,7 @@ final class NetworkFile {
         if (json == null || coefficients == null) {
             throw corrupt(where, "it lacks " + (json == null ? CONFIGURATION : COEFFICIENTS), null);
         }
+        JsonShape.check(json, "model network " + where + " entry " + CONFIGURATION, JsonShape.MAX_NETWORK_DEPTH);
         MultiLayerConfiguration configuration;
         try {
             configuration = MultiLayerConfiguration.fromJson(new String(json, StandardCharsets.UTF_8));

@@ -142,6 +142,16 @@ class HostileArchiveTest {
     }
 
     @Test
+    void aNetworkConfigurationNestedDeeplyEnoughToOverflowAParserIsRefusedFirst() {
+        byte[] deep = ("{\"confs\":" + "[".repeat(500_000)).getBytes(StandardCharsets.UTF_8);
+        byte[] file = new ZipBuilder().entry("configuration.json", deep).entry("coefficients.bin", new byte[16])
+                .bytes();
+
+        assertRefused(() -> ModelArchive.parse(TestArtifacts.archive(metadata, file)).load(LIMITS),
+                RefusalReason.TOO_LARGE, "nested more than");
+    }
+
+    @Test
     void garbageWhereTheNetworkBelongsIsCorrupt() {
         byte[] garbage = "not a network".getBytes(StandardCharsets.UTF_8);
 
