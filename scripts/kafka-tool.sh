@@ -2,7 +2,7 @@
 # Kafka's own command line tools, from the jars Maven resolved, with no Kafka installation:
 #   scripts/kafka-tool.sh console-consumer --bootstrap-server 127.0.0.1:9092 --topic predictions
 #   scripts/kafka-tool.sh console-consumer --bootstrap-server 127.0.0.1:9092 --topic input-data-dlq \
-#       --from-beginning --property print.headers=true
+#       --from-beginning --formatter-property print.headers=true
 #   scripts/kafka-tool.sh topics --bootstrap-server 127.0.0.1:9092 --describe
 #   scripts/kafka-tool.sh consumer-groups --bootstrap-server 127.0.0.1:9092 --describe --group stream-predict
 set -euo pipefail
@@ -19,7 +19,7 @@ esac
 shift
 classpath_file=kafka-local/target/classes/kafka-broker.classpath
 if [ ! -f "$classpath_file" ]; then
-  mvn -B -q -DskipTests -DskipShade package -pl kafka-local -am
+  mvn -B -q -Dstyle.color=never -DskipTests -DskipShade package -pl kafka-local -am
 fi
 exec java -Dlog4j2.configurationFile=classpath:kafka-tools-log4j2.properties \
   -cp "kafka-local/target/classes:$(cat "$classpath_file")" "$main" "$@"

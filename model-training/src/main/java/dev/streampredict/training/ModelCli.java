@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
  * {@code model}: the model registry from a terminal. Publishes artifacts, lists and describes them (from record
  * headers, without loading networks), and sets the serving policy of the jobs that follow the registry.
  */
-@Command(name = "model", mixinStandardHelpOptions = true,
+@Command(name = "model", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         description = "Publishes models to the registry topic and sets which version serves.",
         subcommands = {ModelCli.Publish.class, ModelCli.ListVersions.class, ModelCli.Describe.class,
                 ModelCli.Stable.class, ModelCli.Canary.class, ModelCli.Shadow.class, ModelCli.Promote.class,
@@ -335,7 +335,7 @@ public final class ModelCli {
         }
     }
 
-    @Command(name = "keygen", mixinStandardHelpOptions = true,
+    @Command(name = "keygen",
             description = "Makes the key pair that signs registry records: DIR/registry.key (private, for publishers "
                     + "and their --signing-key) and DIR/registry.pub (for jobs' --verify-key).")
     static final class Keygen implements Callable<Integer> {

@@ -266,10 +266,15 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             metrics.rejected(rejection.reason());
             report(RegistryStatus.refused(jobName, record.getValue().offset(), entry, rejection));
             if (reports()) { // every subtask refuses it alike: one line in the log is enough
-                LOG.warn("model registry: refused {} ({}): {}. Still serving {}", what, rejection.reason().label(),
-                        rejection.getMessage(), serving.policy);
+                LOG.warn("model registry: refused {} ({}): {} Still serving {}", what, rejection.reason().label(),
+                        sentence(rejection.getMessage()), serving.policy);
             }
         }
+    }
+
+    /** A message as a sentence: ended by one full stop, whether it came with one or not. */
+    private static String sentence(String message) {
+        return message.endsWith(".") ? message : message + ".";
     }
 
     /** Only the first subtask reports: every subtask applies the same records to the same state. */
