@@ -10,7 +10,7 @@ if [ -d "$HOME/.m2/repository/org/apache/flink/flink-runtime" ]; then
 else
   echo "building (the first build downloads dependencies from Maven Central: a few minutes) ..."
 fi
-mvn -B -q -Dstyle.color=never -DskipTests -DskipShade package -pl local-stack -am
+scripts/build.sh package -pl local-stack -am
 # One ND4J thread per Flink task: more would oversubscribe the cores the tasks already use.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 exec java -Xmx3g -cp "local-stack/target/local-stack.jar:$(cat local-stack/target/runtime.classpath)" \

@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/ensure-toolchain.sh
-mvn -B -q -Dstyle.color=never -DskipTests -DskipShade install -pl benchmark -am
+scripts/build.sh install -pl benchmark -am
 cp="benchmark/target/benchmark.jar:$(cat benchmark/target/runtime.classpath)"
 # One ND4J thread per Flink task: with one task per core, more threads only oversubscribe the cores.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"

@@ -6,6 +6,6 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/ensure-toolchain.sh
-mvn -B -q -Dstyle.color=never -DskipTests -DskipShade install -pl figures -am
+scripts/build.sh install -pl figures -am
 exec java -Djava.awt.headless=true -cp "figures/target/figures.jar:$(cat figures/target/runtime.classpath)" \
   dev.streampredict.figures.FiguresCli "$@"

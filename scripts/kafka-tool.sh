@@ -19,7 +19,7 @@ esac
 shift
 classpath_file=kafka-local/target/classes/kafka-broker.classpath
 if [ ! -f "$classpath_file" ]; then
-  mvn -B -q -Dstyle.color=never -DskipTests -DskipShade package -pl kafka-local -am
+  scripts/build.sh package -pl kafka-local -am
 fi
 exec java -Dlog4j2.configurationFile=classpath:kafka-tools-log4j2.properties \
   -cp "kafka-local/target/classes:$(cat "$classpath_file")" "$main" "$@"

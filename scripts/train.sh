@@ -4,7 +4,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/model-training/target/model-training.jar"
 if [ ! -f "$root/model-training/target/runtime.classpath" ] || [ ! -f "$jar" ]; then
-  (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests -DskipShade package -pl model-training -am)
+  "$root/scripts/build.sh" package -pl model-training -am
 fi
 # One ND4J thread: the same numbers on every run for a given seed.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"

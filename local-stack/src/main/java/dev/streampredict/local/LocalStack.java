@@ -85,6 +85,11 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Use this running Kafka instead of starting one.")
     String bootstrapServers;
 
+    @Option(names = "--kafka-only",
+            description = "Start only the Kafka broker (on --kafka-port, data in WORK_DIR/kafka-only) and the topics, "
+                    + "for a job on a cluster (scripts/cluster.sh) and a producer of your own; Ctrl-C stops it.")
+    boolean kafkaOnly;
+
     @Mixin
     KafkaClientOptions kafka = new KafkaClientOptions();
 
@@ -188,6 +193,10 @@ public final class LocalStack implements Callable<Integer> {
         System.setProperty("local.log.file", System.getProperty("local.log.file",
                 workDir.resolve("logs").resolve("local-stack.log").toString()));
         handleStopSignals();
+        if (kafkaOnly && bootstrapServers != null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--kafka-only starts a broker: leave out --bootstrap-servers");
+        }
         if (regimeChangeAt != null && source != Source.synthetic) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--regime-change-at changes the synthetic series: give --source synthetic too");
@@ -200,6 +209,9 @@ public final class LocalStack implements Callable<Integer> {
         }
         Files.createDirectories(workDir.resolve("logs"));
         try {
+            if (kafkaOnly) {
+                return serveKafkaOnly();
+            }
             Data data = chooseData();
             String bootstrap = startKafka(data.model().getFileName().toString());
             startMonitoring(bootstrap);
@@ -262,6 +274,21 @@ public final class LocalStack implements Callable<Integer> {
                 }
             });
         }
+    }
+
+    /** A broker and the topics, until stopped: what the cluster tour needs besides the cluster. */
+    private int serveKafkaOnly() throws Exception {
+        Path data = workDir.resolve("kafka-only");
+        System.out.printf("starting Kafka on 127.0.0.1:%d (data in %s)%n", kafkaPort, data);
+        broker = LocalKafkaBroker.start(data, kafkaPort);
+        Topics.ensure(broker.bootstrapServers(), clientSettings, Map.of(TopicNames.INPUT, partitions,
+                TopicNames.PREDICTIONS, partitions, TopicNames.DEAD_LETTERS, 1, TopicNames.SHADOW_PREDICTIONS,
+                partitions, RegistryStatus.topicOf(ModelRegistry.DEFAULT_TOPIC), 1), Optional.empty());
+        System.out.printf("Kafka is up at %s with topics input-data, predictions, input-data-dlq, "
+                + "predictions-shadow. Ctrl-C stops it.%n", broker.bootstrapServers());
+        endStartUp();
+        stop.await();
+        return 0;
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.testing.Await;
 import dev.streampredict.testing.TopicReader;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +61,31 @@ class LocalStackIT {
         // same ports, same Kafka data, same model: nothing may be left behind by the first run
         String second = runUntilPredictionsThenInterrupt(kafkaPort, webPort, metricsPort, livePort, "second");
         assertThat(second).contains("using model sp500-close-").doesNotContain("training one");
+    }
+
+    @Test
+    void kafkaOnlyServesTheTopicsUntilCtrlC() throws Exception {
+        int kafkaPort = LocalKafkaBroker.freePort();
+        Path log = Path.of("target", "local-stack-it-kafka-only.log").toAbsolutePath();
+        List<String> command = new ArrayList<>(withDefaultInterrupt());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-cp", System.getProperty("java.class.path"), LocalStack.class.getName(), "--kafka-only",
+                "--kafka-port", Integer.toString(kafkaPort), "--work-dir", dir.resolve("work").toString()));
+        Process stack = new ProcessBuilder(command).directory(PROJECT_ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        try {
+            awaitOutput(log, "Kafka is up at 127.0.0.1:" + kafkaPort, stack);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort))) {
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(TopicNames.INPUT,
+                        TopicNames.PREDICTIONS, TopicNames.DEAD_LETTERS, TopicNames.SHADOW_PREDICTIONS);
+            }
+            new ProcessBuilder("kill", "-INT", Long.toString(stack.pid())).start().waitFor();
+            assertThat(stack.waitFor(60, TimeUnit.SECONDS)).as("exits after Ctrl-C; output in " + log).isTrue();
+            assertThat(stack.exitValue()).as("exit code after Ctrl-C; output in " + log).isZero();
+        } finally {
+            stack.destroyForcibly();
+        }
+        assertThat(Files.readString(log)).contains("stopped cleanly").doesNotContain("training");
     }
 
     /**
