@@ -25,7 +25,8 @@ public final class ModelArchive {
     /** Packs the artifact at {@code location} (a directory or {@code classpath:…}). */
     public static ModelArchive of(String location) {
         ModelMetadata metadata = ModelArtifact.readMetadata(location);
-        byte[] network = ModelArtifact.readFile(location, ModelArtifact.NETWORK_FILE, ModelLimits.MAX_ARCHIVE_BYTES);
+        byte[] network = ModelArtifact.readFile(location, ModelArtifact.NETWORK_FILE,
+                BoundedZip.Cap.format(ModelLimits.MAX_ARCHIVE_BYTES));
         ByteArrayOutputStream out = new ByteArrayOutputStream(network.length + 4096);
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             // metadata first: a reader that wants only the metadata stops after one entry

@@ -54,7 +54,7 @@ public final class ModelArtifact {
 
     /** Reads only the metadata: cheap, for operators that validate input against the model's features. */
     public static ModelMetadata readMetadata(String location) {
-        return parseMetadata(readFile(location, METADATA_FILE, ModelLimits.MAX_JSON_BYTES),
+        return parseMetadata(readFile(location, METADATA_FILE, BoundedZip.Cap.format(ModelLimits.MAX_JSON_BYTES)),
                 describe(location, METADATA_FILE));
     }
 
@@ -62,14 +62,14 @@ public final class ModelArtifact {
     public static Predictor load(String location) {
         ModelLimits limits = ModelLimits.ofThisProcess();
         ModelMetadata metadata = readMetadata(location);
-        return loadNetwork(metadata, readFile(location, NETWORK_FILE, limits.memoryBudget() / 2),
+        return loadNetwork(metadata, readFile(location, NETWORK_FILE, BoundedZip.Cap.budget(limits.memoryBudget() / 2)),
                 describe(location, NETWORK_FILE), limits);
     }
 
     /** A file of the artifact at {@code location}, as it is stored, refused if it holds more than {@code cap}. */
-    static byte[] readFile(String location, String name, long cap) {
+    static byte[] readFile(String location, String name, BoundedZip.Cap cap) {
         try (InputStream in = open(location, name)) {
-            return BoundedZip.readCapped(in, BoundedZip.Cap.format(cap), "model file " + describe(location, name));
+            return BoundedZip.readCapped(in, cap, "model file " + describe(location, name));
         } catch (IOException e) {
             throw new ModelArtifactException(RefusalReason.UNREADABLE, "model file " + describe(location, name)
                     + " is not readable: " + e.getMessage(), e);

@@ -85,7 +85,7 @@ final class NetworkFile {
             MultiLayerNetwork network = new MultiLayerNetwork(configuration);
             network.init(parameters, false);
             return network;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // ND4J's natives fail with errors, not exceptions
             throw corrupt(where, "its weights do not load", e);
         }
     }
