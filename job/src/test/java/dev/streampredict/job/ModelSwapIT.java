@@ -17,6 +17,7 @@ import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.MiniClusters;
 import dev.streampredict.testing.ReportedMetrics;
 import dev.streampredict.testing.TopicReader;
+import dev.streampredict.testing.TopicWriter;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -26,10 +27,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -344,17 +343,15 @@ class ModelSwapIT {
         return ModelCommand.of(action, version, 0, "ModelSwapIT");
     }
 
+    /** An artifact record of any bytes, as anyone with WRITE on the registry can write it. */
     private static void sendRaw(String topic, String version, byte[] value) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, null,
-                    version.getBytes(StandardCharsets.UTF_8), value);
-            record.headers().add(new RecordHeader(RegistryRecords.HEADER_TYPE,
-                    "artifact".getBytes(StandardCharsets.UTF_8)));
-            record.headers().add(new RecordHeader(RegistryRecords.HEADER_VERSION,
-                    version.getBytes(StandardCharsets.UTF_8)));
-            producer.send(record).get(30, TimeUnit.SECONDS);
-        }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, null,
+                version.getBytes(StandardCharsets.UTF_8), value);
+        record.headers().add(new RecordHeader(RegistryRecords.HEADER_TYPE,
+                "artifact".getBytes(StandardCharsets.UTF_8)));
+        record.headers().add(new RecordHeader(RegistryRecords.HEADER_VERSION,
+                version.getBytes(StandardCharsets.UTF_8)));
+        TopicWriter.write(KAFKA.bootstrapServers(), record);
     }
 
     private static void awaitRole(JobID job, ModelArchive model, ScoringMetrics.Role role) throws Exception {

@@ -14,15 +14,14 @@ import dev.streampredict.testing.Await;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.MiniClusters;
 import dev.streampredict.testing.TopicReader;
+import dev.streampredict.testing.TopicWriter;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -161,6 +160,11 @@ class PoisonedRegistryIT {
         return RegistryRecords.command("poison-models", command, null);
     }
 
+    @SafeVarargs
+    private static void write(ProducerRecord<byte[], byte[]>... records) throws Exception {
+        TopicWriter.write(KAFKA.bootstrapServers(), records);
+    }
+
     private static ProducerRecord<byte[], byte[]> artifact(String version, byte[] archive) {
         return artifact("poison-models", version, archive);
     }
@@ -172,14 +176,4 @@ class PoisonedRegistryIT {
                 new RecordHeader(RegistryRecords.HEADER_VERSION, version.getBytes(StandardCharsets.UTF_8))));
     }
 
-    @SafeVarargs
-    private static void write(ProducerRecord<byte[], byte[]>... records) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                KAFKA.bootstrapServers(), "max.request.size", 16 * 1024 * 1024), new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                producer.send(record).get(30, TimeUnit.SECONDS);
-            }
-        }
-    }
 }

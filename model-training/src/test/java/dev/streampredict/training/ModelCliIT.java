@@ -7,10 +7,9 @@ import dev.streampredict.model.TargetMode;
 import dev.streampredict.model.registry.ModelCommand;
 import dev.streampredict.model.registry.RegistryRecords;
 import dev.streampredict.testing.KafkaBrokerExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import dev.streampredict.testing.TopicWriter;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -109,8 +108,8 @@ class ModelCliIT {
                 List.of(new RecordHeader(RegistryRecords.HEADER_TYPE, "artifact".getBytes(StandardCharsets.UTF_8)),
                         new RecordHeader(RegistryRecords.HEADER_VERSION,
                                 "v9\nWARN fake: command accepted".getBytes(StandardCharsets.UTF_8))));
-        write(broken, forged, RegistryRecords.command(topic, ModelCommand.of(ModelCommand.Action.STABLE,
-                second, 0, "hostile"), null));
+        TopicWriter.write(KAFKA.bootstrapServers(), broken, forged, RegistryRecords.command(topic,
+                ModelCommand.of(ModelCommand.Action.STABLE, second, 0, "hostile"), null));
 
         String listed = run("--registry-topic", topic, "list");
         assertThat(listed).contains("refused: ").contains("v9\\nWARN fake").doesNotContain("v9\nWARN")
@@ -138,15 +137,6 @@ class ModelCliIT {
                 .contains("give the private key (registry.key)");
     }
 
-    @SafeVarargs
-    private static void write(ProducerRecord<byte[], byte[]>... records) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                producer.send(record).get();
-            }
-        }
-    }
 
     /** A subcommand without registry options. */
     private static String runTool(String... args) {
