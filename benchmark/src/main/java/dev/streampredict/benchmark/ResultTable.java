@@ -1,6 +1,8 @@
 package dev.streampredict.benchmark;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import dev.streampredict.common.Percentiles;
 import dev.streampredict.common.message.Json;
 
@@ -19,6 +21,7 @@ import java.util.Map;
  */
 final class ResultTable {
 
+    @JsonPropertyOrder({"measurement", "setting", "value", "unit"})
     record Row(String measurement, String setting, double value, String unit) {
     }
 
@@ -63,12 +66,9 @@ final class ResultTable {
 
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        StringBuilder csv = new StringBuilder("measurement,setting,value,unit\n");
-        for (Row r : rows) {
-            csv.append(r.measurement()).append(',').append(r.setting().replace(',', ';')).append(',')
-                    .append(r.value()).append(',').append(r.unit()).append('\n');
-        }
-        Files.writeString(dir.resolve("results.csv"), csv);
+        // names and settings hold commas ("latency, p99"): the CSV library quotes them, as any reader expects
+        CsvMapper csv = new CsvMapper();
+        csv.writer(csv.schemaFor(Row.class).withHeader()).writeValue(dir.resolve("results.csv").toFile(), rows);
         Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve("results.json").toFile(),
                         Map.of("conditions", conditions, "results", rows, "distributions", quantiles));
