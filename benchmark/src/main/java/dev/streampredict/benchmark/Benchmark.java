@@ -300,7 +300,7 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /**
-     * The published peer's workload: random 784-float vectors through its Keras FFNN (see data/peer-models), sent as
+     * The published peer's workload: random 784-float vectors through its Keras FFNN (docs/peer-model.md), sent as
      * {@code format}: json, avro, or avro with predictions that reference their input instead of copying it.
      */
     private void peerWorkload(String bootstrap, String format, ResultTable table) throws Exception {

@@ -1,5 +1,6 @@
 package dev.streampredict.benchmark;
 
+import dev.streampredict.common.SharedFiles;
 import dev.streampredict.common.message.FeatureVector;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.ModelArtifact;
@@ -13,11 +14,13 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-/** The peer benchmark's Keras FFNN (784 inputs, 10 classes), shipped in data/peer-models with its NOTICE. */
+/**
+ * The peer benchmark's Keras FFNN (784 inputs, 10 classes), read from the workspace's shared folder
+ * ({@link SharedFiles}): another project's file, not shipped here (docs/peer-model.md).
+ */
 final class PeerModel {
 
-    static final Path H5 = Path.of("data", "peer-models", "crayfish-ffnn", "model.h5");
-    /** Flink + DL4J on this model, best of scoring parallelism 2..32, from the peer's notebook (see NOTICE.md). */
+    /** Flink + DL4J on this model, best of scoring parallelism 2..32, from the peer's notebook (docs/peer-model.md). */
     static final double PUBLISHED_BEST_PER_SECOND = 2_225;
 
     private PeerModel() {
@@ -25,8 +28,8 @@ final class PeerModel {
 
     /** Imports the Keras file into an artifact in {@code dir}; returns the artifact's location. */
     static String importTo(Path dir) throws Exception {
-        KerasImport.classifier(H5, "crayfish-ffnn", IntStream.range(0, 10).mapToObj(Integer::toString).toList())
-                .save(dir);
+        List<String> digits = IntStream.range(0, 10).mapToObj(Integer::toString).toList();
+        KerasImport.classifier(SharedFiles.require(SharedFiles.PEER_KERAS_MODEL), "crayfish-ffnn", digits).save(dir);
         return dir.toString();
     }
 

@@ -1,7 +1,9 @@
 package dev.streampredict.training;
 
+import dev.streampredict.common.SharedFiles;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,14 +16,24 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class KerasImportTest {
 
-    private static final Path PEER = Path.of("..", "data", "peer-models", "crayfish-ffnn", "model.h5");
+    /** Another project's file, read from the workspace's shared folder; CI must have it. */
+    private static final Path PEER = "true".equals(System.getenv("CI"))
+            ? SharedFiles.require(SharedFiles.PEER_KERAS_MODEL)
+            : SharedFiles.find(SharedFiles.PEER_KERAS_MODEL).orElse(null);
     private static final List<String> DIGITS = IntStream.range(0, 10).mapToObj(Integer::toString).toList();
 
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void requireThePeerModel() {
+        assumeTrue(PEER != null, "no shared folder with " + SharedFiles.PEER_KERAS_MODEL + " beside the repository"
+                + " (or " + SharedFiles.ENV + "): the peer model's tests are skipped");
+    }
 
     @Test
     void thePeerBenchmarksKerasModelBecomesAnArtifactTheJobCanServe() throws Exception {
