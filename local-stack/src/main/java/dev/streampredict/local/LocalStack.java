@@ -503,7 +503,7 @@ public final class LocalStack implements Callable<Integer> {
                   Kafka             %s  topics: input-data (in), predictions (out), input-data-dlq (rejected),
                                     models (the model registry), predictions-shadow (a shadow model's)
                   read predictions  scripts/kafka-tool.sh console-consumer --bootstrap-server %s --topic predictions
-                  model             %s   (registry: scripts/model.sh list; README: Updating the model)
+                  model             %s   (registry: scripts/model.sh list; docs/model-lifecycle.md)
                   logs              %s
                 Ctrl-C stops everything.
 

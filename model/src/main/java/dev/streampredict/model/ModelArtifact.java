@@ -143,7 +143,7 @@ public final class ModelArtifact {
             throw new ModelArtifactException(RefusalReason.UNREADABLE, "model file " + path.toAbsolutePath()
                     + " does not exist. "
                     + "Train a model into " + Path.of(location).toAbsolutePath()
-                    + " first (see README: model-training), or give the directory of a trained model.");
+                    + " first (see docs/components.md: Training), or give the directory of a trained model.");
         }
         return Files.newInputStream(path);
     }
