@@ -33,8 +33,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code model}: the model registry from a terminal. Publishes artifacts, lists and describes them (from record
- * headers, without loading networks), and sets the serving policy of the jobs that follow the registry.
+ * {@code model}: the model registry from a terminal. Publishes artifacts after the check a job runs, lists them as a
+ * starting job would check them and with what each job reported, describes them from record headers, and sets the
+ * serving policy of the jobs that follow the registry.
  */
 @Command(name = "model", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         description = "Publishes models to the registry topic and sets which version serves.",

@@ -55,7 +55,7 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
     }
 
     /** The archive of a record, whose version must be the one its metadata names. */
-    static ModelArchive open(String version, byte[] bytes) throws Rejection {
+    private static ModelArchive open(String version, byte[] bytes) throws Rejection {
         ModelArchive archive;
         try {
             archive = ModelArchive.parse(bytes);

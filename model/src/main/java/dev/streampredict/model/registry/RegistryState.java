@@ -26,7 +26,7 @@ public final class RegistryState {
     private static final String ARTIFACT_PREFIX = "artifact:";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    /** Decides whether an archive may serve; a job loads and probes it, a tool may only read its metadata. */
+    /** Decides whether an archive may serve: {@link ModelCheck} opens, loads and probes it, as a job does. */
     @FunctionalInterface
     public interface ArtifactCheck {
         void check(String version, byte[] archive) throws Rejection;
@@ -35,9 +35,6 @@ public final class RegistryState {
         default void retainOnly(Set<String> versions) {
         }
     }
-
-    /** Accepts an archive whose metadata reads: what a tool can check without loading networks. */
-    public static final ArtifactCheck METADATA_ONLY = ModelCheck::open;
 
     private ServingPolicy policy = ServingPolicy.empty();
     /** How many times the policy changed: names a policy, the same in every reader of the same records. */
