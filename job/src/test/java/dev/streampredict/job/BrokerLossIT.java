@@ -6,11 +6,15 @@ import dev.streampredict.common.message.Prediction;
 import dev.streampredict.kafka.LocalKafkaCluster;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.testing.InBackground;
+import dev.streampredict.testing.MiniClusters;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,6 +56,11 @@ class BrokerLossIT {
     @BeforeAll
     static void train() throws Exception {
         model = trainSyntheticModel(dir, KEYS);
+    }
+
+    @AfterEach
+    void cancelLeftoverJobs(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        MiniClusters.cancelRunningJobs(cluster);
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -83,6 +84,11 @@ class ModelSwapIT {
         a = ModelArchive.of(trainSyntheticModel(dir, "model-a", KEYS, 8, 1).toString());
         b = ModelArchive.of(trainSyntheticModel(dir, "model-b", KEYS, 6, 2).toString());
         c = ModelArchive.of(trainSyntheticModel(dir, "model-c", KEYS, 8, 3).toString());
+    }
+
+    @AfterEach
+    void cancelLeftoverJobs(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        MiniClusters.cancelRunningJobs(cluster);
     }
 
     @Test

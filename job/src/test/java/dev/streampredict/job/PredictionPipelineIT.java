@@ -27,9 +27,12 @@ import dev.streampredict.training.FitOptions;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +81,11 @@ class PredictionPipelineIT {
 
     @TempDir
     static Path dir;
+
+    @AfterEach
+    void cancelLeftoverJobs(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        MiniClusters.cancelRunningJobs(cluster);
+    }
 
     @Test
     void everyInputGetsExactlyOneCorrectPredictionAndBadInputIsDeadLettered() throws Exception {

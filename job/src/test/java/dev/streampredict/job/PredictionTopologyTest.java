@@ -5,27 +5,35 @@ import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
-import dev.streampredict.model.registry.InputSchema;
 import dev.streampredict.job.pipeline.DeadLetter;
 import dev.streampredict.job.pipeline.InputEcho;
+import dev.streampredict.job.pipeline.NoRecords;
 import dev.streampredict.job.pipeline.PipelineSettings;
 import dev.streampredict.job.pipeline.PredictionPipeline;
 import dev.streampredict.job.pipeline.RawRecord;
 import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.registry.InputSchema;
 import dev.streampredict.model.registry.RegistryState;
+import dev.streampredict.testing.Await;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource.NumberSequenceSplit;
 import org.apache.flink.api.connector.source.lib.util.IteratorSourceEnumerator;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,6 +51,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static dev.streampredict.job.PipelineTesting.assertForecastsUseEachKeysWholeHistory;
@@ -102,6 +111,30 @@ class PredictionTopologyTest {
                 RejectReason.MALFORMED_JSON, RejectReason.UNKNOWN_FEATURE, RejectReason.DUPLICATE_ID);
         assertThat(deadLetters).allSatisfy(d -> assertThat(d.source().offset())
                 .isIn(100L, 200L, 300L)); // each with where it was read
+    }
+
+    @Test
+    void withoutARegistryEveryTaskRunsAsLongAsTheInputSoAStopRightAfterTheStartSucceeds(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        ModelArchive model = ModelArchive.of(trainSyntheticModel(dir, KEYS).toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(100);
+        new PredictionPipeline(new NoRecords<>(RawRecord.class, Boundedness.CONTINUOUS_UNBOUNDED), null,
+                new PredictionPipeline.Outputs(new Collecting<>("unbounded/predictions"),
+                        new Collecting<>("unbounded/dead-letters"), null, null, null),
+                settings(model)).build(env);
+        JobClient job = env.executeAsync("unbounded-topology");
+
+        // a task that ends in an unbounded job makes a savepoint fail if it is triggered while that task finishes
+        Await.until("three checkpoints", Duration.ofSeconds(60),
+                () -> cluster.getArchivedExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot()
+                        .getCounts().getNumberOfCompletedCheckpoints() >= 3);
+        assertThat(cluster.getArchivedExecutionGraph(job.getJobID()).get().getAllExecutionVertices())
+                .extracting(vertex -> vertex.getTaskNameWithSubtaskIndex() + " " + vertex.getExecutionState())
+                .allMatch(task -> task.endsWith(" " + ExecutionState.RUNNING));
+        assertThat(job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS)).isNotBlank();
     }
 
     private static PipelineSettings settings(ModelArchive model) {

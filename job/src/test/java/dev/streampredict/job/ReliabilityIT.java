@@ -31,6 +31,7 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -86,6 +87,11 @@ class ReliabilityIT {
     @BeforeAll
     static void train() throws Exception {
         seriesModel = trainSyntheticModel(dir, KEYS);
+    }
+
+    @AfterEach
+    void cancelLeftoverJobs(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        MiniClusters.cancelRunningJobs(cluster);
     }
 
     @Test

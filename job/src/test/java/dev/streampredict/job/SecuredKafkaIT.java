@@ -4,8 +4,11 @@ import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.producer.ProducerCli;
+import dev.streampredict.testing.MiniClusters;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -19,6 +22,7 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,6 +102,11 @@ class SecuredKafkaIT {
         if (kafka != null) {
             kafka.close();
         }
+    }
+
+    @AfterEach
+    void cancelLeftoverJobs(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        MiniClusters.cancelRunningJobs(cluster);
     }
 
     @Test

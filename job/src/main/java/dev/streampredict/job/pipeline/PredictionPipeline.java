@@ -12,7 +12,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 
@@ -70,13 +69,11 @@ public final class PredictionPipeline {
                 ? env.fromSource(registry, WatermarkStrategy.noWatermarks(), "model-registry")
                 .setParallelism(1)
                 .uid("model-registry")
-                // without a registry, an input that ends at once: the model the job started with serves for good
-                : env.fromSequence(0, 0).setParallelism(1).uid("no-model-registry")
-                .flatMap((Long ignored, Collector<RegistryMessage> none) -> {
-                })
-                .returns(RegistryMessage.class)
+                // without a registry, the model the job started with serves for good
+                : env.fromSource(new NoRecords<>(RegistryMessage.class, source.getBoundedness()),
+                        WatermarkStrategy.noWatermarks(), "no-model-registry")
                 .setParallelism(1)
-                .uid("no-model-registry-records");
+                .uid("no-model-registry");
 
         SingleOutputStreamOperator<Prediction> predictions = valid
                 .assignTimestampsAndWatermarks(WatermarkStrategy
