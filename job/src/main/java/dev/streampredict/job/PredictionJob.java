@@ -6,7 +6,7 @@ import dev.streampredict.job.pipeline.KafkaIO;
 import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PredictionPipeline;
 import dev.streampredict.model.ModelLimits;
-import dev.streampredict.model.registry.RegistryStatus;
+import dev.streampredict.registry.RegistryStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;

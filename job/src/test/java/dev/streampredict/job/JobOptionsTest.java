@@ -1,7 +1,7 @@
 package dev.streampredict.job;
 
 import dev.streampredict.job.pipeline.KafkaSettings;
-import dev.streampredict.model.registry.RegistryKeys;
+import dev.streampredict.registry.RegistryKeys;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;

@@ -6,7 +6,7 @@ import dev.streampredict.common.message.InvalidRecordException;
 import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
-import dev.streampredict.model.registry.RegistryStatus;
+import dev.streampredict.registry.RegistryStatus;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

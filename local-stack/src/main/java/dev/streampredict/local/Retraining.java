@@ -2,7 +2,7 @@ package dev.streampredict.local;
 
 import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.message.InputFormat;
-import dev.streampredict.model.registry.ModelRegistry;
+import dev.streampredict.registry.ModelRegistry;
 import dev.streampredict.training.RetrainCli;
 import picocli.CommandLine;
 

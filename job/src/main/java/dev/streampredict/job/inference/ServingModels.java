@@ -2,7 +2,7 @@ package dev.streampredict.job.inference;
 
 import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.model.Predictor;
-import dev.streampredict.model.registry.ServingPolicy;
+import dev.streampredict.registry.ServingPolicy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package dev.streampredict.job.pipeline;
 
 import dev.streampredict.common.message.InputFormat;
-import dev.streampredict.model.registry.InputSchema;
+import dev.streampredict.registry.InputSchema;
 import dev.streampredict.job.promotion.PromotionRule;
 import dev.streampredict.model.ModelLimits;
-import dev.streampredict.model.registry.RecordSignature;
-import dev.streampredict.model.registry.RegistryStatus;
+import dev.streampredict.registry.RecordSignature;
+import dev.streampredict.registry.RegistryStatus;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import java.util.HashMap;
  *
  * @param schema             what the inputs look like, from the model the job started with
  * @param initialRegistry    the models and policy a job without state starts with
- *                           ({@link dev.streampredict.model.registry.RegistryState#toEntries()})
+ *                           ({@link dev.streampredict.registry.RegistryState#toEntries()})
  * @param limits             how large a model may be, and the memory it may take in a task
  * @param verifier           refuses registry records not signed for this registry; {@code null}: applies unsigned ones
  * @param jobName            names the job in its reports on the registry's status topic

@@ -1,8 +1,8 @@
 package dev.streampredict.job.pipeline;
 
-import dev.streampredict.model.registry.RecordSignature;
-import dev.streampredict.model.registry.RegistryEntry;
-import dev.streampredict.model.registry.RegistryRecords;
+import dev.streampredict.registry.RecordSignature;
+import dev.streampredict.registry.RegistryEntry;
+import dev.streampredict.registry.RegistryRecords;
 
 /**
  * A record of the model registry topic as it travels to the scorer: plain fields, so that Flink serialises it as a

@@ -1,6 +1,6 @@
 package dev.streampredict.job.promotion;
 
-import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.registry.ModelCommand;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;

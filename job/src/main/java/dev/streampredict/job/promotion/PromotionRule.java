@@ -1,6 +1,6 @@
 package dev.streampredict.job.promotion;
 
-import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.registry.ModelCommand;
 
 import java.io.Serializable;
 import java.util.Locale;

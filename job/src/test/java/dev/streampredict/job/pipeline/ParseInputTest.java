@@ -7,7 +7,7 @@ import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.TinyModels;
 import dev.streampredict.model.Task;
-import dev.streampredict.model.registry.InputSchema;
+import dev.streampredict.registry.InputSchema;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;

@@ -1,6 +1,6 @@
 package dev.streampredict.job.promotion;
 
-import dev.streampredict.model.registry.ModelCommand;
+import dev.streampredict.registry.ModelCommand;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;

@@ -1,4 +1,4 @@
-package dev.streampredict.model.registry;
+package dev.streampredict.registry;
 
 import dev.streampredict.model.Untrusted;
 

@@ -1,4 +1,4 @@
-package dev.streampredict.model.registry;
+package dev.streampredict.registry;
 
 import java.io.IOException;
 import java.nio.file.Files;

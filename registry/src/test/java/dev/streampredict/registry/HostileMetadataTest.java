@@ -1,4 +1,4 @@
-package dev.streampredict.model.registry;
+package dev.streampredict.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
