@@ -1,6 +1,7 @@
 package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.Dl4jRuntime;
 import dev.streampredict.model.FeatureEncoder;
 import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.Predictor;
@@ -149,7 +150,7 @@ public final class ClassificationTraining {
             encoder.encodeFeatures(trainFeatures[i], x[i], 0);
             y[i][classes.indexOf(split.train().get(i).label())] = 1f;
         }
-        Predictor predictor = new Predictor(draft, network);
+        Predictor predictor = new Predictor(draft, new Dl4jRuntime(network));
         EarlyStoppingFit.fit(network, x, y,
                 net -> score(predictor, split.validation(), settings.features(), classes).crossEntropy(),
                 "cross-entropy", settings.fit(), log);

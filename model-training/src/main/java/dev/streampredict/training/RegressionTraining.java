@@ -1,6 +1,7 @@
 package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.Dl4jRuntime;
 import dev.streampredict.model.FeatureEncoder;
 import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.Predictor;
@@ -163,7 +164,7 @@ public final class RegressionTraining {
             encoder.encodeWindow(s.window(), x[i], 0);
             y[i][0] = (float) encoder.encodeNext(s.window(), s.next());
         }
-        Fitted fitted = new Fitted(network, new Predictor(draft, network), draft.standardizer());
+        Fitted fitted = new Fitted(network, new Predictor(draft, new Dl4jRuntime(network)), draft.standardizer());
         EarlyStoppingFit.fit(network, x, y,
                 net -> ForecastErrors.of(split.validation(), fitted.forecast(split.validation())).mse(), "MSE",
                 settings.fit(), log);

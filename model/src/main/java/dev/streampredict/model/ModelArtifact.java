@@ -124,7 +124,7 @@ public final class ModelArtifact {
 
     /** @param where names the file in error messages */
     static Predictor loadNetwork(ModelMetadata metadata, byte[] network, String where, ModelLimits limits) {
-        return new Predictor(metadata, NetworkFile.read(network, metadata, limits, where));
+        return new Predictor(metadata, Dl4jRuntime.read(network, metadata, limits, where));
     }
 
     private static InputStream open(String location, String name) throws IOException {

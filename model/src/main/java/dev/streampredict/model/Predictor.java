@@ -1,25 +1,22 @@
 package dev.streampredict.model;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 
 /**
- * A loaded model ready to score batches. Not thread-safe (DL4J networks are not): each Flink subtask holds its
- * own.
+ * A loaded model ready to score batches: the metadata's encoding around a network run by an
+ * {@link InferenceRuntime}. Not thread-safe (runtimes are not): each Flink subtask holds its own.
  */
 public final class Predictor {
 
     private final ModelMetadata metadata;
-    private final MultiLayerNetwork network;
+    private final InferenceRuntime runtime;
     private final FeatureEncoder encoder;
     private float[] buffer = new float[0];
 
-    public Predictor(ModelMetadata metadata, MultiLayerNetwork network) {
+    public Predictor(ModelMetadata metadata, InferenceRuntime runtime) {
         this.metadata = metadata;
-        this.network = network;
+        this.runtime = runtime;
         this.encoder = new FeatureEncoder(metadata);
     }
 
@@ -40,8 +37,7 @@ public final class Predictor {
         for (int i = 0; i < count; i++) {
             encoder.encodeWindow(windows[i], rows, i * inputs);
         }
-        // one copy out of native memory for the whole batch: element-wise reads cost microseconds each
-        double[] forecasts = run(rows, count, inputs).data().asDouble();
+        double[] forecasts = runtime.run(rows, count);
         for (int i = 0; i < count; i++) {
             forecasts[i] = encoder.decodeForecast(windows[i], forecasts[i]);
         }
@@ -56,7 +52,7 @@ public final class Predictor {
         for (int i = 0; i < count; i++) {
             encoder.encodeFeatures(featureVectors[i], rows, i * inputs);
         }
-        double[] flat = run(rows, count, inputs).data().asDouble();
+        double[] flat = runtime.run(rows, count);
         int classes = flat.length / count;
         double[][] probabilities = new double[count][];
         for (int i = 0; i < count; i++) {
@@ -91,16 +87,6 @@ public final class Predictor {
             buffer = new float[count * inputs];
         }
         return buffer;
-    }
-
-    /** The network's output for the first {@code count} rows, as a C-ordered (row after row) array. */
-    private INDArray run(float[] rows, int count, int inputs) {
-        long[] shape = {count, inputs};
-        // from a buffer made of the array, which copies it in one go: Nd4j.create(float[], ...) copies element by
-        // element (BaseDataBuffer.setData), which took a fifth of the scoring thread's time for 784-feature inputs
-        INDArray input = Nd4j.create(Nd4j.createBuffer(rows), shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
-        INDArray output = network.output(input, false);
-        return output.ordering() == 'c' && !output.isView() ? output : output.dup('c');
     }
 
     private void requireTask(Task task) {

@@ -43,7 +43,7 @@ class ModelArchiveTest {
     @Test
     void aLongerWindowReadsOnlyItsLastValues() throws Exception {
         Predictor predictor = new Predictor(ModelArtifactTest.regression(3, TargetMode.DIFFERENCE),
-                ModelArtifactTest.network(2, 1));
+                new Dl4jRuntime(ModelArtifactTest.network(2, 1)));
 
         assertThat(predictor.forecast(new double[][]{{9, 9, 1, 2, 4}}, 1))
                 .containsExactly(predictor.forecast(new double[][]{{1, 2, 4}}, 1));

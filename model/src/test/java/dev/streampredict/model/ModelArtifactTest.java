@@ -29,7 +29,7 @@ class ModelArtifactTest {
     void roundTripGivesTheSameForecasts() throws Exception {
         ModelMetadata metadata = regression(4, TargetMode.LEVEL);
         MultiLayerNetwork network = network(4, 1);
-        Predictor original = new Predictor(metadata, network);
+        Predictor original = new Predictor(metadata, new Dl4jRuntime(network));
         double[][] windows = {{1, 2, 3, 4}, {10, 9, 8, 7}};
 
         ModelArtifact.save(dir, metadata, network);
@@ -41,7 +41,7 @@ class ModelArtifactTest {
 
     @Test
     void batchAndSingleForecastsAgree() {
-        Predictor predictor = new Predictor(regression(3, TargetMode.DIFFERENCE), network(2, 1));
+        Predictor predictor = new Predictor(regression(3, TargetMode.DIFFERENCE), new Dl4jRuntime(network(2, 1)));
         double[][] windows = {{1, 2, 3}, {5, 5, 4}, {0, -1, 2}};
 
         double[] batch = predictor.forecast(windows, 3);

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * header says exactly that many. This is {@code ModelSerializer.restoreMultiLayerNetwork} with those checks between
  * its steps.
  */
-final class NetworkFile {
+final class Dl4jNetworkFile {
 
     static final String CONFIGURATION = "configuration.json";
     static final String COEFFICIENTS = "coefficients.bin";
@@ -33,7 +33,7 @@ final class NetworkFile {
             .map(Enum::name).collect(Collectors.toSet());
     private static final int MAX_RANK = 32;
 
-    private NetworkFile() {
+    private Dl4jNetworkFile() {
     }
 
     /** @param where names the file in messages */
