@@ -6,6 +6,7 @@ import dev.streampredict.job.pipeline.KafkaIO;
 import dev.streampredict.job.pipeline.KafkaSettings;
 import dev.streampredict.job.pipeline.PredictionPipeline;
 import dev.streampredict.model.ModelLimits;
+import dev.streampredict.registry.ModelRegistry;
 import dev.streampredict.registry.RegistryStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -16,6 +17,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +88,11 @@ public final class PredictionJob {
         preflight(kafka, registry, options.promotion() != null);
         ModelLimits limits = new ModelLimits(options.modelMemoryBudget() != null ? options.modelMemoryBudget()
                 : MemoryBudget.derive(env.getConfiguration(), env.getParallelism()), options.batchSize());
-        StartingModels models = StartingModels.resolve(options, limits);
+        PrivateKey signingKey = options.signingKey(); // read even without a registry: a key given alone is refused
+        List<PublicKey> verifyKeys = options.verifyKeys();
+        ModelRegistry registryClient = registry ? new ModelRegistry(kafka.bootstrapServers(), kafka.registryTopic(),
+                kafka.clientSettings(), signingKey, verifyKeys) : null;
+        StartingModels models = StartingModels.resolve(options.model(), registryClient, limits, options.jobName());
         new PredictionPipeline(KafkaIO.source(kafka),
                 registry ? KafkaIO.registrySource(kafka, models.registryOffsets()) : null,
                 new PredictionPipeline.Outputs(KafkaIO.predictionSink(kafka), KafkaIO.deadLetterSink(kafka),

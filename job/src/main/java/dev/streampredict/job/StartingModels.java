@@ -13,8 +13,6 @@ import dev.streampredict.registry.RegistryStatus;
 import dev.streampredict.registry.Rejection;
 import org.apache.kafka.common.TopicPartition;
 
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,20 +34,20 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
                       RecordSignature.Verifier verifier, RecordSignature.Signer signer,
                       List<RegistryStatus> refused) {
 
-    static StartingModels resolve(JobOptions options, ModelLimits limits) throws Exception {
-        String topic = options.kafka().registryTopic();
-        PrivateKey signingKey = options.signingKey(); // read even without a registry: a key given alone is refused
-        List<PublicKey> verifyKeys = options.verifyKeys();
-        ModelRegistry registry = topic == null ? null : new ModelRegistry(options.kafka().bootstrapServers(), topic,
-                options.kafka().clientSettings(), signingKey, verifyKeys);
-        if (options.model() != null) {
-            return fromDirectory(options.model(), registry, limits);
+    /**
+     * @param modelDirectory a trained model's directory, or {@code null} to start from the registry's stable model
+     * @param registry       the registry's client, or {@code null} without a registry
+     */
+    static StartingModels resolve(String modelDirectory, ModelRegistry registry, ModelLimits limits, String jobName)
+            throws Exception {
+        if (modelDirectory != null) {
+            return fromDirectory(modelDirectory, registry, limits);
         }
         if (registry == null) {
             throw new IllegalArgumentException("give --model DIR (a trained model directory) or --model-registry "
                     + "TOPIC (a registry with a stable model), or both");
         }
-        return fromRegistry(registry, limits, options.jobName());
+        return fromRegistry(registry, limits, jobName);
     }
 
     private static StartingModels fromDirectory(String location, ModelRegistry registry, ModelLimits limits)

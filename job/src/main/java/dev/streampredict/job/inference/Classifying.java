@@ -2,8 +2,8 @@ package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
-import dev.streampredict.job.pipeline.InputEcho;
-import dev.streampredict.job.pipeline.ScoringInput;
+import dev.streampredict.job.records.InputEcho;
+import dev.streampredict.job.records.ScoringInput;
 import dev.streampredict.model.Predictor;
 
 import java.util.Arrays;

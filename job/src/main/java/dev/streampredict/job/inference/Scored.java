@@ -2,7 +2,7 @@ package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
-import dev.streampredict.job.pipeline.ScoringInput;
+import dev.streampredict.job.records.ScoringInput;
 import dev.streampredict.model.Predictor;
 
 /** Where a task's scoring reports: its predictions, and each version's outcomes, inference time and counts. */

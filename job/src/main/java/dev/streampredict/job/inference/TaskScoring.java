@@ -1,6 +1,6 @@
 package dev.streampredict.job.inference;
 
-import dev.streampredict.job.pipeline.ScoringInput;
+import dev.streampredict.job.records.ScoringInput;
 import dev.streampredict.model.Predictor;
 
 /**

@@ -1,6 +1,8 @@
 package dev.streampredict.job.pipeline;
 
 import dev.streampredict.common.message.RejectReason;
+import dev.streampredict.job.records.DeadLetter;
+import dev.streampredict.job.records.RawRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;

@@ -1,4 +1,4 @@
-package dev.streampredict.job.pipeline;
+package dev.streampredict.job.records;
 
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.registry.InputSchema;

@@ -1,4 +1,4 @@
-package dev.streampredict.job.pipeline;
+package dev.streampredict.job.records;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.streampredict.common.message.InputFormat;

@@ -1,4 +1,4 @@
-package dev.streampredict.job.pipeline;
+package dev.streampredict.job.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streampredict.common.message.AvroInputCodec;

@@ -1,4 +1,4 @@
-package dev.streampredict.job.pipeline;
+package dev.streampredict.job.records;
 
 /**
  * A Kafka record as it arrived, before any parsing, with where it came from (for the dead-letter topic).

@@ -1,4 +1,4 @@
-package dev.streampredict.job.pipeline;
+package dev.streampredict.job.records;
 
 /**
  * A validated input, reduced to what scoring needs, plus the original record: it goes into the prediction as it
