@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +42,32 @@ public final class TestArtifacts {
                 "2026-01-01T00:00:00Z", "test", Map.of("mse", 1.5));
     }
 
+    /** A classifier of {@code features} into {@code classes}, its inputs standardised as given. */
+    public static ModelMetadata classification(String version, List<String> features, List<String> classes) {
+        double[] means = new double[features.size()];
+        double[] sds = new double[features.size()];
+        Arrays.fill(sds, 1);
+        return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, version, Task.CLASSIFICATION, 1, features, null, null,
+                new Standardizer(means, sds), classes, "2026-01-01T00:00:00Z", "test", Map.of("accuracy", 0.5));
+    }
+
+    /**
+     * The archive of a working classifier: a dense network with a softmax output, untrained, its weights drawn from
+     * {@code seed}, so two seeds classify differently and a test asks the model what it says.
+     */
+    public static ModelArchive classifier(String version, List<String> features, List<String> classes, long seed,
+                                          Path dir) {
+        MultiLayerNetwork network = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(features.size()).nOut(8).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(classes.size())
+                        .activation(Activation.SOFTMAX).build())
+                .build());
+        network.init();
+        return save(dir, classification(version, features, classes), network);
+    }
+
     /** A dense network: {@code inputs} -> 3 (tanh) -> {@code outputs}. */
     public static MultiLayerNetwork network(int inputs, int outputs) {
         MultiLayerNetwork network = new MultiLayerNetwork(configuration(inputs, 3, outputs));
@@ -61,9 +88,13 @@ public final class TestArtifacts {
 
     /** The archive of a working forecaster over a window of 4. */
     public static ModelArchive archive(String version, Path dir) {
+        return save(dir, regression(version, 4, TargetMode.LEVEL), network(4, 1));
+    }
+
+    private static ModelArchive save(Path dir, ModelMetadata metadata, MultiLayerNetwork network) {
         try {
-            Path at = dir.resolve(version.replaceAll("[^A-Za-z0-9.-]", "_"));
-            ModelArtifact.save(at, regression(version, 4, TargetMode.LEVEL), network(4, 1));
+            Path at = dir.resolve(metadata.modelVersion().replaceAll("[^A-Za-z0-9.-]", "_"));
+            ModelArtifact.save(at, metadata, network);
             return ModelArchive.of(at.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

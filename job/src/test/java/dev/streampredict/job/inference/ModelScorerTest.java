@@ -2,7 +2,6 @@ package dev.streampredict.job.inference;
 
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.Prediction;
-import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.TinyModels;
 import dev.streampredict.job.records.DeadLetter;
 import dev.streampredict.job.records.InputEcho;
@@ -237,7 +236,7 @@ class ModelScorerTest {
     @Test
     void aModelThatThrowsFailsOnlyTheInputsItThrowsOn() throws Exception {
         double marker = 666;
-        Recorded scored = new Recorded(marker);
+        RecordedScores scored = new RecordedScores(marker);
         List<Prediction> served = scored.served;
         Map<String, String> failed = scored.failed;
         InMemoryState<SeriesWindow> windows = new InMemoryState<>();
@@ -263,7 +262,7 @@ class ModelScorerTest {
      */
     @Test
     void eachForecastIsMetByItsOwnKeysNextValueWithinABatchAndAcrossBatches() throws Exception {
-        Recorded scored = new Recorded(Double.NaN);
+        RecordedScores scored = new RecordedScores(Double.NaN);
         InMemoryState<SeriesWindow> windows = new InMemoryState<>();
         SeriesForecasting task = task(windows, scored);
         scoreInOneBatch(task, windows, List.of(input("a", 1.0), input("b", 2.0), input("a", 1.1), input("b", 2.3),
@@ -306,60 +305,6 @@ class ModelScorerTest {
             task.add(in, batch.add(in, 0, model), batch);
         }
         task.score(batch, serving);
-    }
-
-    /** What a task reports, kept; a model call throws on any row holding {@code failOn}. */
-    private static final class Recorded implements Scored {
-        final List<Prediction> served = new ArrayList<>();
-        final Map<String, String> failed = new HashMap<>();
-        final List<Double> metErrors = new ArrayList<>();
-        private final double failOn;
-
-        Recorded(double failOn) {
-            this.failOn = failOn;
-        }
-
-        @Override
-        public <R> R call(Predictor m, double[][] rows, int count,
-                          TriFunction<Predictor, double[][], Integer, R> call) {
-            for (int i = 0; i < count; i++) {
-                if (Arrays.stream(rows[i]).anyMatch(v -> v == failOn)) {
-                    throw new IllegalStateException("boom");
-                }
-            }
-            return call.apply(m, rows, count);
-        }
-
-        @Override
-        public void prediction(Prediction prediction, long timestamp) {
-            served.add(prediction);
-        }
-
-        @Override
-        public void failed(ScoringInput input, RejectReason reason, String detail, long timestamp) {
-            failed.put(input.id(), reason.label() + ": " + detail);
-        }
-
-        @Override
-        public void shadowPrediction(Prediction prediction, long timestamp) {
-        }
-
-        @Override
-        public void forecastMet(String version, double error, double persistenceError) {
-            metErrors.add(error);
-        }
-
-        @Override
-        public void classified(String version, boolean right, String label) {
-        }
-
-        @Override
-        public void input(String version, double[] standardised) {
-        }
-
-        @Override
-        public void inferred(String version, long nanos, int count) {
-        }
     }
 
     /** Keyed value state in a map, for a task tested without Flink. */
@@ -542,6 +487,42 @@ class ModelScorerTest {
                 {a[0], a[0], a[0], a[0], a[1], a[2]}}, 1)[0], within(1e-6));
         assertThat(served.get(2).prediction()).isCloseTo(model.forecast(new double[][]{
                 {a[0], a[0], a[1], a[2]}}, 1)[0], within(1e-6));
+    }
+
+    @Test
+    void aClassifierServesItsClassesAndAShadowClassifierItsOwnBesideIt() throws Exception {
+        ModelArchive servedArchive = TestArtifacts.classifier("iris-a", ClassifyingTest.FEATURES,
+                ClassifyingTest.CLASSES, 1, dir);
+        ModelArchive shadowArchive = TestArtifacts.classifier("iris-b", ClassifyingTest.FEATURES,
+                ClassifyingTest.CLASSES, 2, dir);
+        open(2, 1_000, null, servedArchive);
+        publish(shadowArchive);
+        command(ModelCommand.Action.SHADOW, shadowArchive.version(), 0);
+        harness.prepareSnapshotPreBarrier(1);
+        double[][] flowers = {{5.1, 3.5, 1.4, 0.2}, {6.4, 3.2, 4.5, 1.5}, {-4.0, 9.0, -2.0, 7.0}};
+        for (int i = 0; i < flowers.length; i++) {
+            ScoringInput flower = input("flower-" + i, 0);
+            harness.processElement1(new StreamRecord<>(new ScoringInput(flower.id(), flower.key(),
+                    flower.eventTimestamp(), flower.ingestTimestamp(), flowers[i].clone(), "setosa", flower.source()),
+                    i));
+        }
+        harness.prepareSnapshotPreBarrier(2);
+
+        List<Prediction> served = harness.extractOutputValues();
+        List<Prediction> shadowed = harness.getSideOutput(ModelScorer.SHADOW_PREDICTIONS).stream()
+                .map(StreamRecord::getValue).toList();
+        List<String> servedClasses = classes(servedArchive.load().classify(flowers, flowers.length));
+        List<String> shadowClasses = classes(shadowArchive.load().classify(flowers, flowers.length));
+        assertThat(shadowClasses).as("the two classifiers disagree on a flower, so each is told apart")
+                .isNotEqualTo(servedClasses);
+        assertThat(served).extracting(Prediction::predictedClass).containsExactlyElementsOf(servedClasses);
+        assertThat(served).extracting(Prediction::modelVersion).containsOnly("iris-a");
+        assertThat(shadowed).extracting(Prediction::predictedClass).containsExactlyElementsOf(shadowClasses);
+        assertThat(shadowed).extracting(Prediction::modelVersion).containsOnly("iris-b");
+    }
+
+    private static List<String> classes(double[][] probabilities) {
+        return Arrays.stream(probabilities).map(p -> ClassifyingTest.CLASSES.get(Predictor.mostLikely(p))).toList();
     }
 
     @Test
