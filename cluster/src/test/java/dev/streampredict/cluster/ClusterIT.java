@@ -37,6 +37,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static dev.streampredict.testing.Steps.step;
+import static dev.streampredict.testing.Steps.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -71,45 +73,53 @@ class ClusterIT {
         cluster("start", "--rest-port", Integer.toString(restPort),
                 "--rpc-port", Integer.toString(LocalKafkaBroker.freePort()), "--work-dir", work.toString());
         try {
-            String jarId = upload();
+            String jarId = value("upload the job jar", this::upload);
 
             // first run: at-least-once with checkpoints; kill a TaskManager in the middle of the stream
-            String first = run(jarId, kafka, model, "c1");
+            String first = value("submit the first run", () -> run(jarId, kafka, model, "c1"));
             List<InputRecord> inputs = records(4, 2_000);
-            InBackground producer = sendInBackground(kafka, "c1-in", inputs, 200);
-            assertThat(TopicReader.awaitRecords(kafka, "c1-out", 400, Duration.ofMinutes(2)))
-                    .hasSizeGreaterThanOrEqualTo(400);
-            long killed = Long.parseLong(Files.readString(work.resolve("taskmanager-1.pid")).trim());
-            new ProcessBuilder("kill", "-9", Long.toString(killed)).start().waitFor();
-            producer.await(Duration.ofSeconds(60));
+            step("predictions before a TaskManager is killed, then none lost after", () -> {
+                InBackground producer = sendInBackground(kafka, "c1-in", inputs, 200);
+                assertThat(TopicReader.awaitRecords(kafka, "c1-out", 400, Duration.ofMinutes(2)))
+                        .hasSizeGreaterThanOrEqualTo(400);
+                long killed = Long.parseLong(Files.readString(work.resolve("taskmanager-1.pid")).trim());
+                new ProcessBuilder("kill", "-9", Long.toString(killed)).start().waitFor();
+                producer.await(Duration.ofSeconds(60));
 
-            assertThat(awaitPredictionIds(kafka, "c1-out", inputs, Duration.ofMinutes(3)))
-                    .as("no input lost across the killed TaskManager")
-                    .containsAll(inputs.stream().map(InputRecord::id).toList());
-            assertThat(failures(first)).as("the job saw the TaskManager go and recovered without it")
-                    .isPositive();
-            Await.until("a completed checkpoint in execution.checkpointing.dir after the recovery",
-                    Duration.ofSeconds(60), () -> hasCheckpoint(work.resolve("checkpoints").resolve(first)));
-            cancel(first);
+                assertThat(awaitPredictionIds(kafka, "c1-out", inputs, Duration.ofMinutes(3)))
+                        .as("no input lost across the killed TaskManager")
+                        .containsAll(inputs.stream().map(InputRecord::id).toList());
+            });
+            step("the job recovered and checkpoints again", () -> {
+                assertThat(failures(first)).as("the job saw the TaskManager go and recovered without it")
+                        .isPositive();
+                Await.until("a completed checkpoint in execution.checkpointing.dir after the recovery",
+                        Duration.ofSeconds(60), () -> hasCheckpoint(work.resolve("checkpoints").resolve(first)));
+                cancel(first);
+            });
 
             // second submission of the same jar to the same cluster
-            String second = run(jarId, kafka, model, "c2");
+            String second = value("submit the same jar again", () -> run(jarId, kafka, model, "c2"));
 
             // a typo in the program arguments fails that submission only: main runs in the JobManager
-            HttpResponse<String> typo = http.send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("programArgsList",
-                            List.of("--model", model.toString(), "--paralelism", "2"))))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(typo.statusCode()).as("the typo's submission fails: %s", typo.body()).isBetween(400, 599);
-            assertThat(typo.body()).contains("invalid program arguments").contains("--paralelism");
-            assertThat(send(HttpRequest.newBuilder(uri("/jobs/" + second)).GET()).path("state").asText())
-                    .as("the running job, on the JobManager that ran the bad main").isEqualTo("RUNNING");
-            List<InputRecord> more = records(4, 200);
-            sendInBackground(kafka, "c2-in", more, 0).await(Duration.ofSeconds(60));
-            assertThat(awaitPredictionIds(kafka, "c2-out", more, Duration.ofMinutes(2)))
-                    .containsAll(more.stream().map(InputRecord::id).toList());
-            cancel(second);
+            step("a typo in the arguments fails only its submission", () -> {
+                HttpResponse<String> typo = http.send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("programArgsList",
+                                List.of("--model", model.toString(), "--paralelism", "2"))))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(typo.statusCode()).as("the typo's submission fails: %s", typo.body()).isBetween(400, 599);
+                assertThat(typo.body()).contains("invalid program arguments").contains("--paralelism");
+                assertThat(send(HttpRequest.newBuilder(uri("/jobs/" + second)).GET()).path("state").asText())
+                        .as("the running job, on the JobManager that ran the bad main").isEqualTo("RUNNING");
+            });
+            step("the second run predicts", () -> {
+                List<InputRecord> more = records(4, 200);
+                sendInBackground(kafka, "c2-in", more, 0).await(Duration.ofSeconds(60));
+                assertThat(awaitPredictionIds(kafka, "c2-out", more, Duration.ofMinutes(2)))
+                        .containsAll(more.stream().map(InputRecord::id).toList());
+                cancel(second);
+            });
         } finally {
             cluster("stop", "--work-dir", work.toString());
         }

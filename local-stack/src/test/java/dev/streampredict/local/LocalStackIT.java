@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.streampredict.testing.Steps.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs the one-command stack as a user would: a separate process, the web UI's REST API, Kafka, then Ctrl-C. */
@@ -117,31 +118,36 @@ class LocalStackIT {
                 .redirectOutput(log.toFile())
                 .start();
         try {
-            awaitRunningJob(webPort, stack, log);
-            PredictionCodec codec = new PredictionCodec();
-            List<Prediction> predictions = TopicReader.awaitNewRecords("127.0.0.1:" + kafkaPort,
-                    TopicNames.PREDICTIONS, 20, Duration.ofSeconds(90)).stream().map(r -> codec.parse(r.value()))
-                    .toList();
-            assertThat(predictions).as("predictions from the running stack; its output is in " + log)
-                    .hasSizeGreaterThanOrEqualTo(20);
-            assertThat(predictions).allSatisfy(p -> {
-                assertThat(p.key()).isEqualTo("sp500");
-                assertThat(p.target()).isEqualTo("close");
-                assertThat(p.modelVersion()).startsWith("sp500-close-");
-                assertThat(p.prediction()).isPositive();
+            step("the job running in the web UI", () -> awaitRunningJob(webPort, stack, log));
+            step("predictions on the topic", () -> {
+                PredictionCodec codec = new PredictionCodec();
+                List<Prediction> predictions = TopicReader.awaitNewRecords("127.0.0.1:" + kafkaPort,
+                        TopicNames.PREDICTIONS, 20, Duration.ofSeconds(90)).stream()
+                        .map(r -> codec.parse(r.value())).toList();
+                assertThat(predictions).as("predictions from the running stack; its output is in " + log)
+                        .hasSizeGreaterThanOrEqualTo(20);
+                assertThat(predictions).allSatisfy(p -> {
+                    assertThat(p.key()).isEqualTo("sp500");
+                    assertThat(p.target()).isEqualTo("close");
+                    assertThat(p.modelVersion()).startsWith("sp500-close-");
+                    assertThat(p.prediction()).isPositive();
+                });
             });
-
-            awaitOutput(log, "RUNNING | in ", stack);
-            assertPrometheusEndpointHasTheJobsMetrics(metricsPort);
+            step("the status line", () -> awaitOutput(log, "RUNNING | in ", stack));
+            step("the job's metrics on /metrics", () -> assertPrometheusEndpointHasTheJobsMetrics(metricsPort));
             if (name.equals("first")) {
-                assertOnlyLoopbackListens(stack.toHandle(), webPort, metricsPort, livePort, kafkaPort);
-                assertPrometheusScrapesThemWithTheShippedConfig(metricsPort);
-                assertLivePagePlotsTheStream(livePort, webPort);
+                step("only loopback listens", () -> assertOnlyLoopbackListens(stack.toHandle(), webPort,
+                        metricsPort, livePort, kafkaPort));
+                step("Prometheus scrapes with the shipped configuration",
+                        () -> assertPrometheusScrapesThemWithTheShippedConfig(metricsPort));
+                step("the live page plots the stream", () -> assertLivePagePlotsTheStream(livePort, webPort));
             }
 
-            new ProcessBuilder("kill", "-INT", Long.toString(stack.pid())).start().waitFor();
-            assertThat(stack.waitFor(90, TimeUnit.SECONDS)).as("exits within 90 s of Ctrl-C").isTrue();
-            assertThat(stack.exitValue()).as("exit code after Ctrl-C; output in " + log).isZero();
+            step("Ctrl-C stops the stack", () -> {
+                new ProcessBuilder("kill", "-INT", Long.toString(stack.pid())).start().waitFor();
+                assertThat(stack.waitFor(90, TimeUnit.SECONDS)).as("exits within 90 s of Ctrl-C").isTrue();
+                assertThat(stack.exitValue()).as("exit code after Ctrl-C; output in " + log).isZero();
+            });
         } finally {
             stack.destroyForcibly();
         }
