@@ -7,7 +7,11 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/ensure-toolchain.sh
-scripts/build.sh install -pl benchmark -am
+# a measurement runs the code as it is now, so it builds first; reading the options needs only a build there is
+if ! { [[ "${1:-}" =~ ^(-h|--help)$ ]] && [ -f benchmark/target/benchmark.jar ] \
+       && [ -f benchmark/target/runtime.classpath ]; }; then
+  scripts/build.sh install -pl benchmark -am
+fi
 cp="benchmark/target/benchmark.jar:$(cat benchmark/target/runtime.classpath)"
 # One ND4J thread per Flink task: with one task per core, more threads only oversubscribe the cores.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
