@@ -1,5 +1,6 @@
 package dev.streampredict.benchmark;
 
+import dev.streampredict.common.cli.DurationConverter;
 import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
@@ -32,7 +33,7 @@ import java.util.concurrent.Callable;
  * One run, one broker, side by side: raw Kafka passthrough (the ceiling), the pipeline draining the same backlog at
  * parallelism 1 and 2, and end-to-end latency at fixed rates in both delivery modes.
  */
-@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "benchmark", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = "Measures the pipeline against raw Kafka on the same broker, and its end-to-end latency.")
 public final class Benchmark implements Callable<Integer> {
 
@@ -44,94 +45,89 @@ public final class Benchmark implements Callable<Integer> {
 
     @Option(names = "--records", defaultValue = "1500000",
             description = "Backlog of small series records for the throughput runs, enough for the raw passthrough to "
-                    + "run for seconds, not a fraction of one; 0 skips them (default: ${DEFAULT-VALUE}).")
+                    + "run for seconds, not a fraction of one; 0 skips them.")
     long records;
 
     @Option(names = "--repeat", defaultValue = "3",
             description = "Rounds of the throughput runs (raw passthrough, then the pipeline at parallelism 1 and 2), "
-                    + "interleaved so that drift on a shared machine hits each alike; medians are reported "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "interleaved so that drift on a shared machine hits each alike; medians are reported.")
     int repeat;
 
-    @Option(names = "--keys", defaultValue = "1000", description = "Synthetic series (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--keys", defaultValue = "1000", description = "Synthetic series.")
     int keys;
 
     @Option(names = "--rates", split = ",", defaultValue = "1000,5000",
-            description = "Events per second for the latency runs; 0 skips (default: ${DEFAULT-VALUE}).")
+            description = "Events per second for the latency runs; 0 skips.")
     List<Double> rates;
 
     @Option(names = "--peer-records", defaultValue = "100000",
-            description = "Backlog of 784-feature records for the peer FFNN workload, per format; 0 skips it "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Backlog of 784-feature records for the peer FFNN workload, per format; 0 skips it.")
     long peerRecords;
 
     @Option(names = "--peer-formats", split = ",", defaultValue = "json,avro,avro-reference",
             description = "How the peer workload's records are sent and answered: json (predictions copy the input), "
-                    + "avro (copy, as JSON), avro-reference (predictions name the input's offset) (default: "
-                    + "${DEFAULT-VALUE}).")
+                    + "avro (copy, as JSON), avro-reference (predictions name the input's offset).")
     List<String> peerFormats;
 
     @Option(names = "--low-latency-rates", split = ",", defaultValue = "1000,10000",
             description = "Events per second of at-least-once latency runs with the low-latency setting (no buffer "
                     + "timeout, no linger in the producer and the sinks), beside the default setting's runs at the "
-                    + "same rates; 0 skips (default: ${DEFAULT-VALUE}).")
+                    + "same rates; 0 skips.")
     List<Double> lowLatencyRates;
 
     @Option(names = "--memory-keys", split = ",", defaultValue = "1000,100000",
             description = "Numbers of keys whose state is measured on the heap, one job each; the bytes per key come "
-                    + "from the smallest and the largest; 0 skips (default: ${DEFAULT-VALUE}).")
+                    + "from the smallest and the largest; 0 skips.")
     List<Integer> memoryKeys;
 
     @Option(names = "--swap-rates", split = ",", defaultValue = "1000,10000",
             description = "Events per second at which a new model version is swapped in while the job runs; 0 "
-                    + "skips (default: ${DEFAULT-VALUE}).")
+                    + "skips.")
     List<Double> swapRates;
 
     @Option(names = "--swap-keys", defaultValue = "100",
-            description = "Series in the swap runs: fewer keys, so that each key has predictions close together "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Series in the swap runs: fewer keys, so that each key has predictions close together.")
     int swapKeys;
 
-    @Option(names = "--soak-minutes", defaultValue = "0",
-            description = "Minutes of a steady stream at --soak-rate, sampled every 30 s: throughput, latency, "
-                    + "heap and checkpoint size over time; 0 skips (default: ${DEFAULT-VALUE}).")
-    int soakMinutes;
+    @Option(names = "--soak", defaultValue = "0", converter = DurationConverter.class,
+            description = "How long a steady stream runs at --soak-rate, sampled every 30 s: throughput, latency, "
+                    + "heap and checkpoint size over time; 0 skips.")
+    Duration soak;
 
     @Option(names = "--soak-rate",
             description = "Events per second of the soak (default: 80%% of the pipeline's drain rate at parallelism 2, "
                     + "measured first in the same run).")
     Double soakRate;
 
-    @Option(names = "--soak-keys", defaultValue = "10000", description = "Keys sending at a time in the soak "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--soak-keys", defaultValue = "10000", description = "Keys sending at a time in the soak.")
     int soakKeys;
 
-    @Option(names = "--soak-turnover", defaultValue = "60", description = "Seconds after which the soak's keys "
-            + "stop and new ones start (default: ${DEFAULT-VALUE}).")
-    int soakTurnoverSeconds;
+    @Option(names = "--soak-turnover", defaultValue = "60s", converter = DurationConverter.class,
+            description = "After this, the soak's keys stop and new ones start.")
+    Duration soakTurnover;
 
-    @Option(names = "--soak-state-ttl", defaultValue = "120", description = "The job's --state-ttl in the soak, "
-            + "seconds (default: ${DEFAULT-VALUE}).")
-    int soakStateTtlSeconds;
+    @Option(names = "--soak-state-ttl", defaultValue = "120s", converter = DurationConverter.class,
+            description = "The job's --state-ttl in the soak.")
+    Duration soakStateTtl;
 
-    @Option(names = "--warm-up", defaultValue = "10", description = "Seconds sent before latency is measured "
-            + "(default: ${DEFAULT-VALUE}).")
-    int warmUpSeconds;
+    @Option(names = "--warm-up", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Sent before latency is measured.")
+    Duration warmUp;
 
-    @Option(names = "--measure", defaultValue = "30", description = "Seconds of latency measured per run "
-            + "(default: ${DEFAULT-VALUE}).")
-    int measureSeconds;
+    @Option(names = "--measure", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Latency measured per run.")
+    Duration measure;
 
     @Option(names = "--checkpoint-interval", defaultValue = "1s",
             description = "Checkpoint interval of the exactly-once latency runs, which commit predictions at "
-                    + "each; at-least-once keeps the job's 10 s (default: ${DEFAULT-VALUE}).")
+                    + "each; at-least-once keeps the job's 10 s.")
     String checkpointInterval;
 
     @Option(names = "--job-arg", description = "Extra argument for the job, repeatable, e.g. --job-arg=--batch-size=1.")
     List<String> jobArgs = new ArrayList<>();
 
     @Option(names = "--work-dir", defaultValue = "target/benchmark", description = "Broker data, model and "
-            + "results (default: ${DEFAULT-VALUE}).")
+            + "results.")
     Path workDir;
 
     private CostMeter meter;
@@ -198,7 +194,7 @@ public final class Benchmark implements Callable<Integer> {
             if (swapRates.stream().anyMatch(rate -> rate > 0)) {
                 swaps(runs, table);
             }
-            if (soakMinutes > 0) {
+            if (!soak.isZero()) {
                 soak(bootstrap, runs, table);
             }
             for (String guarantee : List.of("at-least-once", "exactly-once")) {
@@ -228,8 +224,8 @@ public final class Benchmark implements Callable<Integer> {
     private void latency(PipelineRuns runs, double rate, String guarantee, String label,
                          PipelineRuns.LatencySetting latencySetting, ResultTable table) throws Exception {
         System.out.printf("latency at %.0f events/s, %s%s ...%n", rate, guarantee, label);
-        PipelineRuns.Latency l = runs.latency(rate, guarantee, checkpointInterval, Duration.ofSeconds(warmUpSeconds),
-                Duration.ofSeconds(measureSeconds), keys, latencySetting);
+        PipelineRuns.Latency l = runs.latency(rate, guarantee, checkpointInterval, warmUp, measure, keys,
+                latencySetting);
         String setting = String.format("%.0f/s %s%s", rate, guarantee, label);
         table.add("latency p50", setting, l.percentile(0.50), "ms");
         table.add("latency p95", setting, l.percentile(0.95), "ms");
@@ -254,7 +250,7 @@ public final class Benchmark implements Callable<Integer> {
             }
             System.out.printf("model swap at %.0f events/s over %d keys ...%n", rate, swapKeys);
             PipelineRuns.Swap swap = runs.swap(rate, swapKeys, second, checkpointInterval,
-                    Duration.ofSeconds(warmUpSeconds), Duration.ofSeconds(measureSeconds));
+                    warmUp, measure);
             String setting = String.format("%.0f/s, %d keys, checkpoints %s", rate, swapKeys, checkpointInterval);
             table.add("swap: publish to first prediction of new version", setting, swap.publishToFirstMs(), "ms");
             table.add("swap: largest gap of one key, around the swap", setting, swap.keyGapAroundMs(), "ms");
@@ -265,7 +261,7 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /**
-     * A steady stream for {@code soakMinutes} at 80% of what the pipeline drains (or {@code --soak-rate}), with keys
+     * A steady stream for {@code --soak} at 80% of what the pipeline drains (or {@code --soak-rate}), with keys
      * that come and go: nothing may grow without bound, neither lag, nor heap, nor checkpoints.
      */
     private void soak(String bootstrap, PipelineRuns runs, ResultTable table) throws Exception {
@@ -285,11 +281,11 @@ public final class Benchmark implements Callable<Integer> {
             rate = Math.floor(0.8 * drained / 100) * 100;
         }
         String setting = String.format("%.0f/s, %d keys, new keys every %d s, state TTL %d s", rate, soakKeys,
-                soakTurnoverSeconds, soakStateTtlSeconds);
-        System.out.printf("soak for %d minutes: %s ...%n", soakMinutes, setting);
+                soakTurnover.toSeconds(), soakStateTtl.toSeconds());
+        System.out.printf("soak for %.1f minutes: %s ...%n", soak.toSeconds() / 60.0, setting);
         table.condition("soak", setting);
-        for (PipelineRuns.SoakSample s : runs.soak(rate, soakKeys, Duration.ofSeconds(soakTurnoverSeconds),
-                Duration.ofSeconds(soakStateTtlSeconds), Duration.ofMinutes(soakMinutes), Duration.ofSeconds(30))) {
+        for (PipelineRuns.SoakSample s : runs.soak(rate, soakKeys, soakTurnover, soakStateTtl, soak,
+                Duration.ofSeconds(30))) {
             String at = String.format("minute %.1f", s.minutes());
             table.add("soak: achieved", at, s.achievedPerSecond(), "predictions/s");
             table.add("soak: latency p50", at, s.p50(), "ms");

@@ -19,20 +19,19 @@ import java.util.stream.Stream;
  * {@code scripts/figures.sh}: every figure of REPORT and README, drawn again from the results files, so that a figure
  * never shows a number that no file holds.
  */
-@Command(name = "figures", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "figures", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = "Draws the figures (PNG) from the results that training and the benchmark wrote.")
 public final class FiguresCli implements Callable<Integer> {
 
     @Option(names = "--results", defaultValue = "benchmark/results",
             description = "Benchmark results (*.json), the feedback-loop run (*feedback-loop.json) and training "
-                    + "evaluations (training/*.json) (default: ${DEFAULT-VALUE}).")
+                    + "evaluations (training/*.json).")
     Path results;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--output", defaultValue = "docs/figures", description = "Where the PNG files go (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--output", defaultValue = "docs/figures", description = "Where the PNG files go.")
     Path output;
 
     public static void main(String[] args) {

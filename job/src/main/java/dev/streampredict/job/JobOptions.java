@@ -1,5 +1,6 @@
 package dev.streampredict.job;
 
+import dev.streampredict.common.cli.DurationConverter;
 import dev.streampredict.common.kafka.KafkaClientOptions;
 import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.message.InputFormat;
@@ -11,7 +12,6 @@ import dev.streampredict.model.ModelLimits;
 import dev.streampredict.registry.RegistryKeys;
 import dev.streampredict.registry.RegistryStatus;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Every setting of the job, as program arguments with defaults: the same in a local run and on a cluster. */
-@Command(name = "prediction-job", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "prediction-job", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = "Flink job: scores every record of the input topic with an embedded DL4J model.")
 public final class JobOptions {
 
@@ -39,22 +39,21 @@ public final class JobOptions {
         }
     }
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
+            description = "Kafka brokers to connect to.")
     String bootstrapServers;
 
     @Mixin
     KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
-    @Option(names = "--input-topic", defaultValue = TopicNames.INPUT, description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--input-topic", defaultValue = TopicNames.INPUT)
     String inputTopic;
 
-    @Option(names = "--predictions-topic", defaultValue = TopicNames.PREDICTIONS,
-            description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--predictions-topic", defaultValue = TopicNames.PREDICTIONS)
     String predictionsTopic;
 
     @Option(names = "--dead-letter-topic", defaultValue = TopicNames.DEAD_LETTERS, description = "Invalid input goes "
-            + "here (default: ${DEFAULT-VALUE}).")
+            + "here.")
     String deadLetterTopic;
 
     @Option(names = "--model-registry", paramLabel = "TOPIC",
@@ -86,31 +85,28 @@ public final class JobOptions {
     Long modelMemoryBudget;
 
     @Option(names = "--shadow-topic", defaultValue = TopicNames.SHADOW_PREDICTIONS,
-            description = "A shadow model's predictions go here (default: ${DEFAULT-VALUE}).")
+            description = "A shadow model's predictions go here.")
     String shadowTopic;
 
     @Option(names = "--auto-promote-after", defaultValue = "0", paramLabel = "N",
             description = "With --model-registry: once a canary or shadow and the stable model have each met N "
                     + "outcomes (actual values or labels), promote the candidate if its error is lower by "
-                    + "--promote-margin, roll it back if higher by --rollback-margin; 0 never decides (default: "
-                    + "${DEFAULT-VALUE}).")
+                    + "--promote-margin, roll it back if higher by --rollback-margin; 0 never decides.")
     long autoPromoteAfter;
 
     @Option(names = "--promote-margin", defaultValue = "0.05",
-            description = "Relative error reduction that earns promotion (default: ${DEFAULT-VALUE}).")
+            description = "Relative error reduction that earns promotion.")
     double promoteMargin;
 
     @Option(names = "--rollback-margin", defaultValue = "0.05",
-            description = "Relative error increase that earns rollback (default: ${DEFAULT-VALUE}).")
+            description = "Relative error increase that earns rollback.")
     double rollbackMargin;
 
-    @Option(names = "--group-id", defaultValue = "stream-predict", description = "Kafka consumer group "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--group-id", defaultValue = "stream-predict", description = "Kafka consumer group.")
     String groupId;
 
     @Option(names = "--starting-offsets", defaultValue = "COMMITTED",
-            description = "EARLIEST, LATEST, or COMMITTED (the group's offsets, else earliest) (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "EARLIEST, LATEST, or COMMITTED (the group's offsets, else earliest).")
     KafkaSettings.StartingOffsets startingOffsets;
 
     @Option(names = "--start-from-time", paramLabel = "EPOCH_MS",
@@ -132,7 +128,7 @@ public final class JobOptions {
 
     @Option(names = "--delivery-guarantee", defaultValue = "AT_LEAST_ONCE",
             description = "AT_LEAST_ONCE (lowest latency) or EXACTLY_ONCE (predictions visible at checkpoint "
-                    + "commit; readers use read_committed) (default: ${DEFAULT-VALUE}).")
+                    + "commit; readers use read_committed).")
     Guarantee deliveryGuarantee;
 
     @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
@@ -152,57 +148,55 @@ public final class JobOptions {
     Duration bufferTimeout;
 
     @Option(names = "--transactional-id-prefix", defaultValue = "stream-predict",
-            description = "EXACTLY_ONCE: unique per job on the Kafka cluster (default: ${DEFAULT-VALUE}).")
+            description = "EXACTLY_ONCE: unique per job on the Kafka cluster.")
     String transactionalIdPrefix;
 
     @Option(names = "--input-format", defaultValue = "json", converter = InputFormat.Converter.class,
             description = "json, or avro (single-object encoded with input-record.avsc, features as floats in the "
-                    + "model's order): what the producer writes with --format (default: ${DEFAULT-VALUE}).")
+                    + "model's order): what the producer writes with --format.")
     InputFormat inputFormat;
 
     @Option(names = "--prediction-input", defaultValue = "COPY",
             description = "COPY: each prediction carries its input (as JSON); REFERENCE: only the input's topic, "
-                    + "partition, offset and id, for wide inputs whose copy would double the bytes written "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "partition, offset and id, for wide inputs whose copy would double the bytes written.")
     InputEcho.Mode predictionInput;
 
     @Option(names = "--max-message-bytes", defaultValue = "65536", description = "Larger inputs are "
-            + "dead-lettered (default: ${DEFAULT-VALUE}).")
+            + "dead-lettered.")
     int maxMessageBytes;
 
     @Option(names = "--earliest-event-time", defaultValue = "0",
-            description = "Epoch ms; older events are dead-lettered (default: ${DEFAULT-VALUE}).")
+            description = "Epoch ms; older events are dead-lettered.")
     long earliestEventTime;
 
     @Option(names = "--max-clock-skew", defaultValue = "1h", converter = DurationConverter.class,
-            description = "Events further in the future are dead-lettered (default: ${DEFAULT-VALUE}).")
+            description = "Events further in the future are dead-lettered.")
     Duration maxClockSkew;
 
     @Option(names = "--remembered-ids-per-key", defaultValue = "32",
             description = "A record whose id is among its key's last this many ids is dead-lettered as "
-                    + "duplicate_id (default: ${DEFAULT-VALUE}).")
+                    + "duplicate_id.")
     int rememberedIdsPerKey;
 
     @Option(names = "--state-ttl", defaultValue = "0", converter = DurationConverter.class,
             description = "Drop a key's state (window, pending forecast, recent ids) this long after its last input, "
                     + "e.g. 7d, so that keys that stop sending do not hold memory for ever; 0 keeps it. Flink cannot "
-                    + "restore a savepoint across switching this on or off (default: ${DEFAULT-VALUE}).")
+                    + "restore a savepoint across switching this on or off.")
     Duration stateTtl;
 
     @Option(names = "--batch-size", defaultValue = "128",
-            description = "Most inputs scored in one model call (default: ${DEFAULT-VALUE}).")
+            description = "Most inputs scored in one model call.")
     int batchSize;
 
     @Option(names = "--batch-timeout", defaultValue = "2ms", converter = DurationConverter.class,
-            description = "Longest an input waits for its batch to fill; 0 scores each input alone (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "Longest an input waits for its batch to fill; 0 scores each input alone.")
     Duration batchTimeout;
 
     @Option(names = "--out-of-orderness", defaultValue = "2s", converter = DurationConverter.class,
-            description = "Watermark delay behind the highest event time (default: ${DEFAULT-VALUE}).")
+            description = "Watermark delay behind the highest event time.")
     Duration outOfOrderness;
 
-    @Option(names = "--job-name", defaultValue = "stream-predict", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--job-name", defaultValue = "stream-predict")
     String jobName;
 
     /** What the job uses when neither its arguments nor the cluster's configuration say. */
@@ -333,13 +327,6 @@ public final class JobOptions {
         @Override
         public Long convert(String value) {
             return ModelLimits.parseBytes(value, ModelLimits.BUDGET_SETTING);
-        }
-    }
-
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return value.equals("0") ? Duration.ZERO : TimeUtils.parseDuration(value);
         }
     }
 }

@@ -85,7 +85,7 @@ class FeedbackLoopIT {
         StringWriter retrainLog = new StringWriter();
         InBackground retrainer = InBackground.start("retrainer", () -> assertThat(new CommandLine(retrain)
                 .setOut(new PrintWriter(retrainLog, true))
-                .execute("--bootstrap-servers", KAFKA.bootstrapServers(), "--registry-topic", "loop-models",
+                .execute("--bootstrap-servers", KAFKA.bootstrapServers(), "--model-registry", "loop-models",
                         "--input-topic", "loop-in", "--input-format", "avro", "--decisions-topic", "loop-decisions",
                         "--every", "5000",
                         "--history", "2500", "--hidden", "16,16", "--epochs", "30", "--patience", "5",

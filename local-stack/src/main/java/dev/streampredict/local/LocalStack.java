@@ -1,5 +1,6 @@
 package dev.streampredict.local;
 
+import dev.streampredict.common.cli.DurationConverter;
 import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.kafka.KafkaClientOptions;
@@ -56,15 +57,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The whole system on one machine, in one command: a real Kafka broker, the job on a local Flink cluster with
  * its web UI, the producer, and a status line. Ctrl-C stops everything in order and exits 0.
  */
-@Command(name = "run-local", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run-local", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = "Runs Kafka, the prediction job (Flink web UI) and the producer on this machine.")
 public final class LocalStack implements Callable<Integer> {
 
     enum Source { csv, synthetic }
 
     @Option(names = "--source", defaultValue = "csv",
-            description = "csv (replay a file, by default the S&P 500 daily closes) or synthetic (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "csv (replay a file, by default the S&P 500 daily closes) or synthetic.")
     Source source;
 
     @Mixin
@@ -72,14 +72,13 @@ public final class LocalStack implements Callable<Integer> {
 
     @Option(names = "--input-format", defaultValue = "json", converter = InputFormat.Converter.class,
             description = "How inputs are written on input-data: json, or avro (binary, for wide inputs); the job and "
-                    + "the retrainer read the same (default: ${DEFAULT-VALUE}).")
+                    + "the retrainer read the same.")
     InputFormat inputFormat;
 
-    @Option(names = "--rate", defaultValue = "20", description = "Events per second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "20", description = "Events per second.")
     double rate;
 
-    @Option(names = "--keys", defaultValue = "10", description = "Synthetic: number of series (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--keys", defaultValue = "10", description = "Synthetic: number of series.")
     int keys;
 
     @Option(names = "--bootstrap-servers", description = "Use this running Kafka instead of starting one.")
@@ -94,8 +93,7 @@ public final class LocalStack implements Callable<Integer> {
     KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--partitions", defaultValue = "4",
-            description = "Partitions of the input, predictions and shadow topics it creates (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "Partitions of the input, predictions and shadow topics it creates.")
     int partitions;
 
     @Option(names = "--replication-factor",
@@ -106,45 +104,41 @@ public final class LocalStack implements Callable<Integer> {
     /** The Kafka client settings of every client of the stack (for a secured --bootstrap-servers). */
     private Map<String, String> clientSettings = Map.of();
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the started broker (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Port of the started broker.")
     int kafkaPort;
 
-    @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port.")
     int webPort;
 
     @Option(names = "--metrics-port", defaultValue = "9249",
-            description = "Port of the Prometheus endpoint (/metrics) of the job's metrics (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "Port of the Prometheus endpoint (/metrics) of the job's metrics.")
     int metricsPort;
 
     @Option(names = "--bind-address", defaultValue = "127.0.0.1",
             description = "Where the web UI, the live page, the metrics endpoint and Flink's own ports listen; "
-                    + "0.0.0.0 opens them to the network, which nothing here protects (default: ${DEFAULT-VALUE}).")
+                    + "0.0.0.0 opens them to the network, which nothing here protects.")
     String bindAddress;
 
     @Option(names = "--live-port", defaultValue = "8090",
-            description = "Port of the live page with plots (default: ${DEFAULT-VALUE}).")
+            description = "Port of the live page with plots.")
     int livePort;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--parallelism", defaultValue = "2")
     int parallelism;
 
     @Option(names = "--delivery-guarantee", defaultValue = "at-least-once", description = "at-least-once or "
-            + "exactly-once (default: ${DEFAULT-VALUE}).")
+            + "exactly-once.")
     String deliveryGuarantee;
 
-    @Option(names = "--work-dir", defaultValue = "work", description = "Kafka data and logs (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--work-dir", defaultValue = "work", description = "Kafka data and logs.")
     Path workDir;
 
-    @Option(names = "--models-dir", defaultValue = "models", description = "Where models are found or trained "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--models-dir", defaultValue = "models", description = "Where models are found or trained.")
     Path modelsDir;
 
-    @Option(names = "--status-interval", defaultValue = "5", description = "Seconds between status lines "
-            + "(default: ${DEFAULT-VALUE}).")
-    int statusInterval;
+    @Option(names = "--status-interval", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Time between status lines.")
+    Duration statusInterval;
 
     @Option(names = "--regime-change-at", paramLabel = "N",
             description = "Synthetic: after N events every series changes its period (50 to 20) and level (+20), and "
@@ -158,13 +152,12 @@ public final class LocalStack implements Callable<Integer> {
     boolean retrain;
 
     @Option(names = "--retrain-every", defaultValue = "2000",
-            description = "With --retrain: events between retrainings, and how many it trains on (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "With --retrain: events between retrainings, and how many it trains on.")
     int retrainEvery;
 
     @Option(names = "--auto-promote-after", defaultValue = "0", paramLabel = "N",
             description = "Promote a shadow or canary that beats the stable model over N outcomes, roll back one "
-                    + "that is worse (the job's option of the same name); 0: only by hand (default: ${DEFAULT-VALUE}).")
+                    + "that is worse (the job's option of the same name); 0: only by hand.")
     long autoPromoteAfter;
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -370,7 +363,7 @@ public final class LocalStack implements Callable<Integer> {
 
     private void printStatusUntilStopped() throws Exception {
         PredictionMonitor.Snapshot previous = monitor.snapshot();
-        while (!stop.await(statusInterval, TimeUnit.SECONDS)) {
+        while (!stop.await(statusInterval.toMillis(), TimeUnit.MILLISECONDS)) {
             PredictionMonitor.Snapshot now = monitor.snapshot();
             printStatus(producer.sent(), now, previous, job);
             previous = now;

@@ -20,7 +20,7 @@ final class Retraining implements AutoCloseable {
     Retraining(String bootstrap, List<String> kafkaProperties, InputFormat format, int every, Path workDir) {
         List<String> args = new ArrayList<>(kafkaProperties);
         args.addAll(List.of("--bootstrap-servers", bootstrap,
-                "--registry-topic", ModelRegistry.DEFAULT_TOPIC, "--input-topic", TopicNames.INPUT, "--from", "latest",
+                "--model-registry", ModelRegistry.DEFAULT_TOPIC, "--input-topic", TopicNames.INPUT, "--from", "latest",
                 "--input-format", format.name(),
                 "--every", Integer.toString(every), "--history", Integer.toString(every), "--epochs", "50",
                 "--work-dir", workDir.toString()));

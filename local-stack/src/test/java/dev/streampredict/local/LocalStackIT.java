@@ -111,7 +111,7 @@ class LocalStackIT {
                 "--kafka-port", Integer.toString(kafkaPort), "--web-port", Integer.toString(webPort),
                 "--metrics-port", Integer.toString(metricsPort), "--live-port", Integer.toString(livePort),
                 "--work-dir", dir.resolve("work").toString(), "--models-dir", dir.resolve("models").toString(),
-                "--rate", "50", "--status-interval", "2"));
+                "--rate", "50", "--status-interval", "2s"));
         Process stack = new ProcessBuilder(command)
                 .directory(PROJECT_ROOT.toFile())
                 .redirectErrorStream(true)

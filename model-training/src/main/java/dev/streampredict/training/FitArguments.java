@@ -30,7 +30,7 @@ final class FitArguments {
     Double learningRate;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same "
-            + "model (default: ${DEFAULT-VALUE}).")
+            + "model.")
     long seed;
 
     /** @throws IllegalArgumentException for a setting no model can use */

@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
  * starting job would check them and with what each job reported, describes them from record headers, and sets the
  * serving policy of the jobs that follow the registry.
  */
-@Command(name = "model", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+@Command(name = "model", mixinStandardHelpOptions = true, showDefaultValues = true,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Publishes models to the registry topic and sets which version serves.",
         subcommands = {ModelCli.Publish.class, ModelCli.ListVersions.class, ModelCli.Describe.class,
                 ModelCli.Stable.class, ModelCli.Canary.class, ModelCli.Shadow.class, ModelCli.Promote.class,
@@ -54,11 +55,11 @@ public final class ModelCli {
     /** Where the registry is, and how its records are signed and checked: the same flags for every subcommand. */
     public static class RegistryOptions {
         @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
-                description = "Kafka (default: ${DEFAULT-VALUE}).")
+                description = "Kafka brokers to connect to.")
         String bootstrapServers;
 
-        @Option(names = "--registry-topic", defaultValue = ModelRegistry.DEFAULT_TOPIC,
-                description = "Model registry topic (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"--model-registry", "--registry-topic"}, defaultValue = ModelRegistry.DEFAULT_TOPIC,
+                description = "Model registry topic.")
         String topic;
 
         @Option(names = "--signing-key", paramLabel = "FILE",
@@ -137,11 +138,10 @@ public final class ModelCli {
         Path directory;
 
         @Option(names = "--as", defaultValue = "stable",
-                description = "stable, shadow, canary, or none (only publish) (default: ${DEFAULT-VALUE}).")
+                description = "stable, shadow, canary, or none (only publish).")
         String role;
 
-        @Option(names = "--percent", defaultValue = "10", description = "Canary: share of keys (default: "
-                + "${DEFAULT-VALUE}).")
+        @Option(names = "--percent", defaultValue = "10", description = "Canary: share of keys.")
         int percent;
 
         @Override

@@ -1,5 +1,6 @@
 package dev.streampredict.training;
 
+import dev.streampredict.common.cli.DurationConverter;
 import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputDecoder;
@@ -30,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -45,19 +45,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * to the decisions topic and to the terminal. With the job's {@code --auto-promote-after}, a published shadow that
  * keeps beating the stable model on live outcomes is then promoted by the job itself.
  */
-@Command(name = "retrain", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "retrain", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = "Retrains on the stream and publishes a candidate to the model registry only when it is better.")
 public final class RetrainCli implements Callable<Integer> {
 
     @CommandLine.Mixin
     ModelCli.RegistryOptions registry = new ModelCli.RegistryOptions();
 
-    @Option(names = "--input-topic", defaultValue = TopicNames.INPUT, description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--input-topic", defaultValue = TopicNames.INPUT)
     String inputTopic;
 
     @Option(names = "--input-format", defaultValue = "json", converter = InputFormat.Converter.class,
             description = "json or avro, as the job's --input-format; Avro values are named by the registry's stable "
-                    + "model's features (default: ${DEFAULT-VALUE}).")
+                    + "model's features.")
     InputFormat inputFormat;
 
     @Option(names = "--labels-topic",
@@ -66,20 +66,17 @@ public final class RetrainCli implements Callable<Integer> {
     String labelsTopic;
 
     @Option(names = "--decisions-topic", defaultValue = "model-decisions",
-            description = "Every decision, as JSON (default: ${DEFAULT-VALUE}).")
+            description = "Every decision, as JSON.")
     String decisionsTopic;
 
     @Option(names = "--from", defaultValue = "earliest",
-            description = "earliest (what the topic holds, then on) or latest (only new inputs) (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "earliest (what the topic holds, then on) or latest (only new inputs).")
     String from;
 
-    @Option(names = "--history", defaultValue = "20000", description = "Latest inputs kept for training "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--history", defaultValue = "20000", description = "Latest inputs kept for training.")
     int history;
 
-    @Option(names = "--every", defaultValue = "5000", description = "New inputs between retrainings (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--every", defaultValue = "5000", description = "New inputs between retrainings.")
     long every;
 
     @Option(names = "--interval", converter = DurationConverter.class,
@@ -93,36 +90,31 @@ public final class RetrainCli implements Callable<Integer> {
     Double skillAbove;
 
     @Option(names = "--check-every", defaultValue = "1000",
-            description = "With --skill-above: inputs between checks (default: ${DEFAULT-VALUE}).")
+            description = "With --skill-above: inputs between checks.")
     long checkEvery;
 
     @Option(names = "--held-out", defaultValue = "0.2",
-            description = "Most recent share of the history, only for comparing the models (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "Most recent share of the history, only for comparing the models.")
     double heldOut;
 
     @Option(names = "--margin", defaultValue = "0.05",
-            description = "Relative error reduction over the stable model needed to publish (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "Relative error reduction over the stable model needed to publish.")
     double margin;
 
-    @Option(names = "--publish-as", defaultValue = "shadow", description = "shadow, canary or stable (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = {"--as", "--publish-as"}, defaultValue = "shadow", description = "shadow, canary or stable.")
     String publishAs;
 
-    @Option(names = "--canary-percent", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--canary-percent", defaultValue = "10")
     int canaryPercent;
 
     @CommandLine.Mixin
     FitArguments fitting = new FitArguments();
 
     @Option(names = "--max-retrainings", defaultValue = "0",
-            description = "Stop after this many retrainings; 0 = follow the stream until Ctrl-C (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "Stop after this many retrainings; 0 = follow the stream until Ctrl-C.")
     int maxRetrainings;
 
-    @Option(names = "--work-dir", defaultValue = "work/retrain", description = "Candidates are written here "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work-dir", defaultValue = "work/retrain", description = "Candidates are written here.")
     Path workDir;
 
     @CommandLine.Spec
@@ -172,7 +164,7 @@ public final class RetrainCli implements Callable<Integer> {
         Retrainer retrainer;
         try {
             if (!List.of("shadow", "canary", "stable").contains(publishAs)) {
-                throw new IllegalArgumentException("--publish-as takes shadow, canary or stable, not " + publishAs);
+                throw new IllegalArgumentException("--as takes shadow, canary or stable, not " + publishAs);
             }
             retrainer = new Retrainer(new Retrainer.Settings(history, heldOut, margin,
                     fitting.overrides()));
@@ -303,14 +295,6 @@ public final class RetrainCli implements Callable<Integer> {
                 .load(registry.limits()));
         return skill > skillAbove ? String.format("the stable model's error reached %.3f times the naive "
                 + "baseline's on the latest inputs (above %.3f)", skill, skillAbove) : null;
-    }
-
-    /** Durations as 90s, 10m or 1h. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
-        }
     }
 
     private Optional<Retrainer.Decision> retrainOnce(Retrainer retrainer, ModelRegistry models, int n,

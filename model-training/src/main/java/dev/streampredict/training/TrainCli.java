@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code train}: reads a CSV file, trains, evaluates on held-out data, writes the model artifact. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = "Trains a DL4J model on a CSV file and writes a versioned model artifact.")
 public final class TrainCli implements Callable<Integer> {
 
@@ -29,31 +29,30 @@ public final class TrainCli implements Callable<Integer> {
 
     @Option(names = "--task", defaultValue = "regression",
             description = "regression (next value of a series from a sliding window) or classification (class "
-                    + "of a feature vector; needs --label-column) (default: ${DEFAULT-VALUE}).")
+                    + "of a feature vector; needs --label-column).")
     TaskKind task;
 
     @Option(names = "--target", description = "Regression: the feature to forecast (default: the first feature "
             + "column).")
     String target;
 
-    @Option(names = "--window", defaultValue = "16", description = "Regression: past values per input (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "16", description = "Regression: past values per input.")
     int window;
 
     @Option(names = "--target-mode", defaultValue = "DIFFERENCE",
             description = "Regression: LEVEL (forecast the value) or DIFFERENCE (forecast the step from the "
-                    + "last value) (default: ${DEFAULT-VALUE}).")
+                    + "last value).")
     TargetMode targetMode;
 
     @Mixin
     FitArguments fitting = new FitArguments();
 
     @Option(names = "--validation-fraction", defaultValue = "0.15", description = "Latest-but-one part of the "
-            + "data, for early stopping (default: ${DEFAULT-VALUE}).")
+            + "data, for early stopping.")
     double validationFraction;
 
     @Option(names = "--test-fraction", defaultValue = "0.15", description = "Latest part of the data, for the "
-            + "reported metrics only (default: ${DEFAULT-VALUE}).")
+            + "reported metrics only.")
     double testFraction;
 
     @Option(names = "--cv", paramLabel = "K",
@@ -63,8 +62,7 @@ public final class TrainCli implements Callable<Integer> {
     Integer crossValidationFolds;
 
     @Option(names = "--repeats", defaultValue = "1",
-            description = "With --cv, classification: repeats of the K-fold, each with another shuffle "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "With --cv, classification: repeats of the K-fold, each with another shuffle.")
     int repeats;
 
     @Option(names = "--name", description = "Start of the model version (default: file name and target).")
@@ -76,12 +74,12 @@ public final class TrainCli implements Callable<Integer> {
     @Option(names = "--publish", description = "After training, publish the model to the registry topic.")
     boolean publish;
 
-    @Option(names = "--publish-as", defaultValue = "stable",
-            description = "With --publish: stable, shadow, canary or none (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--as", "--publish-as"}, defaultValue = "stable",
+            description = "With --publish: stable, shadow, canary or none.")
     String publishAs;
 
     @Option(names = "--canary-percent", defaultValue = "10",
-            description = "With --publish-as canary: share of keys (default: ${DEFAULT-VALUE}).")
+            description = "With --as canary: share of keys.")
     int canaryPercent;
 
     @CommandLine.Mixin

@@ -71,21 +71,21 @@ class ModelCliIT {
     @Test
     void mistakesAreRefusedBeforeAnythingIsSentAndSayWhatIsWrong() {
         String topic = "models-mistakes";
-        assertThat(run("--registry-topic", topic, "publish", dir.resolve("nothing-here").toString()))
+        assertThat(run("--model-registry", topic, "publish", dir.resolve("nothing-here").toString()))
                 .startsWith("2|").contains("does not exist");
-        assertThat(run("--registry-topic", topic, "publish", dir.resolve("first").toString(), "--as", "gold"))
+        assertThat(run("--model-registry", topic, "publish", dir.resolve("first").toString(), "--as", "gold"))
                 .startsWith("2|").contains("--as takes stable, shadow, canary or none");
-        assertThat(run("--registry-topic", topic, "publish", dir.resolve("first").toString())).startsWith("0|");
-        assertThat(run("--registry-topic", topic, "stable", "v-typo")).startsWith("2|")
+        assertThat(run("--model-registry", topic, "publish", dir.resolve("first").toString())).startsWith("0|");
+        assertThat(run("--model-registry", topic, "stable", "v-typo")).startsWith("2|")
                 .contains("names version v-typo, which has not been published");
-        assertThat(run("--registry-topic", topic, "promote")).startsWith("2|")
+        assertThat(run("--model-registry", topic, "promote")).startsWith("2|")
                 .contains("there is no canary or shadow to promote");
-        assertThat(run("--registry-topic", topic, "canary", first, "150")).startsWith("2|").contains("1 to 99");
-        assertThat(run("--registry-topic", topic, "describe", "v-typo")).startsWith("2|")
+        assertThat(run("--model-registry", topic, "canary", first, "150")).startsWith("2|").contains("1 to 99");
+        assertThat(run("--model-registry", topic, "describe", "v-typo")).startsWith("2|")
                 .contains("version v-typo is not in " + topic);
-        assertThat(run("--registry-topic", topic, "publish", dir.resolve("other-feature").toString()))
+        assertThat(run("--model-registry", topic, "publish", dir.resolve("other-feature").toString()))
                 .startsWith("2|").contains("every job following " + topic + " would refuse").contains("(mismatch)");
-        assertThat(run("--registry-topic", topic, "list")).contains("serving: stable " + first)
+        assertThat(run("--model-registry", topic, "list")).contains("serving: stable " + first)
                 .doesNotContain("v-typo").doesNotContain("other-feature");
     }
 
@@ -96,9 +96,9 @@ class ModelCliIT {
         Files.copy(dir.resolve("first").resolve(ModelArtifact.METADATA_FILE),
                 garbage.resolve(ModelArtifact.METADATA_FILE));
         Files.writeString(garbage.resolve(ModelArtifact.NETWORK_FILE), "not a network");
-        assertThat(run("--registry-topic", topic, "publish", garbage.toString())).startsWith("2|")
+        assertThat(run("--model-registry", topic, "publish", garbage.toString())).startsWith("2|")
                 .contains("would refuse " + first + " (corrupt)");
-        assertThat(run("--registry-topic", topic, "publish", dir.resolve("first").toString())).startsWith("0|");
+        assertThat(run("--model-registry", topic, "publish", dir.resolve("first").toString())).startsWith("0|");
 
         // what anyone with WRITE on the topic can write, bypassing the CLI
         ModelArchive good = ModelArchive.of(dir.resolve("second").toString());
@@ -111,7 +111,7 @@ class ModelCliIT {
         TopicWriter.write(KAFKA.bootstrapServers(), broken, forged, RegistryRecords.command(topic,
                 ModelCommand.of(ModelCommand.Action.STABLE, second, 0, "hostile"), null));
 
-        String listed = run("--registry-topic", topic, "list");
+        String listed = run("--model-registry", topic, "list");
         assertThat(listed).contains("refused: ").contains("v9\\nWARN fake").doesNotContain("v9\nWARN")
                 .contains("refused commands and records:").contains("unknown_version")
                 .contains("serving: stable " + first);
@@ -126,14 +126,15 @@ class ModelCliIT {
         String pub = keys.resolve("registry.pub").toString();
         assertThat(runTool("keygen", keys.toString())).startsWith("2|").contains("exists already");
 
-        assertThat(run("--registry-topic", topic, "--signing-key", key, "publish", dir.resolve("first").toString()))
+        assertThat(run("--model-registry", topic, "--signing-key", key, "publish", dir.resolve("first").toString()))
                 .startsWith("0|").contains(", signed");
-        assertThat(run("--registry-topic", topic, "publish", dir.resolve("second").toString())).startsWith("0|");
+        assertThat(run("--model-registry", topic, "publish", dir.resolve("second").toString())).startsWith("0|");
 
-        assertThat(run("--registry-topic", topic, "--verify-key", pub, "list"))
+        assertThat(run("--model-registry", topic, "--verify-key", pub, "list"))
                 .contains("refused: unsigned").contains("serving: stable " + first);
+        // the name the model CLI had before it took the job's --model-registry is still accepted
         assertThat(run("--registry-topic", topic, "list")).contains("serving: stable " + second);
-        assertThat(run("--registry-topic", topic, "--signing-key", pub, "promote")).startsWith("2|")
+        assertThat(run("--model-registry", topic, "--signing-key", pub, "promote")).startsWith("2|")
                 .contains("give the private key (registry.key)");
     }
 

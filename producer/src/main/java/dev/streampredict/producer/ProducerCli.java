@@ -27,54 +27,50 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@code producer}: streams records into the input topic until done or Ctrl-C, then prints the final count. */
-@Command(name = "producer", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "producer", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = "Streams input records (synthetic series or a replayed CSV file) into Kafka.")
 public final class ProducerCli implements Callable<Integer> {
 
     enum Source { synthetic, csv }
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
+            description = "Kafka brokers to connect to.")
     String bootstrapServers;
 
     @CommandLine.Mixin
     KafkaClientOptions kafka = new KafkaClientOptions();
 
-    @Option(names = "--input-topic", defaultValue = TopicNames.INPUT, description = "Topic to write (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--input-topic", defaultValue = TopicNames.INPUT, description = "Topic to write.")
     String topic;
 
-    @Option(names = "--format", defaultValue = "json", converter = InputFormat.Converter.class,
+    @Option(names = {"--input-format", "--format"}, defaultValue = "json", converter = InputFormat.Converter.class,
             description = "json (named features, readable by eye) or avro (single-object encoded, features as "
                     + "floats in the order of the source's columns, which must be the model's order; for wide "
-                    + "inputs); the job reads it with the same --input-format (default: ${DEFAULT-VALUE}).")
+                    + "inputs); the job reads it with the same --input-format.")
     InputFormat format;
 
     @Option(names = "--source", description = "synthetic or csv (default: csv when --csv is given, else synthetic).")
     Source source;
 
-    @Option(names = "--rate", defaultValue = "100", description = "Events per second; 0 = as fast as possible "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "100", description = "Events per second; 0 = as fast as possible.")
     double rate;
 
-    @Option(names = "--count", defaultValue = "0", description = "Stop after this many records; 0 = no limit "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count", defaultValue = "0", description = "Stop after this many records; 0 = no limit.")
     long count;
 
     @Option(names = "--loop", description = "Replay the CSV file again and again (with fresh ids and shifted "
             + "timestamps).")
     boolean loop;
 
-    @Option(names = "--keys", defaultValue = "10", description = "Synthetic: number of series (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--keys", defaultValue = "10", description = "Synthetic: number of series.")
     int keys;
 
     @Option(names = "--period", defaultValue = "" + SyntheticSeries.DEFAULT_PERIOD,
-            description = "Synthetic: steps per seasonal cycle (default: ${DEFAULT-VALUE}).")
+            description = "Synthetic: steps per seasonal cycle.")
     double period;
 
     @Option(names = "--noise", defaultValue = "" + SyntheticSeries.DEFAULT_NOISE,
-            description = "Synthetic: standard deviation of the noise (default: ${DEFAULT-VALUE}).")
+            description = "Synthetic: standard deviation of the noise.")
     double noise;
 
     @Option(names = "--regime-change-at", paramLabel = "N",
@@ -83,14 +79,14 @@ public final class ProducerCli implements Callable<Integer> {
     Long regimeChangeAt;
 
     @Option(names = "--regime-period", defaultValue = "20",
-            description = "Synthetic: steps per cycle after the regime change (default: ${DEFAULT-VALUE}).")
+            description = "Synthetic: steps per cycle after the regime change.")
     double regimePeriod;
 
     @Option(names = "--regime-level-shift", defaultValue = "20",
-            description = "Synthetic: how far the level moves at the regime change (default: ${DEFAULT-VALUE}).")
+            description = "Synthetic: how far the level moves at the regime change.")
     double regimeLevelShift;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Synthetic: random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Synthetic: random seed.")
     long seed;
 
     @Mixin

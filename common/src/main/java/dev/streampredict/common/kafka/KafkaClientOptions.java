@@ -1,5 +1,6 @@
 package dev.streampredict.common.kafka;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -22,7 +23,7 @@ public final class KafkaClientOptions {
                     + "sasl.mechanism, sasl.jaas.config, ssl.truststore.location), as Kafka's --command-config.")
     Path configFile;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", showDefaultValue = CommandLine.Help.Visibility.NEVER,
             description = "One Kafka client setting; repeatable; wins over --kafka-config.")
     Map<String, String> properties = new LinkedHashMap<>();
 

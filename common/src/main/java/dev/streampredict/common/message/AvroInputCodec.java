@@ -77,7 +77,8 @@ public final class AvroInputCodec implements InputDecoder {
         float single = (float) value;
         if (Float.isInfinite(single) && !Double.isInfinite(value)) {
             throw new IllegalArgumentException("feature '" + name + "' of input " + record.id() + " is " + value
-                    + ", beyond a 32-bit float, which the Avro format carries; scale it, or send JSON (--format json)");
+                    + ", beyond a 32-bit float, which the Avro format carries; scale it, or send JSON "
+                    + "(--input-format json)");
         }
         avro.startItem();
         avro.writeFloat(single);

@@ -120,7 +120,7 @@ class AvroInputCodecTest {
     void aValueBeyondAFloatIsRefusedAtTheWriterWithWhatToDo() {
         assertThatThrownBy(() -> AvroInputCodec.encode(record(null, 1, 1e300, 3)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'volume'").hasMessageContaining("--format json");
+                .hasMessageContaining("'volume'").hasMessageContaining("--input-format json");
     }
 
     /** Any corruption of a valid message is rejected with a reason, never thrown as something else. */
