@@ -13,7 +13,6 @@ import dev.streampredict.testing.Await;
 import dev.streampredict.testing.InBackground;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.MiniClusters;
-import dev.streampredict.training.ModelCli;
 import dev.streampredict.training.RetrainCli;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -174,7 +173,7 @@ class FeedbackLoopIT {
     private static String awaitAnotherStableVersion(ModelRegistry registry, String first, StringWriter log)
             throws Exception {
         Await.until(() -> "a retrained version promoted; the retrainer's output: " + log, Duration.ofSeconds(180),
-                () -> !ModelCli.read(registry, TinyModels.LIMITS).state().policy().stable().equals(first));
-        return ModelCli.read(registry, TinyModels.LIMITS).state().policy().stable();
+                () -> !registry.servingNow(TinyModels.LIMITS).state().policy().stable().equals(first));
+        return registry.servingNow(TinyModels.LIMITS).state().policy().stable();
     }
 }

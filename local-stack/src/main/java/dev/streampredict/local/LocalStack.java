@@ -20,7 +20,6 @@ import dev.streampredict.registry.RegistryStatus;
 import dev.streampredict.producer.CsvReplay;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
-import dev.streampredict.training.ModelCli;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -431,7 +430,7 @@ public final class LocalStack implements Callable<Integer> {
     private void serveFromRegistry(ModelRegistry registry, Path model) throws Exception {
         registry.ensureTopic();
         ModelArchive archive = ModelArchive.of(model.toString());
-        ModelRegistry.Serving now = ModelCli.read(registry, new ModelLimits(
+        ModelRegistry.Serving now = registry.servingNow(new ModelLimits(
                 MemoryBudget.derive(new Configuration(), parallelism), ModelLimits.DEFAULT_BATCH_ROWS));
         if (now.schema() != null && now.schema().accepts(archive.metadata())) {
             System.out.printf("model registry '%s': serving %s%n", registry.topic(), now.state().policy());

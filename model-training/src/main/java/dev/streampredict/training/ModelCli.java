@@ -8,7 +8,6 @@ import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifactException;
 import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.Untrusted;
-import dev.streampredict.registry.ModelCheck;
 import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.registry.ModelRegistry;
 import dev.streampredict.registry.RegistryKeys;
@@ -120,7 +119,7 @@ public final class ModelCli {
         abstract void run(PrintWriter out) throws Exception;
 
         void send(ModelCommand command, PrintWriter out) throws Exception {
-            RegistryState now = read(where.registry(), where.limits()).state();
+            RegistryState now = where.registry().servingNow(where.limits()).state();
             try { // refuse here what every job would refuse
                 now.policy().apply(command, now.versions()::contains);
             } catch (Rejection e) {
@@ -150,11 +149,7 @@ public final class ModelCli {
         }
     }
 
-    /**
-     * Publishes after the check every job following the registry runs: the archive opens, its network loads within
-     * the budget and answers finite probe rows, and it reads the same inputs as the stable model. What a job would
-     * refuse is refused here, before anything is written.
-     */
+    /** Publishes as {@code role}, after the check every job following the registry runs. */
     static void publish(ModelRegistry registry, ModelLimits limits, ModelArchive archive, String role, int percent,
                         PrintWriter out) throws Exception {
         List<ModelCommand> commands = new ArrayList<>();
@@ -169,15 +164,7 @@ public final class ModelCli {
             default -> throw new IllegalArgumentException("--as takes stable, shadow, canary or none, not '" + role
                     + "'");
         }
-        registry.ensureTopic();
-        ModelRegistry.Serving now = read(registry, limits);
-        try {
-            new ModelCheck(now.schema(), limits).check(archive.version(), archive.bytes());
-        } catch (Rejection e) {
-            throw new IllegalArgumentException("every job following " + registry.topic() + " would refuse "
-                    + archive.version() + " (" + e.reason().label() + "): " + e.getMessage(), e);
-        }
-        registry.publish(archive, commands);
+        registry.publishChecked(archive, commands, limits);
         out.printf("published %s (%d KB) to %s%s%s%n", archive.version(), archive.bytes().length / 1024,
                 registry.topic(), commands.isEmpty() ? "" : " as " + role,
                 registry.signer() != null ? ", signed" : "");
@@ -358,13 +345,6 @@ public final class ModelCli {
                 return 2;
             }
         }
-    }
-
-    /** The registry as a job that starts on it now would serve it: every artifact loaded and checked. */
-    public static ModelRegistry.Serving read(ModelRegistry registry, ModelLimits limits) {
-        return registry.read().serving(limits, (record, refused) -> {
-            // a job refuses it too; what remains is what serves
-        });
     }
 
     @SuppressWarnings("unchecked")

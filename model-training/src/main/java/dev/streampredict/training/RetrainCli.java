@@ -273,7 +273,7 @@ public final class RetrainCli implements Callable<Integer> {
 
     /** The features that name an Avro input's values: the stable model's, as the job's are. */
     private List<String> stableFeatures(ModelRegistry models) {
-        RegistryState now = ModelCli.read(models, registry.limits()).state();
+        RegistryState now = models.servingNow(registry.limits()).state();
         if (now.policy().stable() == null) {
             throw new IllegalStateException("Avro inputs carry their features' values without names, which the "
                     + "retrainer takes from the registry's stable model, and " + models.topic() + " has none yet: "
@@ -287,7 +287,7 @@ public final class RetrainCli implements Callable<Integer> {
         if (retrainer.size() < 100) {
             return null;
         }
-        RegistryState now = ModelCli.read(models, registry.limits()).state();
+        RegistryState now = models.servingNow(registry.limits()).state();
         if (now.policy().stable() == null) {
             return null;
         }
@@ -299,7 +299,7 @@ public final class RetrainCli implements Callable<Integer> {
 
     private Optional<Retrainer.Decision> retrainOnce(Retrainer retrainer, ModelRegistry models, int n,
                                                      PrintWriter out) throws Exception {
-        RegistryState now = ModelCli.read(models, registry.limits()).state();
+        RegistryState now = models.servingNow(registry.limits()).state();
         String stable = now.policy().stable();
         if (stable == null) {
             out.println("retrain: the registry has no stable model yet; nothing to improve on");

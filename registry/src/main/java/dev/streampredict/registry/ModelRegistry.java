@@ -131,6 +131,32 @@ public final class ModelRegistry {
         send(records);
     }
 
+    /**
+     * Publishes after the check every job following the registry runs: the archive opens, its network loads within
+     * the budget and answers finite probe rows, and it reads the same inputs as the stable model. What a job would
+     * refuse is refused here, before anything is written.
+     *
+     * @throws IllegalArgumentException naming the refusal, when a job would refuse the archive
+     */
+    public void publishChecked(ModelArchive archive, List<ModelCommand> commands, ModelLimits limits)
+            throws Exception {
+        ensureTopic();
+        try {
+            new ModelCheck(servingNow(limits).schema(), limits).check(archive.version(), archive.bytes());
+        } catch (Rejection e) {
+            throw new IllegalArgumentException("every job following " + topic + " would refuse "
+                    + archive.version() + " (" + e.reason().label() + "): " + e.getMessage(), e);
+        }
+        publish(archive, commands);
+    }
+
+    /** The registry as a job that starts on it now would serve it: every artifact loaded and checked. */
+    public Serving servingNow(ModelLimits limits) {
+        return read().serving(limits, (record, refused) -> {
+            // a job refuses it too; what remains is what serves
+        });
+    }
+
     public void send(ModelCommand command) throws Exception {
         send(List.of(RegistryRecords.command(topic, command, signer())));
     }
