@@ -5,7 +5,7 @@ import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.kafka.LocalKafkaBroker;
-import dev.streampredict.local.ModelBootstrap;
+import dev.streampredict.cli.ModelBootstrap;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;

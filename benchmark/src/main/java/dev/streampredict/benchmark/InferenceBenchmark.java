@@ -1,6 +1,6 @@
 package dev.streampredict.benchmark;
 
-import dev.streampredict.local.ModelBootstrap;
+import dev.streampredict.cli.ModelBootstrap;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.producer.SyntheticSeries;

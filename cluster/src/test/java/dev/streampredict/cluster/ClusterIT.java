@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.kafka.LocalKafkaBroker;
-import dev.streampredict.local.ModelBootstrap;
+import dev.streampredict.cli.ModelBootstrap;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.testing.Await;

@@ -13,7 +13,7 @@ import dev.streampredict.testing.Await;
 import dev.streampredict.testing.InBackground;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.MiniClusters;
-import dev.streampredict.training.RetrainCli;
+import dev.streampredict.cli.RetrainCli;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;

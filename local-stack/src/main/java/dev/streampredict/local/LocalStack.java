@@ -1,5 +1,6 @@
 package dev.streampredict.local;
 
+import dev.streampredict.cli.ModelBootstrap;
 import dev.streampredict.common.cli.DurationConverter;
 import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.csv.CsvSpec;

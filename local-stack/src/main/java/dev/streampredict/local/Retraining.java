@@ -3,7 +3,7 @@ package dev.streampredict.local;
 import dev.streampredict.common.kafka.TopicNames;
 import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.registry.ModelRegistry;
-import dev.streampredict.training.RetrainCli;
+import dev.streampredict.cli.RetrainCli;
 import picocli.CommandLine;
 
 import java.nio.file.Path;

@@ -21,7 +21,7 @@ public record TrainedModel(ModelMetadata metadata, MultiLayerNetwork network, Mo
         }
     }
 
-    TrainedModel withCrossValidation(ModelEvaluation.CrossValidation cv) {
+    public TrainedModel withCrossValidation(ModelEvaluation.CrossValidation cv) {
         return new TrainedModel(metadata, network, evaluation.withCrossValidation(cv));
     }
 }

@@ -1,4 +1,4 @@
-package dev.streampredict.training;
+package dev.streampredict.cli;
 
 import dev.streampredict.common.cli.DurationConverter;
 import dev.streampredict.common.kafka.TopicNames;
@@ -12,6 +12,7 @@ import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.registry.ModelRegistry;
 import dev.streampredict.registry.RegistryState;
+import dev.streampredict.training.Retrainer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

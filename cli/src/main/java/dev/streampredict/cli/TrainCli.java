@@ -1,4 +1,4 @@
-package dev.streampredict.training;
+package dev.streampredict.cli;
 
 import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.csv.CsvRecordReader;
@@ -7,6 +7,11 @@ import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.model.Task;
+import dev.streampredict.training.ClassificationTraining;
+import dev.streampredict.training.FitOptions;
+import dev.streampredict.training.ModelEvaluation;
+import dev.streampredict.training.RegressionTraining;
+import dev.streampredict.training.TrainedModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

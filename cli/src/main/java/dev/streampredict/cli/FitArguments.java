@@ -1,5 +1,6 @@
-package dev.streampredict.training;
+package dev.streampredict.cli;
 
+import dev.streampredict.training.FitOverrides;
 import picocli.CommandLine.Option;
 
 import java.util.List;

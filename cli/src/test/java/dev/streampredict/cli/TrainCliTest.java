@@ -1,4 +1,4 @@
-package dev.streampredict.training;
+package dev.streampredict.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

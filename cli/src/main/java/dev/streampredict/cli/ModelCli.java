@@ -1,4 +1,4 @@
-package dev.streampredict.training;
+package dev.streampredict.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package dev.streampredict.training;
+package dev.streampredict.cli;
 
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.ModelArchive;
@@ -8,6 +8,9 @@ import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.registry.RegistryRecords;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.TopicWriter;
+import dev.streampredict.training.FitOptions;
+import dev.streampredict.training.RegressionTraining;
+import dev.streampredict.training.TrainedModel;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.BeforeAll;

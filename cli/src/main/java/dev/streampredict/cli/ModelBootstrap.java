@@ -1,4 +1,4 @@
-package dev.streampredict.local;
+package dev.streampredict.cli;
 
 import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.csv.CsvSpec;
