@@ -23,11 +23,13 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * One run, one broker, side by side: raw Kafka passthrough (the ceiling), the pipeline draining the same backlog at
@@ -142,6 +144,9 @@ public final class Benchmark implements Callable<Integer> {
                 System::currentTimeMillis);
     }
 
+    /** How long each phase took, in the order they ran. */
+    private final Map<String, Duration> phaseTimes = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         if (repeat < 1) {
@@ -165,6 +170,8 @@ public final class Benchmark implements Callable<Integer> {
         table.condition("job", "buffer timeout 5 ms, batch up to 128 within 2 ms, checkpoints 10 s (exactly-once: "
                 + checkpointInterval + ") " + String.join(" ", jobArgs));
 
+        outline(out);
+        long began = System.nanoTime();
         Path kafkaData = workDir.resolve("kafka-" + System.nanoTime());
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(kafkaData)) {
             String bootstrap = broker.bootstrapServers();
@@ -173,52 +180,97 @@ public final class Benchmark implements Callable<Integer> {
             PipelineRuns runs = new PipelineRuns(bootstrap, model.toString(), jobArgs, workDir.resolve("checkpoints"));
             meter = new CostMeter(broker.process());
             if (records > 0) {
-                out.printf("loading %,d records into bench-in ...%n", records);
-                long start = System.nanoTime();
-                try (InputProducer producer = new InputProducer(bootstrap, "bench-in")) {
-                    producer.run(series(keys, 1), 0, records, () -> true);
-                    producer.flush();
-                }
-                table.add("producer (this project's CLI code)", "as fast as possible", records / seconds(start),
-                        "records/s");
-                throughput(new Workload("", "bench-in", records, List.of()), bootstrap, runs, table);
+                phase("pipeline vs raw Kafka", () -> {
+                    out.printf("loading %,d records into bench-in ...%n", records);
+                    long start = System.nanoTime();
+                    try (InputProducer producer = new InputProducer(bootstrap, "bench-in")) {
+                        producer.run(series(keys, 1), 0, records, () -> true);
+                        producer.flush();
+                    }
+                    table.add("producer (this project's CLI code)", "as fast as possible", records / seconds(start),
+                            "records/s");
+                    throughput(new Workload("", "bench-in", records, List.of()), bootstrap, runs, table);
+                });
             }
             if (peerRecords > 0) {
                 for (String format : peerFormats) {
-                    peerWorkload(bootstrap, format, table);
+                    phase("peer FFNN, " + format, () -> peerWorkload(bootstrap, format, table));
                 }
             }
             if (memoryKeys.stream().anyMatch(k -> k > 0)) {
-                stateMemory(bootstrap, model.toString(), table);
+                phase("state memory", () -> stateMemory(bootstrap, model.toString(), table));
             }
             if (swapRates.stream().anyMatch(rate -> rate > 0)) {
-                swaps(runs, table);
+                phase("model swaps", () -> swaps(runs, table));
             }
             if (!soak.isZero()) {
-                soak(bootstrap, runs, table);
+                phase("soak", () -> soak(bootstrap, runs, table));
             }
-            for (String guarantee : List.of("at-least-once", "exactly-once")) {
-                for (double rate : rates) {
-                    if (rate > 0) {
-                        latency(runs, rate, guarantee, "", PipelineRuns.LatencySetting.THROUGHPUT, table);
+            phase("latency", () -> {
+                for (String guarantee : List.of("at-least-once", "exactly-once")) {
+                    for (double rate : rates) {
+                        if (rate > 0) {
+                            latency(runs, rate, guarantee, "", PipelineRuns.LatencySetting.THROUGHPUT, table);
+                        }
                     }
                 }
-            }
-            for (double rate : lowLatencyRates) {
-                if (rate > 0) { // side by side: the default setting, then the low-latency one
-                    latency(runs, rate, "at-least-once", " (default setting)", PipelineRuns.LatencySetting.THROUGHPUT,
-                            table);
-                    latency(runs, rate, "at-least-once", " (low-latency setting)",
-                            PipelineRuns.LatencySetting.LOW_LATENCY, table);
+                for (double rate : lowLatencyRates) {
+                    if (rate > 0) { // side by side: the default setting, then the low-latency one
+                        latency(runs, rate, "at-least-once", " (default setting)",
+                                PipelineRuns.LatencySetting.THROUGHPUT, table);
+                        latency(runs, rate, "at-least-once", " (low-latency setting)",
+                                PipelineRuns.LatencySetting.LOW_LATENCY, table);
+                    }
                 }
-            }
+            });
             meter.close();
         }
         deleteRecursively(kafkaData); // hundreds of MB of benchmark records, of no use after the run
         table.print(out);
+        out.printf("%nphases: %s; in all %s%n", phaseTimes.entrySet().stream()
+                .map(e -> e.getKey() + " " + minutes(e.getValue())).collect(Collectors.joining(", ")),
+                minutes(Duration.ofNanos(System.nanoTime() - began)));
         table.write(workDir);
         out.printf("%nwritten: %s and %s%n", workDir.resolve("results.csv"), workDir.resolve("results.json"));
         return 0;
+    }
+
+    /** A part of the run that may take minutes. */
+    @FunctionalInterface
+    private interface Phase {
+        void run() throws Exception;
+    }
+
+    /** Says when a phase starts and how long it took: a run takes from minutes to an hour. */
+    private void phase(String name, Phase phase) throws Exception {
+        System.out.printf("== %s%n", name);
+        long start = System.nanoTime();
+        phase.run();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        phaseTimes.put(name, took);
+        System.out.printf("== %s: %s%n", name, minutes(took));
+    }
+
+    /**
+     * What this run will do and how long its fixed-length parts last; the backlog drains last as long as this machine
+     * takes, which is what they measure.
+     */
+    private void outline(PrintStream out) {
+        long latencyRuns = 2 * rates.stream().filter(r -> r > 0).count()
+                + 2 * lowLatencyRates.stream().filter(r -> r > 0).count();
+        long swapRuns = swapRates.stream().filter(r -> r > 0).count();
+        Duration fixed = warmUp.plus(measure).multipliedBy(latencyRuns + swapRuns).plus(soak);
+        long drained = 3L * repeat * (records + (long) peerRecords * peerFormats.size());
+        out.printf("this run: %d latency and %d swap runs%s, %s of fixed length in all (plus a job start each); "
+                        + "backlog drains of %,d records in all (raw Kafka, then the pipeline at parallelism 1 and "
+                        + "2, %d times), as fast as this machine drains them; each phase prints its time%n",
+                latencyRuns, swapRuns, soak.isZero() ? "" : " and a soak of " + minutes(soak), minutes(fixed), drained,
+                repeat);
+    }
+
+    private static String minutes(Duration d) {
+        long s = d.toSeconds();
+        return s < 60 ? s + " s" : String.format("%d min %02d s", s / 60, s % 60);
     }
 
     private void latency(PipelineRuns runs, double rate, String guarantee, String label,

@@ -55,13 +55,23 @@ final class ResultTable {
         }
     }
 
+    /** Columns as wide as their longest entry: the peer workloads' names are longer than the others'. */
     void print(PrintStream out) {
         out.println();
-        conditions.forEach((k, v) -> out.printf("%-28s %s%n", k, v));
-        out.printf("%n%-52s %-34s %14s  %s%n", "measurement", "setting", "value", "unit");
+        int conditionWidth = conditions.keySet().stream().mapToInt(String::length).max().orElse(0);
+        conditions.forEach((k, v) -> out.printf("%-" + conditionWidth + "s  %s%n", k, v));
+        int measurementWidth = width("measurement", rows.stream().map(Row::measurement).toList());
+        int settingWidth = width("setting", rows.stream().map(Row::setting).toList());
+        int valueWidth = width("value", rows.stream().map(r -> format(r.value())).toList());
+        String line = "%-" + measurementWidth + "s  %-" + settingWidth + "s  %" + valueWidth + "s  %s%n";
+        out.printf("%n" + line, "measurement", "setting", "value", "unit");
         for (Row r : rows) {
-            out.printf("%-52s %-34s %14s  %s%n", r.measurement(), r.setting(), format(r.value()), r.unit());
+            out.printf(line, r.measurement(), r.setting(), format(r.value()), r.unit());
         }
+    }
+
+    private static int width(String header, List<String> entries) {
+        return Math.max(header.length(), entries.stream().mapToInt(String::length).max().orElse(0));
     }
 
     void write(Path dir) throws IOException {
