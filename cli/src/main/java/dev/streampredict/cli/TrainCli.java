@@ -27,15 +27,13 @@ import java.util.concurrent.Callable;
         description = "Trains a DL4J model on a CSV file and writes a versioned model artifact.")
 public final class TrainCli implements Callable<Integer> {
 
-    enum TaskKind { regression, classification }
-
     @Mixin
     CsvColumnOptions csv = new CsvColumnOptions();
 
     @Option(names = "--task", defaultValue = "regression",
             description = "regression (next value of a series from a sliding window) or classification (class "
                     + "of a feature vector; needs --label-column).")
-    TaskKind task;
+    Task task;
 
     @Option(names = "--target", description = "Regression: the feature to forecast (default: the first feature "
             + "column).")
@@ -101,7 +99,7 @@ public final class TrainCli implements Callable<Integer> {
         List<InputRecord> records;
         try {
             fit = fitting.overrides().over(
-                    FitOptions.defaultsFor(task == TaskKind.classification ? Task.CLASSIFICATION : Task.REGRESSION));
+                    FitOptions.defaultsFor(task));
             spec = csv.toSpec();
             int[] skipped = {0};
             records = CsvRecordReader.readAll(spec, row -> {
@@ -121,7 +119,7 @@ public final class TrainCli implements Callable<Integer> {
         String source = spec.file().getFileName().toString();
         TrainedModel model;
         try {
-            if (task == TaskKind.classification) {
+            if (task == Task.CLASSIFICATION) {
                 if (spec.labelColumn() == null) {
                     throw new IllegalArgumentException("classification needs --label-column naming the class column");
                 }

@@ -54,23 +54,10 @@ public record ModelMetadata(
         require(metrics == null || metrics.values().stream().allMatch(Objects::nonNull), "metrics",
                 "holds a null value");
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
-        if (task == Task.REGRESSION) {
-            require(target != null && features.contains(target), "target", "must be one of the features "
-                    + features + ", got " + Untrusted.text(target));
-            require(targetMode != null, "targetMode", "is missing: LEVEL or DIFFERENCE");
-            int least = targetMode == TargetMode.DIFFERENCE ? 2 : 1;
-            require(windowSize >= least && windowSize <= ModelLimits.MAX_WINDOW, "windowSize", "must be from " + least
-                    + " to " + ModelLimits.MAX_WINDOW + ", got " + windowSize);
-            require(standardizer.columns() == 1, "standardizer", "of a forecaster has one column, got "
-                    + standardizer.columns());
-        } else {
-            require(classes.size() >= 2, "classes", "a classifier needs at least 2, got " + classes.size());
-            require(standardizer.columns() == features.size(), "standardizer", "needs one column per feature ("
-                    + features.size() + "), got " + standardizer.columns());
-        }
+        task.check(windowSize, features, target, targetMode, standardizer, classes);
     }
 
-    private static void require(boolean holds, String field, String problem) {
+    static void require(boolean holds, String field, String problem) {
         if (!holds) {
             throw new IllegalArgumentException("field '" + field + "' " + problem);
         }
@@ -92,14 +79,19 @@ public record ModelMetadata(
 
     /** Size of the network's input layer that this metadata implies. */
     public int networkInputs() {
-        return switch (task) {
-            case CLASSIFICATION -> features.size();
-            case REGRESSION -> targetMode == TargetMode.DIFFERENCE ? windowSize - 1 : windowSize;
-        };
+        return task.networkInputs(this);
     }
 
     /** Size of the network's output layer that this metadata implies. */
     public int networkOutputs() {
-        return task == Task.CLASSIFICATION ? classes.size() : 1;
+        return task.networkOutputs(this);
+    }
+
+    /**
+     * Inputs as a job would give them, each at the training mean plus one of {@code spreads} standard deviations:
+     * a network whose weights hold NaN, or which overflows just outside its training range, shows it on them.
+     */
+    public double[][] probeRows(double[] spreads) {
+        return task.probeRows(this, spreads);
     }
 }

@@ -61,6 +61,11 @@ public final class Predictor {
         return probabilities;
     }
 
+    /** The outputs for the first {@code count} inputs, whatever the task: a forecast, or each class's probability. */
+    public double[][] outputs(double[][] inputs, int count) {
+        return metadata.task().outputs(this, inputs, count);
+    }
+
     /** How far inputs are from the training data: see {@link FeatureEncoder#standardisedLatest}. */
     public double standardisedLatest(double[] window) {
         return encoder.standardisedLatest(window);

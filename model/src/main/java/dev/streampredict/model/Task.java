@@ -1,9 +1,114 @@
 package dev.streampredict.model;
 
-/** What a model does with an input. */
+import java.util.List;
+
+/**
+ * What a model does with an input, and everything about a model that depends on it: which metadata it needs, the
+ * shape of its network, and the inputs it is probed with before it serves. A new task is a new constant here, with
+ * its scoring in the job ({@code TaskScoring}) and its training (see docs/extending.md).
+ */
 public enum Task {
+
     /** Forecast the next value of one series from a sliding window of its last values. */
-    REGRESSION,
+    REGRESSION {
+        @Override
+        void check(int windowSize, List<String> features, String target, TargetMode targetMode,
+                   Standardizer standardizer, List<String> classes) {
+            ModelMetadata.require(target != null && features.contains(target), "target", "must be one of the "
+                    + "features " + features + ", got " + Untrusted.text(target));
+            ModelMetadata.require(targetMode != null, "targetMode", "is missing: LEVEL or DIFFERENCE");
+            int least = targetMode == TargetMode.DIFFERENCE ? 2 : 1;
+            ModelMetadata.require(windowSize >= least && windowSize <= ModelLimits.MAX_WINDOW, "windowSize",
+                    "must be from " + least + " to " + ModelLimits.MAX_WINDOW + ", got " + windowSize);
+            ModelMetadata.require(standardizer.columns() == 1, "standardizer", "of a forecaster has one column, got "
+                    + standardizer.columns());
+        }
+
+        @Override
+        int networkInputs(ModelMetadata metadata) {
+            // differences of consecutive values: one fewer than the window
+            return metadata.targetMode() == TargetMode.DIFFERENCE ? metadata.windowSize() - 1 : metadata.windowSize();
+        }
+
+        @Override
+        int networkOutputs(ModelMetadata metadata) {
+            return 1;
+        }
+
+        @Override
+        double[][] probeRows(ModelMetadata metadata, double[] spreads) {
+            double[][] rows = new double[spreads.length][metadata.windowSize()];
+            for (int r = 0; r < rows.length; r++) {
+                for (int c = 0; c < rows[r].length; c++) {
+                    // a zig-zag series: its differences are not zero
+                    rows[r][c] = metadata.standardizer().restore(0, spreads[r] * (c % 2 == 0 ? 1 : -1));
+                }
+            }
+            return rows;
+        }
+
+        @Override
+        double[][] outputs(Predictor predictor, double[][] rows, int count) {
+            double[] forecasts = predictor.forecast(rows, count);
+            double[][] outputs = new double[count][];
+            for (int i = 0; i < count; i++) {
+                outputs[i] = new double[]{forecasts[i]};
+            }
+            return outputs;
+        }
+    },
+
     /** Assign one feature vector to a class; no window. */
-    CLASSIFICATION
+    CLASSIFICATION {
+        @Override
+        void check(int windowSize, List<String> features, String target, TargetMode targetMode,
+                   Standardizer standardizer, List<String> classes) {
+            ModelMetadata.require(classes.size() >= 2, "classes", "a classifier needs at least 2, got "
+                    + classes.size());
+            ModelMetadata.require(standardizer.columns() == features.size(), "standardizer", "needs one column per "
+                    + "feature (" + features.size() + "), got " + standardizer.columns());
+        }
+
+        @Override
+        int networkInputs(ModelMetadata metadata) {
+            return metadata.features().size();
+        }
+
+        @Override
+        int networkOutputs(ModelMetadata metadata) {
+            return metadata.classes().size();
+        }
+
+        @Override
+        double[][] probeRows(ModelMetadata metadata, double[] spreads) {
+            double[][] rows = new double[spreads.length][metadata.features().size()];
+            for (int r = 0; r < rows.length; r++) {
+                for (int c = 0; c < rows[r].length; c++) {
+                    rows[r][c] = metadata.standardizer().restore(c, spreads[r]);
+                }
+            }
+            return rows;
+        }
+
+        @Override
+        double[][] outputs(Predictor predictor, double[][] rows, int count) {
+            return predictor.classify(rows, count);
+        }
+    };
+
+    /** Refuses, naming the field, metadata this task cannot use: called while the metadata is made. */
+    abstract void check(int windowSize, List<String> features, String target, TargetMode targetMode,
+                        Standardizer standardizer, List<String> classes);
+
+    /** The width of the network's input layer this metadata implies. */
+    abstract int networkInputs(ModelMetadata metadata);
+
+    /** The width of the network's output layer this metadata implies. */
+    abstract int networkOutputs(ModelMetadata metadata);
+
+    /** Inputs as a job would give them, each at the training mean plus one of {@code spreads} standard deviations. */
+    abstract double[][] probeRows(ModelMetadata metadata, double[] spreads);
+
+    /** The model's outputs for the first {@code count} inputs: a forecast, or every class's probability. */
+    abstract double[][] outputs(Predictor predictor, double[][] rows, int count);
 }

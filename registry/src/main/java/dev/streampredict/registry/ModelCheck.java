@@ -6,7 +6,6 @@ import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.RefusalReason;
-import dev.streampredict.model.Task;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -96,20 +95,10 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
      */
     private static void probe(Predictor predictor) throws Rejection {
         ModelMetadata metadata = predictor.metadata();
-        boolean regression = metadata.task() == Task.REGRESSION;
-        int width = regression ? metadata.windowSize() : metadata.features().size();
-        double[][] rows = new double[PROBE_SPREADS.length][width];
-        for (int r = 0; r < rows.length; r++) {
-            for (int c = 0; c < width; c++) {
-                int column = regression ? 0 : c;
-                double step = regression ? (c % 2 == 0 ? 1 : -1) : 1; // a zig-zag series has non-zero differences
-                rows[r][c] = metadata.standardizer().restore(column, PROBE_SPREADS[r] * step);
-            }
-        }
+        double[][] rows = metadata.probeRows(PROBE_SPREADS);
         double[][] outputs;
         try {
-            outputs = regression ? new double[][]{predictor.forecast(rows, rows.length)}
-                    : predictor.classify(rows, rows.length);
+            outputs = predictor.outputs(rows, rows.length);
         } catch (RuntimeException e) {
             throw new Rejection(RefusalReason.CORRUPT, "model " + metadata.modelVersion() + " fails on probe inputs ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + "); retrain it", e);

@@ -174,7 +174,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     public void open() throws Exception {
         super.open();
         check = new ModelCheck(schema, limits);
-        metrics = new ModelMetrics(getMetricGroup());
+        metrics = new ModelMetrics(getMetricGroup(), schema.task());
         recentIds = getRuntimeContext().getState(keyed("recent-ids", RecentIds.class));
         Scored scored = new Reporting();
         task = schema.task() == Task.REGRESSION

@@ -2,6 +2,7 @@ package dev.streampredict.job.metrics;
 
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.model.RefusalReason;
+import dev.streampredict.model.Task;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -26,9 +27,12 @@ public final class ModelMetrics {
     private final Counter swaps;
     private final Map<RefusalReason, Counter> rejected = new EnumMap<>(RefusalReason.class);
     private final Map<String, ScoringMetrics> versions = new HashMap<>();
+    private final Task task;
 
-    public ModelMetrics(MetricGroup group) {
+    /** @param task what every version of this job does: its versions report that task's errors and baseline */
+    public ModelMetrics(MetricGroup group, Task task) {
         this.group = group;
+        this.task = task;
         for (RejectReason reason : List.of(RejectReason.DUPLICATE_ID, RejectReason.MODEL_ERROR,
                 RejectReason.NON_FINITE_PREDICTION)) {
             notScored.put(reason, group.addGroup(InputMetrics.REASON, reason.label())
@@ -57,6 +61,6 @@ public final class ModelMetrics {
 
     /** The metrics of one version, registered when it first serves. */
     public ScoringMetrics of(String version) {
-        return versions.computeIfAbsent(version, v -> new ScoringMetrics(group, v));
+        return versions.computeIfAbsent(version, v -> new ScoringMetrics(group, v, task));
     }
 }

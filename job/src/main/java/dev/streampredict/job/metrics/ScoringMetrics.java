@@ -1,9 +1,11 @@
 package dev.streampredict.job.metrics;
 
+import dev.streampredict.model.Task;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
@@ -66,23 +68,28 @@ public final class ScoringMetrics {
     private volatile double squaredErrorSum;
     private volatile double absoluteErrorSum;
 
-    ScoringMetrics(MetricGroup operator, String modelVersion) {
+    /** Registers what every version reports, and the errors and baseline of its {@code task} only. */
+    ScoringMetrics(MetricGroup operator, String modelVersion, Task task) {
         MetricGroup group = operator.addGroup(MODEL_VERSION, modelVersion);
         predictions = group.counter(PREDICTIONS);
         evaluated = group.counter(EVALUATED);
-        correct = group.counter(CORRECT);
-        group.gauge(SQUARED_ERROR_SUM, (Gauge<Double>) () -> squaredErrorSum);
-        group.gauge(ABSOLUTE_ERROR_SUM, (Gauge<Double>) () -> absoluteErrorSum);
-        group.gauge(MSE, (Gauge<Double>) () -> ratio(squaredErrorSum));
-        group.gauge(MAE, (Gauge<Double>) () -> ratio(absoluteErrorSum));
-        group.gauge(ACCURACY, (Gauge<Double>) () -> ratio(correct.getCount()));
-        group.gauge(RECENT_MSE, (Gauge<Double>) recentSquaredError::mean);
-        group.gauge(RECENT_MAE, (Gauge<Double>) recentAbsoluteError::mean);
-        group.gauge(RECENT_ACCURACY, (Gauge<Double>) recentCorrect::mean);
-        group.gauge(RECENT_PERSISTENCE_MSE, (Gauge<Double>) recentPersistenceSquaredError::mean);
-        group.gauge(SKILL_RATIO, (Gauge<Double>) () -> recentSquaredError.mean()
-                / recentPersistenceSquaredError.mean());
-        group.gauge(RECENT_MAJORITY_ACCURACY, (Gauge<Double>) recentMajority::accuracy);
+        // each task's outcomes arrive only in a job of that task; the other task's counter is never registered
+        correct = task == Task.CLASSIFICATION ? group.counter(CORRECT) : new SimpleCounter();
+        if (task == Task.REGRESSION) {
+            group.gauge(SQUARED_ERROR_SUM, (Gauge<Double>) () -> squaredErrorSum);
+            group.gauge(ABSOLUTE_ERROR_SUM, (Gauge<Double>) () -> absoluteErrorSum);
+            group.gauge(MSE, (Gauge<Double>) () -> ratio(squaredErrorSum));
+            group.gauge(MAE, (Gauge<Double>) () -> ratio(absoluteErrorSum));
+            group.gauge(RECENT_MSE, (Gauge<Double>) recentSquaredError::mean);
+            group.gauge(RECENT_MAE, (Gauge<Double>) recentAbsoluteError::mean);
+            group.gauge(RECENT_PERSISTENCE_MSE, (Gauge<Double>) recentPersistenceSquaredError::mean);
+            group.gauge(SKILL_RATIO, (Gauge<Double>) () -> recentSquaredError.mean()
+                    / recentPersistenceSquaredError.mean());
+        } else {
+            group.gauge(ACCURACY, (Gauge<Double>) () -> ratio(correct.getCount()));
+            group.gauge(RECENT_ACCURACY, (Gauge<Double>) recentCorrect::mean);
+            group.gauge(RECENT_MAJORITY_ACCURACY, (Gauge<Double>) recentMajority::accuracy);
+        }
         group.gauge(INPUT_DRIFT, (Gauge<Double>) () -> inputDrift == null ? Double.NaN : inputDrift.drift());
         latency = group.histogram(LATENCY_MS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         inference = group.histogram(INFERENCE_US, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));

@@ -1,6 +1,7 @@
 package dev.streampredict.job.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streampredict.model.Task;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,9 @@ class DashboardTest {
         // the names the job's metric code registers, as the Prometheus reporter writes them
         RecordingMetricGroup group = new RecordingMetricGroup();
         new InputMetrics(group);
-        new ModelMetrics(group).of("some-version");
+        for (Task task : Task.values()) { // a job registers its own task's; the dashboard shows either task's
+            new ModelMetrics(group, task).of("some-" + task + "-version");
+        }
         Set<String> registered = new HashSet<>();
         group.metrics().keySet().forEach(name -> registered.add(name.replaceAll("\\|.*", "")));
         registered.add("pendingRecords"); // Flink's Kafka source (FLIP-33)

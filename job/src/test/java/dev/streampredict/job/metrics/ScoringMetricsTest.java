@@ -1,5 +1,6 @@
 package dev.streampredict.job.metrics;
 
+import dev.streampredict.model.Task;
 import org.apache.flink.metrics.Gauge;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,9 @@ import static org.assertj.core.api.Assertions.within;
 class ScoringMetricsTest {
 
     private final RecordingMetricGroup group = new RecordingMetricGroup();
-    private final ModelMetrics metrics = new ModelMetrics(group);
+    private final ModelMetrics metrics = new ModelMetrics(group, Task.REGRESSION);
+    private final RecordingMetricGroup classifierGroup = new RecordingMetricGroup();
+    private final ModelMetrics classifierMetrics = new ModelMetrics(classifierGroup, Task.CLASSIFICATION);
 
     @Test
     void skillRatioIsTheRecentModelErrorOverThePersistenceErrorOfTheSameOutcomes() {
@@ -29,10 +32,25 @@ class ScoringMetricsTest {
     @Test
     void aClassifiersRecentAccuracyStandsBesideTheMajorityClassBaseline() {
         for (String label : new String[]{"a", "a", "a", "b"}) {
-            metrics.of("v1").classified(label.equals("a"), label);
+            classifierMetrics.of("v1").classified(label.equals("a"), label);
         }
-        assertThat(gauge("model_version_recent_accuracy|v1")).isCloseTo(0.75, within(1e-12));
-        assertThat(gauge("model_version_recent_majority_accuracy|v1")).isCloseTo(0.75, within(1e-12));
+        assertThat(gauge(classifierGroup, "model_version_recent_accuracy|v1")).isCloseTo(0.75, within(1e-12));
+        assertThat(gauge(classifierGroup, "model_version_recent_majority_accuracy|v1")).isCloseTo(0.75,
+                within(1e-12));
+    }
+
+    @Test
+    void eachVersionReportsItsTasksErrorsAndBaselineOnly() {
+        metrics.of("v1");
+        classifierMetrics.of("v1");
+
+        assertThat(group.metrics()).containsKeys("model_version_recent_mse|v1", "model_version_skill_ratio|v1")
+                .doesNotContainKeys("model_version_accuracy|v1", "model_version_recent_majority_accuracy|v1");
+        assertThat(classifierGroup.metrics()).containsKeys("model_version_accuracy|v1",
+                "model_version_recent_majority_accuracy|v1")
+                .doesNotContainKeys("model_version_recent_mse|v1", "model_version_skill_ratio|v1");
+        assertThat(classifierGroup.metrics()).as("what every version reports")
+                .containsKeys("model_version_predictions_total|v1", "model_version_input_drift|v1");
     }
 
     @Test
@@ -48,6 +66,10 @@ class ScoringMetricsTest {
     }
 
     private double gauge(String name) {
+        return gauge(group, name);
+    }
+
+    private static double gauge(RecordingMetricGroup group, String name) {
         assertThat(group.metrics()).containsKey(name);
         return ((Number) ((Gauge<?>) group.metrics().get(name)).getValue()).doubleValue();
     }
