@@ -55,7 +55,7 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
         ModelArchive archive = ModelArchive.of(location);
         InputSchema schema = InputSchema.of(archive.metadata());
         try {
-            new ModelCheck(schema, limits).check(archive.version(), archive.bytes());
+            new ModelCheck(schema, limits).check(archive);
         } catch (Rejection e) {
             throw new ModelArtifactException(e.reason(), "model " + location + " cannot serve: " + e.getMessage(), e);
         }

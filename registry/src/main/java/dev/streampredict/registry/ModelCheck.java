@@ -39,7 +39,11 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
 
     @Override
     public void check(String version, byte[] bytes) throws Rejection {
-        ModelArchive archive = open(version, bytes);
+        check(open(version, bytes));
+    }
+
+    /** As {@link #check(String, byte[])}, for an archive already parsed: its bytes are not parsed again. */
+    public void check(ModelArchive archive) throws Rejection {
         if (schema != null) {
             schema.check(archive.metadata());
         }
@@ -50,7 +54,7 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
             throw new Rejection(e.reason(), e.getMessage(), e);
         }
         probe(predictor);
-        loaded.put(version, predictor);
+        loaded.put(archive.version(), predictor);
     }
 
     /** The archive of a record, whose version must be the one its metadata names. */

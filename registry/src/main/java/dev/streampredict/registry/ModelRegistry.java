@@ -142,7 +142,7 @@ public final class ModelRegistry {
             throws Exception {
         ensureTopic();
         try {
-            new ModelCheck(servingNow(limits).schema(), limits).check(archive.version(), archive.bytes());
+            new ModelCheck(servingNow(limits).schema(), limits).check(archive);
         } catch (Rejection e) {
             throw new IllegalArgumentException("every job following " + topic + " would refuse "
                     + archive.version() + " (" + e.reason().label() + "): " + e.getMessage(), e);
