@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -123,10 +122,9 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private transient ModelCheck check;
     private transient ServingModels serving;
     private transient boolean policyChanged;
-    /** The outcomes of the stable model and the candidate beside it, or null without a candidate. */
-    private transient Trial trial;
     private transient ValueState<RecentIds> recentIds;
     private transient ModelMetrics metrics;
+    private transient ScoreReporter reporter;
     private transient TaskScoring task;
     private transient Batch batch;
     private transient ScheduledFuture<?> flushTimer;
@@ -176,14 +174,14 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         check = new ModelCheck(schema, limits);
         metrics = new ModelMetrics(getMetricGroup(), schema.task());
         recentIds = getRuntimeContext().getState(keyed("recent-ids", RecentIds.class));
-        Scored scored = new Reporting();
+        reporter = new ScoreReporter(output, metrics, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         task = schema.task() == Task.REGRESSION
                 ? new SeriesForecasting(schema.target(), getRuntimeContext().getState(keyed("series-window",
-                        SeriesWindow.class)), this::setCurrentKey, scored, echo, maxBatch)
-                : new Classifying(schema.features().size(), scored, echo, maxBatch);
+                        SeriesWindow.class)), this::setCurrentKey, reporter, echo, maxBatch)
+                : new Classifying(schema.features().size(), reporter, echo, maxBatch);
         batch = new Batch(maxBatch);
         if (fresh) {
-            startRefused.forEach(this::report);
+            startRefused.forEach(reporter::status);
         }
         activate();
         warmUp(serving.stable, WARM_UP_CALLS);
@@ -250,7 +248,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             if (entry instanceof RegistryEntry.Artifact artifact) {
                 warmUp(check.predictor(artifact.version(), registry), ARRIVAL_WARM_UP_CALLS);
             }
-            report(RegistryStatus.accepted(jobName, record.getValue().offset(), entry, registry.policy()));
+            reporter.status(RegistryStatus.accepted(jobName, record.getValue().offset(), entry, registry.policy()));
             if (changed) {
                 policyChanged = true;
                 LOG.info("model registry: {} accepted; the policy becomes {} {}", what, registry.policy(),
@@ -263,9 +261,9 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
                 LOG.info("model registry: {} accepted", what);
             }
         } catch (Rejection rejection) {
-            metrics.rejected(rejection.reason());
-            report(RegistryStatus.refused(jobName, record.getValue().offset(), entry, rejection));
-            if (reports()) { // every subtask refuses it alike: one line in the log is enough
+            reporter.rejected(rejection.reason());
+            reporter.status(RegistryStatus.refused(jobName, record.getValue().offset(), entry, rejection));
+            if (reporter.reportsForAll()) { // every subtask refuses it alike: one line in the log is enough
                 LOG.warn("model registry: refused {} ({}): {} Still serving {}", what, rejection.reason().label(),
                         sentence(rejection.getMessage()), serving.policy);
             }
@@ -275,17 +273,6 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     /** A message as a sentence: ended by one full stop, whether it came with one or not. */
     private static String sentence(String message) {
         return message.endsWith(".") ? message : message + ".";
-    }
-
-    /** Only the first subtask reports: every subtask applies the same records to the same state. */
-    private void report(RegistryStatus status) {
-        if (reports()) {
-            output.collect(STATUS, new StreamRecord<>(status));
-        }
-    }
-
-    private boolean reports() {
-        return getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
     }
 
     private static String describe(RegistryEntry entry, RegistryMessage message) {
@@ -311,10 +298,10 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
                 candidate != null ? check.predictor(candidate, registry) : null);
         batch.width(task.width(serving));
         metrics.swapped(serving.roles());
-        trial = candidate == null ? null : new Trial(registry.policySerial(), registry.policy().stable(), candidate,
-                schema.task() == Task.CLASSIFICATION);
+        reporter.trial(candidate == null ? null : new Trial(registry.policySerial(), registry.policy().stable(),
+                candidate, schema.task() == Task.CLASSIFICATION));
         policyChanged = false;
-        report(RegistryStatus.serving(jobName, serving.policy));
+        reporter.status(RegistryStatus.serving(jobName, serving.policy));
         if (previous != null) {
             LOG.info("subtask {} now serves {} (was {})", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                     serving.policy, previous.policy);
@@ -324,9 +311,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         flush();
-        if (reportTrials && trial != null) {
-            output.collect(TRIALS, new StreamRecord<>(trial.report(
-                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
+        if (reportTrials) {
+            reporter.reportTrial();
         }
         if (policyChanged) {
             activate();
@@ -340,8 +326,9 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     public void processElement1(StreamRecord<ScoringInput> record) throws Exception {
         ScoringInput input = record.getValue();
         if (!firstTimeSeen(input.id())) {
-            deadLetter(input, RejectReason.DUPLICATE_ID, "id '" + input.id() + "' was already scored among the last "
-                    + rememberedIdsPerKey + " records of key '" + input.key() + "'", record.getTimestamp());
+            reporter.deadLetter(input, RejectReason.DUPLICATE_ID, "id '" + input.id() + "' was already scored among "
+                    + "the last " + rememberedIdsPerKey + " records of key '" + input.key() + "'",
+                    record.getTimestamp());
             return;
         }
         int slot = batch.add(input, record.hasTimestamp() ? record.getTimestamp() : input.eventTimestamp(),
@@ -353,12 +340,6 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
             long now = getProcessingTimeService().getCurrentProcessingTime();
             flushTimer = getProcessingTimeService().registerTimer(now + maxWaitMs, time -> flush());
         }
-    }
-
-    private void deadLetter(ScoringInput input, RejectReason reason, String detail, long timestamp) {
-        metrics.notScored(reason);
-        output.collect(DEAD_LETTERS, new StreamRecord<>(new DeadLetter(input.source(), reason, detail,
-                System.currentTimeMillis()), timestamp));
     }
 
     private boolean firstTimeSeen(String id) throws Exception {
@@ -383,60 +364,6 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         }
         task.score(batch, serving);
         batch.clear();
-    }
-
-    /** The scorer's side of a task's scoring: outputs, each version's metrics, and the trial's outcomes. */
-    private final class Reporting implements Scored {
-        /** Failures so far on this subtask, by reason: the log shows the 1st, 10th, 100th, ..., not every one. */
-        private final Map<RejectReason, Long> failures = new EnumMap<>(RejectReason.class);
-
-        @Override
-        public void prediction(Prediction prediction, long timestamp) {
-            metrics.of(prediction.modelVersion()).predicted(prediction.latencyMs());
-            output.collect(new StreamRecord<>(prediction, timestamp));
-        }
-
-        @Override
-        public void failed(ScoringInput input, RejectReason reason, String detail, long timestamp) {
-            long count = failures.merge(reason, 1L, Long::sum);
-            if (Long.toString(count).matches("10*")) {
-                LOG.warn("input {} of key '{}' dead-lettered as {} (the {}. on this subtask): {}", input.id(),
-                        input.key(), reason.label(), count, detail);
-            }
-            deadLetter(input, reason, detail, timestamp);
-        }
-
-        @Override
-        public void shadowPrediction(Prediction prediction, long timestamp) {
-            metrics.of(prediction.modelVersion()).predicted(prediction.latencyMs());
-            output.collect(SHADOW_PREDICTIONS, new StreamRecord<>(prediction, timestamp));
-        }
-
-        @Override
-        public void forecastMet(String version, double error, double persistenceError) {
-            metrics.of(version).forecastError(error, persistenceError);
-            if (trial != null) {
-                trial.outcome(version, error * error);
-            }
-        }
-
-        @Override
-        public void classified(String version, boolean right, String label) {
-            metrics.of(version).classified(right, label);
-            if (trial != null) {
-                trial.outcome(version, right ? 0 : 1);
-            }
-        }
-
-        @Override
-        public void input(String version, double[] standardised) {
-            metrics.of(version).input(standardised);
-        }
-
-        @Override
-        public void inferred(String version, long nanos, int count) {
-            metrics.of(version).inferred(nanos, count);
-        }
     }
 
     // ---- time and the end of input
