@@ -116,7 +116,7 @@ public final class Retrainer {
         Files.createDirectories(candidateDir);
         candidate.save(candidateDir);
         Predictor trained = ModelArchive.of(candidateDir.toString()).load();
-        HeldOut heldOut = new HeldOut(records, cut, metadata);
+        HeldOut heldOut = HeldOut.of(records, cut, metadata);
         return decide(metadata.modelVersion(), trained.metadata().modelVersion(), heldOut.metric(), heldOut.size(),
                 heldOut.error(serving), heldOut.error(trained), heldOut.baseline());
     }
@@ -127,7 +127,7 @@ public final class Retrainer {
      */
     public double servingSkill(Predictor serving) {
         List<InputRecord> records = new ArrayList<>(recent.values());
-        HeldOut heldOut = new HeldOut(records, cutOff(records), serving.metadata());
+        HeldOut heldOut = HeldOut.of(records, cutOff(records), serving.metadata());
         return heldOut.error(serving) / heldOut.baseline();
     }
 
@@ -155,42 +155,85 @@ public final class Retrainer {
     }
 
     /**
-     * The most recent inputs, from {@code cut} on, as a model like {@code like} reads them: regression windows (their
-     * older values may lie before the cut: they are inputs, not targets), or labelled feature vectors.
+     * The most recent inputs, from {@code cut} on, as a model of the task reads them, with the task's error and naive
+     * baseline on them.
      */
-    private static final class HeldOut {
-        private final boolean regression;
+    private interface HeldOut {
+
+        static HeldOut of(List<InputRecord> records, long cut, ModelMetadata like) {
+            return like.task() == Task.REGRESSION ? new HeldOutWindows(records, cut, like)
+                    : new HeldOutLabels(records, cut);
+        }
+
+        String metric();
+
+        long size();
+
+        double error(Predictor model);
+
+        double baseline();
+    }
+
+    /** Forecasting: the windows that end after the cut (their older values may lie before it: inputs, not targets). */
+    private static final class HeldOutWindows implements HeldOut {
         private final List<SeriesSample> windows;
+
+        HeldOutWindows(List<InputRecord> records, long cut, ModelMetadata like) {
+            windows = SeriesSamples.build(records, like.target(), like.windowSize()).stream()
+                    .filter(s -> s.timestamp() >= cut).toList();
+        }
+
+        @Override
+        public String metric() {
+            return "MSE";
+        }
+
+        @Override
+        public long size() {
+            return windows.size();
+        }
+
+        @Override
+        public double error(Predictor model) {
+            double[][] rows = windows.stream().map(SeriesSample::window).toArray(double[][]::new);
+            return ForecastErrors.of(windows, model.forecast(rows, rows.length)).mse();
+        }
+
+        /** "next = last". */
+        @Override
+        public double baseline() {
+            return ForecastErrors.persistence(windows).mse();
+        }
+    }
+
+    /** Classification: the labelled inputs after the cut. */
+    private static final class HeldOutLabels implements HeldOut {
         private final List<InputRecord> labelled;
+        /** The most frequent label before the cut. */
         private final String majority;
 
-        HeldOut(List<InputRecord> records, long cut, ModelMetadata like) {
-            regression = like.task() == Task.REGRESSION;
-            windows = regression ? SeriesSamples.build(records, like.target(), like.windowSize()).stream()
-                    .filter(s -> s.timestamp() >= cut).toList() : List.of();
-            labelled = regression ? List.of()
-                    : records.stream().filter(r -> r.timestamp() >= cut && r.label() != null).toList();
+        HeldOutLabels(List<InputRecord> records, long cut) {
+            labelled = records.stream().filter(r -> r.timestamp() >= cut && r.label() != null).toList();
             Map<String, Integer> counts = new HashMap<>();
-            records.stream().filter(r -> !regression && r.timestamp() < cut && r.label() != null)
+            records.stream().filter(r -> r.timestamp() < cut && r.label() != null)
                     .forEach(r -> counts.merge(r.label(), 1, Integer::sum));
             majority = counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
                     .orElse(null);
         }
 
-        String metric() {
-            return regression ? "MSE" : "error rate";
+        @Override
+        public String metric() {
+            return "error rate";
         }
 
-        long size() {
-            return regression ? windows.size() : labelled.size();
+        @Override
+        public long size() {
+            return labelled.size();
         }
 
-        /** The model's MSE, or its share of wrong classes. */
-        double error(Predictor model) {
-            if (regression) {
-                double[][] rows = windows.stream().map(SeriesSample::window).toArray(double[][]::new);
-                return ForecastErrors.of(windows, model.forecast(rows, rows.length)).mse();
-            }
+        /** The share of wrong classes. */
+        @Override
+        public double error(Predictor model) {
             List<String> features = model.metadata().features();
             double[][] rows = labelled.stream()
                     .map(r -> features.stream().mapToDouble(f -> r.features().get(f)).toArray())
@@ -204,10 +247,10 @@ public final class Retrainer {
             return (double) wrong / rows.length;
         }
 
-        /** "next = last", or always the most frequent class before the cut. */
-        double baseline() {
-            return regression ? ForecastErrors.persistence(windows).mse()
-                    : labelled.stream().filter(r -> !r.label().equals(majority)).count() / (double) labelled.size();
+        /** Always the most frequent class before the cut. */
+        @Override
+        public double baseline() {
+            return labelled.stream().filter(r -> !r.label().equals(majority)).count() / (double) labelled.size();
         }
     }
 
