@@ -431,8 +431,9 @@ public final class LocalStack implements Callable<Integer> {
     private void serveFromRegistry(ModelRegistry registry, Path model) throws Exception {
         registry.ensureTopic();
         ModelArchive archive = ModelArchive.of(model.toString());
+        // the budget the job will derive, from the same configuration: what serves here must serve there
         ModelRegistry.Serving now = registry.servingNow(new ModelLimits(
-                MemoryBudget.derive(new Configuration(), parallelism), ModelLimits.DEFAULT_BATCH_ROWS));
+                MemoryBudget.derive(flinkConfiguration(), parallelism), ModelLimits.DEFAULT_BATCH_ROWS));
         if (now.schema() != null && now.schema().accepts(archive.metadata())) {
             System.out.printf("model registry '%s': serving %s%n", registry.topic(), now.state().policy());
             return;
@@ -444,18 +445,8 @@ public final class LocalStack implements Callable<Integer> {
     }
 
     private JobClient startJob(String bootstrap) throws Exception {
-        Configuration flink = new Configuration();
-        flink.set(RestOptions.PORT, webPort);
-        flink.set(RestOptions.BIND_ADDRESS, bindAddress);
-        // the BLOB server (job artifacts, unauthenticated) and the RPC and data ports listen here too
-        flink.set(JobManagerOptions.BIND_HOST, bindAddress);
-        flink.set(TaskManagerOptions.BIND_HOST, bindAddress);
-        // Flink's Prometheus metrics, as flink-conf/config.yaml gives a cluster (one Prometheus config scrapes
-        // both), but on the bind address: Flink's own reporter listens on every interface
-        flink.setString("metrics.reporter.prom.factory.class", BoundPrometheusReporterFactory.class.getName());
-        flink.setString("metrics.reporter.prom.host", bindAddress);
-        flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
+                flinkConfiguration());
         List<String> args = new ArrayList<>(kafkaProperties());
         args.addAll(List.of("--bootstrap-servers", bootstrap,
                 "--model-registry", ModelRegistry.DEFAULT_TOPIC, "--shadow-topic", TopicNames.SHADOW_PREDICTIONS,
@@ -468,6 +459,22 @@ public final class LocalStack implements Callable<Integer> {
         JobOptions options = JobOptions.parse(args.toArray(String[]::new));
         PredictionJob.configure(env, options);
         return env.executeAsync(options.jobName());
+    }
+
+    /** The configuration of the Flink cluster this process runs the job on. */
+    private Configuration flinkConfiguration() {
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.PORT, webPort);
+        flink.set(RestOptions.BIND_ADDRESS, bindAddress);
+        // the BLOB server (job artifacts, unauthenticated) and the RPC and data ports listen here too
+        flink.set(JobManagerOptions.BIND_HOST, bindAddress);
+        flink.set(TaskManagerOptions.BIND_HOST, bindAddress);
+        // Flink's Prometheus metrics, as flink-conf/config.yaml gives a cluster (one Prometheus config scrapes
+        // both), but on the bind address: Flink's own reporter listens on every interface
+        flink.setString("metrics.reporter.prom.factory.class", BoundPrometheusReporterFactory.class.getName());
+        flink.setString("metrics.reporter.prom.host", bindAddress);
+        flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
+        return flink;
     }
 
     /** The client settings as arguments of the job and the retrainer, which take them as any user does. */
