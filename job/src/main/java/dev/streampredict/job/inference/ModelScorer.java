@@ -21,7 +21,6 @@ import dev.streampredict.registry.RegistryEntry;
 import dev.streampredict.registry.RegistryState;
 import dev.streampredict.registry.RegistryStatus;
 import dev.streampredict.registry.Rejection;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -41,7 +40,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -60,7 +58,9 @@ import java.util.concurrent.ScheduledFuture;
  * the policy they had. Without checkpoints, a change takes effect at once.
  * <p>
  * What a batch means for the model's task (a series window per key, or a feature vector) is a {@link TaskScoring}:
- * {@link SeriesForecasting} or {@link Classifying}.
+ * {@link SeriesForecasting} or {@link Classifying}. The registry as this subtask holds it is a
+ * {@link SubtaskRegistry}; what the subtask emits and counts goes through its {@link ScoreReporter}; this class
+ * batches inputs and decides when models change.
  * <p>
  * Every valid input gets exactly one prediction, from the model serving its key, and one on
  * {@link #SHADOW_PREDICTIONS} while a shadow runs; an input whose id the key has just scored, or that the model
@@ -115,13 +115,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private final long maxWaitMs;
     private final Duration stateTtl;
 
-    private transient BroadcastState<String, byte[]> registryState;
-    /** A new job, not a restored one: it reports the refusals of its start. */
-    private transient boolean fresh;
-    private transient RegistryState registry;
-    private transient ModelCheck check;
+    private transient SubtaskRegistry models;
     private transient ServingModels serving;
-    private transient boolean policyChanged;
     private transient ValueState<RecentIds> recentIds;
     private transient ModelMetrics metrics;
     private transient ScoreReporter reporter;
@@ -156,22 +151,13 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        registryState = context.getOperatorStateStore().getBroadcastState(REGISTRY);
-        Map<String, byte[]> restored = new HashMap<>();
-        registryState.entries().forEach(e -> restored.put(e.getKey(), e.getValue()));
-        fresh = restored.isEmpty();
-        if (fresh) { // a new job, or a savepoint from before the registry
-            registry = RegistryState.fromEntries(initialRegistry);
-            saveRegistry();
-        } else {
-            registry = RegistryState.fromEntries(restored);
-        }
+        models = new SubtaskRegistry(context.getOperatorStateStore().getBroadcastState(REGISTRY), initialRegistry,
+                new ModelCheck(schema, limits));
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        check = new ModelCheck(schema, limits);
         metrics = new ModelMetrics(getMetricGroup(), schema.task());
         recentIds = getRuntimeContext().getState(keyed("recent-ids", RecentIds.class));
         reporter = new ScoreReporter(output, metrics, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
@@ -180,7 +166,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
                         SeriesWindow.class)), this::setCurrentKey, reporter, echo, maxBatch)
                 : new Classifying(schema.features().size(), reporter, echo, maxBatch);
         batch = new Batch(maxBatch);
-        if (fresh) {
+        if (models.fresh()) { // a new job reports the refusals of its start
             startRefused.forEach(reporter::status);
         }
         activate();
@@ -243,15 +229,13 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         RegistryEntry entry = record.getValue().entry(verifier);
         String what = describe(entry, record.getValue());
         try {
-            boolean changed = registry.apply(entry, check);
-            saveRegistry();
+            boolean changed = models.apply(entry);
             if (entry instanceof RegistryEntry.Artifact artifact) {
-                warmUp(check.predictor(artifact.version(), registry), ARRIVAL_WARM_UP_CALLS);
+                warmUp(models.loaded(artifact.version()), ARRIVAL_WARM_UP_CALLS);
             }
-            reporter.status(RegistryStatus.accepted(jobName, record.getValue().offset(), entry, registry.policy()));
+            reporter.status(RegistryStatus.accepted(jobName, record.getValue().offset(), entry, models.policy()));
             if (changed) {
-                policyChanged = true;
-                LOG.info("model registry: {} accepted; the policy becomes {} {}", what, registry.policy(),
+                LOG.info("model registry: {} accepted; the policy becomes {} {}", what, models.policy(),
                         swapAtCheckpoints ? "at the next checkpoint" : "now");
                 if (!swapAtCheckpoints) {
                     flush();
@@ -285,22 +269,15 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         return "record " + message.origin();
     }
 
-    private void saveRegistry() throws Exception {
-        registryState.clear();
-        registryState.putAll(registry.toEntries());
-    }
-
     /** Scores with the registry's policy from now on. Only between batches. */
     private void activate() {
         ServingModels previous = serving;
-        String candidate = registry.policy().candidate();
-        serving = new ServingModels(registry.policy(), check.predictor(registry.policy().stable(), registry),
-                candidate != null ? check.predictor(candidate, registry) : null);
+        serving = models.serving();
+        String candidate = serving.policy.candidate();
         batch.width(task.width(serving));
         metrics.swapped(serving.roles());
-        reporter.trial(candidate == null ? null : new Trial(registry.policySerial(), registry.policy().stable(),
+        reporter.trial(candidate == null ? null : new Trial(models.policySerial(), serving.policy.stable(),
                 candidate, schema.task() == Task.CLASSIFICATION));
-        policyChanged = false;
         reporter.status(RegistryStatus.serving(jobName, serving.policy));
         if (previous != null) {
             LOG.info("subtask {} now serves {} (was {})", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
@@ -314,7 +291,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         if (reportTrials) {
             reporter.reportTrial();
         }
-        if (policyChanged) {
+        if (models.policyChanged()) {
             activate();
         }
         super.prepareSnapshotPreBarrier(checkpointId);
