@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -98,8 +99,7 @@ public final class TrainCli implements Callable<Integer> {
         CsvSpec spec;
         List<InputRecord> records;
         try {
-            fit = fitting.overrides().over(
-                    FitOptions.defaultsFor(task));
+            fit = fitting.overrides().over(FitOptions.defaultsFor(task));
             spec = csv.toSpec();
             int[] skipped = {0};
             records = CsvRecordReader.readAll(spec, row -> {
@@ -108,7 +108,7 @@ public final class TrainCli implements Callable<Integer> {
             });
             System.out.printf("read %d records from %s%s%n", records.size(), spec.file(),
                     skipped[0] > 0 ? " (" + skipped[0] + " rows skipped)" : "");
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IOException e) { // a bad option or an unreadable file: say which
             System.err.println("error: " + e.getMessage());
             return 2;
         }

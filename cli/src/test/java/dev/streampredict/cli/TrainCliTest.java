@@ -18,20 +18,31 @@ class TrainCliTest {
 
     @Test
     void aFittingSettingNoModelCanUseIsOneLineAndExitCode2NotAStackTrace() {
+        assertThat(train("--csv", "../data/iris.csv", "--label-column", "species", "--task", "classification",
+                "--output", dir.resolve("model").toString(), "--batch-size", "0"))
+                .isEqualTo("2|error: epochs, patience, batch size and learning rate must be positive"
+                        + System.lineSeparator());
+        assertThat(dir.resolve("model")).doesNotExist();
+    }
+
+    @Test
+    void aMissingCsvFileIsOneLineAndExitCode2NotAStackTrace() {
+        assertThat(train("--csv", "../data/no-such.csv", "--output", dir.resolve("model").toString()))
+                .startsWith("2|error: CSV file ").contains("no-such.csv does not exist")
+                .doesNotContain("\tat ").hasLineCount(1);
+    }
+
+    /** Exit code, '|', and what went to standard error. */
+    private static String train(String... args) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int exit;
         try {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = new CommandLine(new TrainCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(
-                    "--csv", "../data/iris.csv", "--label-column", "species", "--task", "classification",
-                    "--output", dir.resolve("model").toString(), "--batch-size", "0");
+            exit = new CommandLine(new TrainCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         } finally {
             System.setErr(err);
         }
-        assertThat(exit).isEqualTo(2);
-        assertThat(captured.toString(StandardCharsets.UTF_8)).isEqualTo(
-                "error: epochs, patience, batch size and learning rate must be positive" + System.lineSeparator());
-        assertThat(dir.resolve("model")).doesNotExist();
+        return exit + "|" + captured.toString(StandardCharsets.UTF_8);
     }
 }
