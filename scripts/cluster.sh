@@ -87,7 +87,13 @@ case "$command" in
     id="$(curl -fsS -X POST -F "jarfile=@$jar" "http://127.0.0.1:$rest_port/jars/upload" \
       | sed -n 's/.*"filename":"[^"]*\/\([^"/]*\)".*/\1/p')"
     args="$(printf '"%s",' "$@")"
-    curl -fsS -X POST -H 'Content-Type: application/json' -d "{\"programArgsList\":[${args%,}]}" \
+    # A REST run without a parallelism runs at 1, not at the cluster's parallelism.default (Flink's JarRunHandler
+    # takes its default from the request): ask the JobManager for its value and send it. --parallelism in the job's
+    # arguments still wins.
+    parallelism="$(curl -fsS "http://127.0.0.1:$rest_port/jobmanager/config" \
+      | grep -o '"key":"parallelism.default","value":"[0-9]*"' | grep -o '[0-9]*"$' | tr -d '"' || true)"
+    curl -fsS -X POST -H 'Content-Type: application/json' \
+      -d "{\"programArgsList\":[${args%,}]${parallelism:+,\"parallelism\":$parallelism}}" \
       "http://127.0.0.1:$rest_port/jars/$id/run"
     echo ;;
   *)

@@ -98,8 +98,20 @@ class ClusterIT {
                 cancel(first);
             });
 
-            // second submission of the same jar to the same cluster
-            String second = value("submit the same jar again", () -> run(jarId, kafka, model, "c2"));
+            // second submission, as a user makes it: scripts/cluster.sh submit, parallelism left to the cluster
+            String second = value("submit again with scripts/cluster.sh, no --parallelism", () -> {
+                String output = cluster("submit", "--rest-port", Integer.toString(restPort), "--",
+                        "--bootstrap-servers", kafka, "--model", model.toString(), "--input-topic", "c2-in",
+                        "--predictions-topic", "c2-out", "--dead-letter-topic", "cluster-dlq",
+                        "--starting-offsets", "earliest", "--checkpoint-interval", "2s", "--job-name", "cluster-it-c2");
+                return JSON.readTree(output.substring(output.indexOf('{'))).path("jobid").asText();
+            });
+            step("the cluster's parallelism.default decides without --parallelism", () -> {
+                JsonNode job = send(HttpRequest.newBuilder(uri("/jobs/" + second)).GET());
+                assertThat(job.path("vertices")).filteredOn(v -> v.path("name").asText().contains("model-scorer"))
+                        .singleElement().satisfies(v -> assertThat(v.path("parallelism").asInt())
+                                .as("flink-conf/config.yaml: parallelism.default 2").isEqualTo(2));
+            });
 
             // a typo in the program arguments fails that submission only: main runs in the JobManager
             step("a typo in the arguments fails only its submission", () -> {
@@ -125,13 +137,16 @@ class ClusterIT {
         }
     }
 
-    private void cluster(String... args) throws Exception {
+    /** Runs scripts/cluster.sh as a user would; returns what it printed. */
+    private String cluster(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/cluster.sh").toString()));
         command.addAll(List.of(args));
         Path log = dir.resolve("cluster-" + args[0] + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("scripts/cluster.sh %s: %s", args[0], Files.readString(log)).isZero();
+        String output = Files.readString(log);
+        assertThat(process.exitValue()).as("scripts/cluster.sh %s: %s", args[0], output).isZero();
+        return output;
     }
 
     /** POST /jars/upload, multipart, as the web UI does. */
