@@ -274,9 +274,7 @@ public final class LocalStack implements Callable<Integer> {
         Path data = workDir.resolve("kafka-only");
         System.out.printf("starting Kafka on 127.0.0.1:%d (data in %s)%n", kafkaPort, data);
         broker = LocalKafkaBroker.start(data, kafkaPort);
-        Topics.ensure(broker.bootstrapServers(), clientSettings, Map.of(TopicNames.INPUT, partitions,
-                TopicNames.PREDICTIONS, partitions, TopicNames.DEAD_LETTERS, 1, TopicNames.SHADOW_PREDICTIONS,
-                partitions, RegistryStatus.topicOf(ModelRegistry.DEFAULT_TOPIC), 1), Optional.empty());
+        ensureTopics(broker.bootstrapServers(), Optional.empty());
         System.out.printf("Kafka is up at %s with topics input-data, predictions, input-data-dlq, "
                 + "predictions-shadow. Ctrl-C stops it.%n", broker.bootstrapServers());
         endStartUp();
@@ -297,11 +295,15 @@ public final class LocalStack implements Callable<Integer> {
             broker = LocalKafkaBroker.start(data, kafkaPort);
             bootstrap = broker.bootstrapServers();
         }
-        Topics.ensure(bootstrap, clientSettings, Map.of(TopicNames.INPUT, partitions, TopicNames.PREDICTIONS,
-                        partitions, TopicNames.DEAD_LETTERS, 1, TopicNames.SHADOW_PREDICTIONS, partitions,
-                        RegistryStatus.topicOf(ModelRegistry.DEFAULT_TOPIC), 1),
-                Optional.ofNullable(replicationFactor));
+        ensureTopics(bootstrap, Optional.ofNullable(replicationFactor));
         return bootstrap;
+    }
+
+    /** The topics the job, the producer and the registry's status reports use, made if missing. */
+    private void ensureTopics(String bootstrap, Optional<Short> replication) throws Exception {
+        Topics.ensure(bootstrap, clientSettings, Map.of(TopicNames.INPUT, partitions, TopicNames.PREDICTIONS,
+                partitions, TopicNames.DEAD_LETTERS, 1, TopicNames.SHADOW_PREDICTIONS, partitions,
+                RegistryStatus.topicOf(ModelRegistry.DEFAULT_TOPIC), 1), replication);
     }
 
     /**
