@@ -119,13 +119,14 @@ public final class ModelCli {
         abstract void run(PrintWriter out) throws Exception;
 
         void send(ModelCommand command, PrintWriter out) throws Exception {
-            RegistryState now = where.registry().servingNow(where.limits()).state();
+            ModelRegistry registry = where.registry();
+            RegistryState now = registry.servingNow(where.limits()).state();
             try { // refuse here what every job would refuse
                 now.policy().apply(command, now.versions()::contains);
             } catch (Rejection e) {
                 throw new IllegalArgumentException(e.getMessage() + " (now serving: " + now.policy() + ")");
             }
-            where.registry().send(command);
+            registry.send(command);
             out.printf("sent '%s' to %s; jobs following the registry apply it at their next checkpoint%n", command,
                     where.topic);
         }

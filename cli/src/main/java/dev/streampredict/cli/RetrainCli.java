@@ -189,8 +189,8 @@ public final class RetrainCli implements Callable<Integer> {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return 1;
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer();
-             KafkaProducer<String, String> decisions = new KafkaProducer<>(registry.registry().clientConfig(),
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(models);
+             KafkaProducer<String, String> decisions = new KafkaProducer<>(models.clientConfig(),
                      new StringSerializer(), new StringSerializer())) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
@@ -334,8 +334,8 @@ public final class RetrainCli implements Callable<Integer> {
         }
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer() {
-        Map<String, Object> config = registry.registry().clientConfig();
+    private KafkaConsumer<byte[], byte[]> consumer(ModelRegistry models) {
+        Map<String, Object> config = models.clientConfig();
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
