@@ -153,7 +153,7 @@ public final class JobOptions {
 
     @Option(names = "--input-format", defaultValue = "json", converter = InputFormat.Converter.class,
             description = "json, or avro (single-object encoded with input-record.avsc, features as floats in the "
-                    + "model's order): what the producer writes with --format.")
+                    + "model's order): what the producer writes with its --input-format.")
     InputFormat inputFormat;
 
     @Option(names = "--prediction-input", defaultValue = "COPY",
