@@ -134,7 +134,8 @@ public final class ModelCli {
 
     @Command(name = "publish", description = "Publishes a trained model directory, by default as the stable model.")
     static final class Publish extends Subcommand {
-        @Parameters(paramLabel = "DIR", description = "Model artifact directory (model.json + network.zip).")
+        @Parameters(paramLabel = "DIR",
+                description = "Model artifact directory (model.json + network.zip or model.onnx).")
         Path directory;
 
         @Option(names = "--as", defaultValue = "stable",

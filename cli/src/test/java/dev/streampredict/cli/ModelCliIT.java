@@ -3,6 +3,7 @@ package dev.streampredict.cli;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifact;
+import dev.streampredict.model.ModelRuntime;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.registry.RegistryRecords;
@@ -98,7 +99,7 @@ class ModelCliIT {
         Path garbage = Files.createDirectories(dir.resolve("garbage"));
         Files.copy(dir.resolve("first").resolve(ModelArtifact.METADATA_FILE),
                 garbage.resolve(ModelArtifact.METADATA_FILE));
-        Files.writeString(garbage.resolve(ModelArtifact.NETWORK_FILE), "not a network");
+        Files.writeString(garbage.resolve(ModelRuntime.DL4J.fileName()), "not a network");
         assertThat(run("--model-registry", topic, "publish", garbage.toString())).startsWith("2|")
                 .contains("would refuse " + first + " (corrupt)");
         assertThat(run("--model-registry", topic, "publish", dir.resolve("first").toString())).startsWith("0|");

@@ -7,8 +7,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * A model artifact as one value: a zip holding {@value ModelArtifact#METADATA_FILE} and
- * {@value ModelArtifact#NETWORK_FILE}, as a registry record carries it and a job keeps it in state. The metadata is
+ * A model artifact as one value: a zip holding {@value ModelArtifact#METADATA_FILE} and the network file of its
+ * {@link ModelRuntime}, as a registry record carries it and a job keeps it in state. The metadata is
  * read when the archive is opened; the network only by {@link #load}. Both are read against the limits of
  * {@link ModelLimits}: an archive from a record is untrusted bytes.
  */
@@ -25,7 +25,8 @@ public final class ModelArchive {
     /** Packs the artifact at {@code location} (a directory or {@code classpath:…}). */
     public static ModelArchive of(String location) {
         ModelMetadata metadata = ModelArtifact.readMetadata(location);
-        byte[] network = ModelArtifact.readFile(location, ModelArtifact.NETWORK_FILE,
+        String networkFile = metadata.runtime().fileName();
+        byte[] network = ModelArtifact.readFile(location, networkFile,
                 BoundedZip.Cap.format(ModelLimits.MAX_ARCHIVE_BYTES));
         ByteArrayOutputStream out = new ByteArrayOutputStream(network.length + 4096);
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
@@ -33,9 +34,9 @@ public final class ModelArchive {
             zip.putNextEntry(new ZipEntry(ModelArtifact.METADATA_FILE));
             zip.write(ModelArtifact.metadataJson(metadata));
             zip.closeEntry();
-            // network.zip is already compressed
+            // network.zip is already compressed; an ONNX file, mostly floats, would gain little
             zip.setLevel(0);
-            zip.putNextEntry(new ZipEntry(ModelArtifact.NETWORK_FILE));
+            zip.putNextEntry(new ZipEntry(networkFile));
             zip.write(network);
             zip.closeEntry();
         } catch (IOException e) {
@@ -89,14 +90,15 @@ public final class ModelArchive {
 
     /** Loads the network and checks that it fits the metadata and the limits; throws {@link ModelArtifactException}. */
     public Predictor load(ModelLimits limits) {
-        String where = "network.zip in the archive of " + version();
+        String networkFile = metadata.runtime().fileName();
+        String where = networkFile + " in the archive of " + version();
         byte[] network = BoundedZip.read(bytes, Map.of(
                 ModelArtifact.METADATA_FILE, BoundedZip.Cap.format(ModelLimits.MAX_JSON_BYTES),
-                ModelArtifact.NETWORK_FILE, BoundedZip.Cap.budget(limits.memoryBudget() / 2)), null, "model archive")
-                .get(ModelArtifact.NETWORK_FILE);
+                networkFile, BoundedZip.Cap.budget(limits.memoryBudget() / 2)), null, "model archive")
+                .get(networkFile);
         if (network == null) {
             throw new ModelArtifactException(RefusalReason.UNREADABLE, "model archive of " + version() + " has no "
-                    + ModelArtifact.NETWORK_FILE + "; publish it again from a complete model directory");
+                    + networkFile + "; publish it again from a complete model directory");
         }
         return ModelArtifact.loadNetwork(metadata, network, where, limits);
     }

@@ -20,12 +20,12 @@ import java.util.stream.Collectors;
 
 /**
  * A model artifact: a directory (or a classpath folder, {@code classpath:models/sp500}) holding
- * {@value #METADATA_FILE}, the {@link ModelMetadata}, and {@value #NETWORK_FILE}, the DL4J network.
+ * {@value #METADATA_FILE}, the {@link ModelMetadata}, and the network in the file of its {@link ModelRuntime}
+ * ({@code network.zip} for DL4J, {@code model.onnx} for ONNX).
  */
 public final class ModelArtifact {
 
     public static final String METADATA_FILE = "model.json";
-    public static final String NETWORK_FILE = "network.zip";
     public static final String CLASSPATH_PREFIX = "classpath:";
     /** Ends every message about an artifact that cannot be read. */
     private static final String WHAT_TO_DO = "Retrain the model or restore the file from a good copy.";
@@ -38,18 +38,52 @@ public final class ModelArtifact {
     private ModelArtifact() {
     }
 
+    /** Saves a DL4J network with its metadata. */
     public static void save(Path directory, ModelMetadata metadata, MultiLayerNetwork network) throws IOException {
+        requireRuntime(metadata, ModelRuntime.DL4J);
         Files.createDirectories(directory);
-        Path networkTmp = directory.resolve(NETWORK_FILE + ".tmp");
+        Path networkTmp = directory.resolve(ModelRuntime.DL4J.fileName() + ".tmp");
         ModelSerializer.writeModel(network, networkTmp.toFile(), false);
-        Files.move(networkTmp, directory.resolve(NETWORK_FILE), StandardCopyOption.REPLACE_EXISTING);
-        // Metadata last: its presence marks a complete artifact.
+        Files.move(networkTmp, directory.resolve(ModelRuntime.DL4J.fileName()), StandardCopyOption.REPLACE_EXISTING);
+        writeMetadata(directory, metadata);
+    }
+
+    /** Saves a network file as its runtime reads it (an ONNX model as exported), with its metadata. */
+    public static void save(Path directory, ModelMetadata metadata, byte[] networkFile) throws IOException {
+        Files.createDirectories(directory);
+        Path networkTmp = directory.resolve(metadata.runtime().fileName() + ".tmp");
+        Files.write(networkTmp, networkFile);
+        Files.move(networkTmp, directory.resolve(metadata.runtime().fileName()), StandardCopyOption.REPLACE_EXISTING);
+        writeMetadata(directory, metadata);
+    }
+
+    private static void writeMetadata(Path directory, ModelMetadata metadata) throws IOException {
+        // last: its presence marks a complete artifact; a network file of another runtime left there goes first
+        for (ModelRuntime other : ModelRuntime.values()) {
+            if (other != metadata.runtime()) {
+                Files.deleteIfExists(directory.resolve(other.fileName()));
+            }
+        }
         JSON.writeValue(directory.resolve(METADATA_FILE).toFile(), metadata);
     }
 
+    private static void requireRuntime(ModelMetadata metadata, ModelRuntime runtime) {
+        if (metadata.runtime() != runtime) {
+            throw new IllegalArgumentException("model " + metadata.modelVersion() + " is a " + metadata.runtime()
+                    + " model; this saves " + runtime + " networks");
+        }
+    }
+
+    /** Whether {@code directory} holds a complete artifact: its metadata and the network file it names. */
     public static boolean exists(Path directory) {
-        return Files.isRegularFile(directory.resolve(METADATA_FILE))
-                && Files.isRegularFile(directory.resolve(NETWORK_FILE));
+        if (!Files.isRegularFile(directory.resolve(METADATA_FILE))) {
+            return false;
+        }
+        try {
+            return Files.isRegularFile(directory.resolve(readMetadata(directory.toString()).runtime().fileName()));
+        } catch (ModelArtifactException e) {
+            return false;
+        }
     }
 
     /** Reads only the metadata: cheap, for operators that validate input against the model's features. */
@@ -62,8 +96,9 @@ public final class ModelArtifact {
     public static Predictor load(String location) {
         ModelLimits limits = ModelLimits.ofThisProcess();
         ModelMetadata metadata = readMetadata(location);
-        return loadNetwork(metadata, readFile(location, NETWORK_FILE, BoundedZip.Cap.budget(limits.memoryBudget() / 2)),
-                describe(location, NETWORK_FILE), limits);
+        String network = metadata.runtime().fileName();
+        return loadNetwork(metadata, readFile(location, network, BoundedZip.Cap.budget(limits.memoryBudget() / 2)),
+                describe(location, network), limits);
     }
 
     /** A file of the artifact at {@code location}, as it is stored, refused if it holds more than {@code cap}. */
@@ -124,7 +159,7 @@ public final class ModelArtifact {
 
     /** @param where names the file in error messages */
     static Predictor loadNetwork(ModelMetadata metadata, byte[] network, String where, ModelLimits limits) {
-        return new Predictor(metadata, Dl4jRuntime.read(network, metadata, limits, where));
+        return new Predictor(metadata, metadata.runtime().load(network, metadata, limits, where));
     }
 
     private static InputStream open(String location, String name) throws IOException {

@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * @param memoryBudget bytes one loaded model may take in a task: its weights, its archive while it loads, and the
  *                     inputs and activations of a batch of {@code batchRows}
  * @param batchRows    the most rows scored in one call (the job's {@code --batch-size})
+ * @param threads      the threads one model may use for one call, where its runtime can use more than one (ONNX
+ *                     Runtime's intra-op threads; DL4J's are set per process)
  */
-public record ModelLimits(long memoryBudget, int batchRows) implements Serializable {
+public record ModelLimits(long memoryBudget, int batchRows, int threads) implements Serializable {
 
     /** The registry topic's {@code max.message.bytes}: an archive, with its headers, in one record. */
     public static final int MAX_ARCHIVE_BYTES = 16 * 1024 * 1024;
@@ -35,10 +37,16 @@ public record ModelLimits(long memoryBudget, int batchRows) implements Serializa
     public static final int DEFAULT_BATCH_ROWS = 128;
 
     public ModelLimits {
-        if (memoryBudget < 1024 * 1024 || batchRows < 1) {
-            throw new IllegalArgumentException("a model memory budget needs at least 1 MB and a batch at least 1 row, "
-                    + "got " + memoryBudget + " bytes and " + batchRows + " rows");
+        if (memoryBudget < 1024 * 1024 || batchRows < 1 || threads < 1) {
+            throw new IllegalArgumentException("a model memory budget needs at least 1 MB, a batch at least 1 row and "
+                    + "a model at least 1 thread, got " + memoryBudget + " bytes, " + batchRows + " rows and "
+                    + threads + " threads");
         }
+    }
+
+    /** One thread per model: a task slot's share of a machine. */
+    public ModelLimits(long memoryBudget, int batchRows) {
+        this(memoryBudget, batchRows, 1);
     }
 
     /** The budget a process gives a model when it is not told: a quarter of its own heap. */
@@ -70,8 +78,8 @@ public record ModelLimits(long memoryBudget, int batchRows) implements Serializa
     }
 
     /** For an archive accepted before: only the format's limits hold, not a budget that may have shrunk since. */
-    public static ModelLimits accepted(int batchRows) {
-        return new ModelLimits(Long.MAX_VALUE / 4, batchRows);
+    public static ModelLimits accepted(int batchRows, int threads) {
+        return new ModelLimits(Long.MAX_VALUE / 4, batchRows, threads);
     }
 
     /** Sizes in messages: {@code 384 MB}. */

@@ -1,5 +1,6 @@
 package dev.streampredict.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,9 @@ import java.util.Set;
  * @param createdAt     ISO-8601 time of training
  * @param trainingData  where the training data came from
  * @param metrics       metrics on the held-out validation part (model and baselines)
+ * @param runtime       what runs the network, and so which file holds it; absent in artifacts older than ONNX
+ *                      support, which are DL4J
+ * @param onnx          an ONNX model's input, output and output kind; {@code null} for any other runtime
  */
 public record ModelMetadata(
         int formatVersion,
@@ -34,7 +38,9 @@ public record ModelMetadata(
         List<String> classes,
         String createdAt,
         String trainingData,
-        Map<String, Double> metrics) {
+        Map<String, Double> metrics,
+        ModelRuntime runtime,
+        @JsonInclude(JsonInclude.Include.NON_NULL) OnnxSignature onnx) {
 
     public static final int CURRENT_FORMAT = 1;
 
@@ -55,6 +61,24 @@ public record ModelMetadata(
                 "holds a null value");
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
         task.check(windowSize, features, target, targetMode, standardizer, classes);
+        runtime = runtime == null ? ModelRuntime.DL4J : runtime;
+        require((runtime == ModelRuntime.ONNX) == (onnx != null), "onnx", runtime == ModelRuntime.ONNX
+                ? "is missing: an ONNX model needs its input, inputShape, output and outputs"
+                : "is only for ONNX models");
+        if (onnx != null) {
+            require(onnx.outputs().fits(task), "onnx.outputs", "of a " + task + " model cannot be " + onnx.outputs());
+            require(onnx.rowWidth() == task.networkInputs(windowSize, features, targetMode), "onnx.inputShape",
+                    onnx.inputShape() + " takes rows of " + onnx.rowWidth() + " values; this " + task + " model's "
+                            + "inputs make rows of " + task.networkInputs(windowSize, features, targetMode));
+        }
+    }
+
+    /** A DL4J model, as training makes it. */
+    public ModelMetadata(int formatVersion, String modelVersion, Task task, int windowSize, List<String> features,
+                         String target, TargetMode targetMode, Standardizer standardizer, List<String> classes,
+                         String createdAt, String trainingData, Map<String, Double> metrics) {
+        this(formatVersion, modelVersion, task, windowSize, features, target, targetMode, standardizer, classes,
+                createdAt, trainingData, metrics, ModelRuntime.DL4J, null);
     }
 
     static void require(boolean holds, String field, String problem) {
@@ -79,7 +103,7 @@ public record ModelMetadata(
 
     /** Size of the network's input layer that this metadata implies. */
     public int networkInputs() {
-        return task.networkInputs(this);
+        return task.networkInputs(windowSize, features, targetMode);
     }
 
     /** Size of the network's output layer that this metadata implies. */

@@ -12,6 +12,8 @@ public enum RefusalReason {
     UNREADABLE,
     /** The network does not load, or does not fit its metadata. */
     CORRUPT,
+    /** An operator, opset or IR version the runtime cannot run (an ONNX model from a newer exporter). */
+    UNSUPPORTED,
     /** A record, an entry or a value over a size limit of the artifact format. */
     TOO_LARGE,
     /** A network that would take more memory than a model may take in a task ({@code --model-memory-budget}). */

@@ -25,9 +25,9 @@ public enum Task {
         }
 
         @Override
-        int networkInputs(ModelMetadata metadata) {
+        int networkInputs(int windowSize, List<String> features, TargetMode targetMode) {
             // differences of consecutive values: one fewer than the window
-            return metadata.targetMode() == TargetMode.DIFFERENCE ? metadata.windowSize() - 1 : metadata.windowSize();
+            return targetMode == TargetMode.DIFFERENCE ? windowSize - 1 : windowSize;
         }
 
         @Override
@@ -70,8 +70,8 @@ public enum Task {
         }
 
         @Override
-        int networkInputs(ModelMetadata metadata) {
-            return metadata.features().size();
+        int networkInputs(int windowSize, List<String> features, TargetMode targetMode) {
+            return features.size();
         }
 
         @Override
@@ -100,8 +100,8 @@ public enum Task {
     abstract void check(int windowSize, List<String> features, String target, TargetMode targetMode,
                         Standardizer standardizer, List<String> classes);
 
-    /** The width of the network's input layer this metadata implies. */
-    abstract int networkInputs(ModelMetadata metadata);
+    /** The width of the network's input layer these metadata fields imply (called while the metadata is made). */
+    abstract int networkInputs(int windowSize, List<String> features, TargetMode targetMode);
 
     /** The width of the network's output layer this metadata implies. */
     abstract int networkOutputs(ModelMetadata metadata);

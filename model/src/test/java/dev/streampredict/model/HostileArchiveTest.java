@@ -51,7 +51,7 @@ class HostileArchiveTest {
     @Test
     void aNetworkEntryThatInflatesToGigabytesIsRefusedAtTheBudget() {
         ModelArchive archive = ModelArchive.parse(new ZipBuilder().entry(ModelArtifact.METADATA_FILE, metadata)
-                .bomb(ModelArtifact.NETWORK_FILE, FOUR_GIB).bytes());
+                .bomb(ModelRuntime.DL4J.fileName(), FOUR_GIB).bytes());
 
         assertRefused(() -> archive.load(LIMITS), RefusalReason.OVER_BUDGET, "--model-memory-budget");
     }
@@ -82,10 +82,10 @@ class HostileArchiveTest {
         assertRefused(() -> archive.load(LIMITS), RefusalReason.CORRUPT, "");
 
         byte[] twice = new ZipBuilder().entry(ModelArtifact.METADATA_FILE, metadata)
-                .entry(ModelArtifact.NETWORK_FILE, network).entry(ModelArtifact.NETWORK_FILE, network).bytes();
+                .entry(ModelRuntime.DL4J.fileName(), network).entry(ModelRuntime.DL4J.fileName(), network).bytes();
         assertRefused(() -> ModelArchive.parse(twice).load(LIMITS), RefusalReason.UNREADABLE, "twice");
 
-        byte[] networkFirst = new ZipBuilder().entry(ModelArtifact.NETWORK_FILE, network)
+        byte[] networkFirst = new ZipBuilder().entry(ModelRuntime.DL4J.fileName(), network)
                 .entry(ModelArtifact.METADATA_FILE, metadata).bytes();
         assertRefused(() -> ModelArchive.parse(networkFirst), RefusalReason.UNREADABLE, "not with model.json");
     }

@@ -40,6 +40,46 @@ class ModelArtifactTest {
     }
 
     @Test
+    void anOnnxArtifactRoundTripsThroughItsDirectoryAndItsArchive() throws Exception {
+        ModelArchive archive = TestArtifacts.onnxForecaster("onnx-1", "v", new float[]{1, 2}, 0.5f, dir);
+        Path at = dir.resolve("onnx-1");
+
+        assertThat(Files.exists(at.resolve("model.onnx"))).isTrue();
+        assertThat(Files.exists(at.resolve(ModelRuntime.DL4J.fileName()))).isFalse();
+        assertThat(ModelArtifact.exists(at)).isTrue();
+        ModelMetadata read = ModelArtifact.readMetadata(at.toString());
+        assertThat(read).isEqualTo(archive.metadata());
+        assertThat(read.runtime()).isEqualTo(ModelRuntime.ONNX);
+        assertThat(read.onnx().inputShape()).containsExactly(-1L, 2L);
+        double[][] window = {{3, 4}};
+        assertThat(ModelArtifact.load(at.toString()).forecast(window, 1)[0]).isEqualTo(3 + 8 + 0.5);
+        assertThat(ModelArchive.parse(archive.bytes()).load(TestArtifacts.LIMITS).forecast(window, 1)[0])
+                .isEqualTo(3 + 8 + 0.5);
+    }
+
+    @Test
+    void metadataWrittenBeforeRuntimesWereNamedReadsAsDl4j() throws Exception {
+        ModelArtifact.save(dir, regression(4, TargetMode.LEVEL), network(4, 1));
+        String json = Files.readString(dir.resolve(ModelArtifact.METADATA_FILE));
+        assertThat(json).contains("\"runtime\" : \"DL4J\"").doesNotContain("onnx");
+        Files.writeString(dir.resolve(ModelArtifact.METADATA_FILE), json.replace("\"runtime\" : \"DL4J\"",
+                "\"runtimeOfAnotherBuild\" : 1"));
+
+        assertThat(ModelArtifact.readMetadata(dir.toString()).runtime()).isEqualTo(ModelRuntime.DL4J);
+        assertThat(ModelArtifact.load(dir.toString()).forecast(new double[][]{{1, 2, 3, 4}}, 1)).hasSize(1);
+    }
+
+    @Test
+    void anOnnxArtifactSavedOverADl4jOneLeavesNoStaleNetwork() throws Exception {
+        ModelArtifact.save(dir.resolve("m"), regression(4, TargetMode.LEVEL), network(4, 1));
+        TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("m", "v", 2, new OnnxSignature("x", List.of(-1L, 2L),
+                "y", OutputKind.VALUES)), OnnxModels.linear(new float[]{1, 1}, 0));
+
+        assertThat(Files.exists(dir.resolve("m").resolve(ModelRuntime.DL4J.fileName()))).isFalse();
+        assertThat(ModelArtifact.load(dir.resolve("m").toString()).metadata().runtime()).isEqualTo(ModelRuntime.ONNX);
+    }
+
+    @Test
     void batchAndSingleForecastsAgree() {
         Predictor predictor = new Predictor(regression(3, TargetMode.DIFFERENCE), new Dl4jRuntime(network(2, 1)));
         double[][] windows = {{1, 2, 3}, {5, 5, 4}, {0, -1, 2}};
@@ -72,7 +112,7 @@ class ModelArtifactTest {
     @Test
     void truncatedNetworkNamesTheFile() throws Exception {
         ModelArtifact.save(dir, regression(4, TargetMode.LEVEL), network(4, 1));
-        Path network = dir.resolve(ModelArtifact.NETWORK_FILE);
+        Path network = dir.resolve(ModelRuntime.DL4J.fileName());
         byte[] bytes = Files.readAllBytes(network);
         Files.write(network, Arrays.copyOf(bytes, bytes.length / 2));
 

@@ -86,6 +86,48 @@ public final class TestArtifacts {
                 .build();
     }
 
+    /**
+     * An ONNX forecaster of {@code feature}'s next value, {@code weights · window + bias} on the raw values (no
+     * standardisation), so that a test can check its forecasts by arithmetic.
+     */
+    public static ModelArchive onnxForecaster(String version, String feature, float[] weights, float bias, Path dir) {
+        return onnx(dir, onnxRegression(version, feature, weights.length,
+                new OnnxSignature("x", List.of(OnnxModels.BATCH, (long) weights.length), "y", OutputKind.VALUES)),
+                OnnxModels.linear(weights, bias));
+    }
+
+    /** An ONNX two-class logistic classifier over raw {@code features}: class 1 with sigmoid(w · x + b). */
+    public static ModelArchive onnxClassifier(String version, List<String> features, List<String> classes,
+                                              float[] weights, float bias, Path dir) {
+        return onnx(dir, onnxClassification(version, features, classes,
+                new OnnxSignature("x", List.of(OnnxModels.BATCH, (long) features.size()), "logits",
+                        OutputKind.LOGITS)), OnnxModels.logistic(weights, bias));
+    }
+
+    public static ModelMetadata onnxRegression(String version, String feature, int window, OnnxSignature signature) {
+        return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, version, Task.REGRESSION, window, List.of(feature),
+                feature, TargetMode.LEVEL, new Standardizer(new double[]{0}, new double[]{1}), List.of(),
+                "2026-01-01T00:00:00Z", "test", Map.of(), ModelRuntime.ONNX, signature);
+    }
+
+    public static ModelMetadata onnxClassification(String version, List<String> features, List<String> classes,
+                                                   OnnxSignature signature) {
+        ModelMetadata dl4j = classification(version, features, classes);
+        return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, version, Task.CLASSIFICATION, 1, features, null, null,
+                dl4j.standardizer(), classes, dl4j.createdAt(), "test", Map.of(), ModelRuntime.ONNX, signature);
+    }
+
+    /** The archive of an ONNX file with its metadata, saved under {@code dir}. */
+    public static ModelArchive onnx(Path dir, ModelMetadata metadata, byte[] file) {
+        try {
+            Path at = dir.resolve(metadata.modelVersion().replaceAll("[^A-Za-z0-9.-]", "_"));
+            ModelArtifact.save(at, metadata, file);
+            return ModelArchive.of(at.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The archive of a working forecaster over a window of 4. */
     public static ModelArchive archive(String version, Path dir) {
         return save(dir, regression(version, 4, TargetMode.LEVEL), network(4, 1));
@@ -115,7 +157,7 @@ public final class TestArtifacts {
     /** An archive of a metadata file and a network file, as given. */
     public static byte[] archive(byte[] metadataJson, byte[] networkFile) {
         return new ZipBuilder().entry(ModelArtifact.METADATA_FILE, metadataJson)
-                .entry(ModelArtifact.NETWORK_FILE, networkFile).bytes();
+                .entry(ModelRuntime.DL4J.fileName(), networkFile).bytes();
     }
 
     public static byte[] metadataJson(ModelMetadata metadata) {
@@ -142,7 +184,7 @@ public final class TestArtifacts {
         /** An archive of a few megabytes whose network.zip inflates to 4 GiB. */
         public static byte[] networkBomb(String version, String feature) {
             return new ZipBuilder().entry(ModelArtifact.METADATA_FILE, metadataJson(regression(version, feature, 4,
-                    TargetMode.LEVEL))).bomb(ModelArtifact.NETWORK_FILE, 4L << 30).bytes();
+                    TargetMode.LEVEL))).bomb(ModelRuntime.DL4J.fileName(), 4L << 30).bytes();
         }
 
         /** A consistent forecaster whose network has 10^10 weights: a few KB on the wire. */

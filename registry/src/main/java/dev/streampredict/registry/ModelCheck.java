@@ -81,7 +81,8 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
         Predictor predictor = loaded.get(version);
         if (predictor == null) {
             // it passed this check when it arrived: only a changed build could make it fail now
-            predictor = ModelArchive.parse(registry.archive(version)).load(ModelLimits.accepted(limits.batchRows()));
+            predictor = ModelArchive.parse(registry.archive(version))
+                    .load(ModelLimits.accepted(limits.batchRows(), limits.threads()));
             loaded.put(version, predictor);
         }
         return predictor;
