@@ -84,6 +84,12 @@ public final class JobOptions {
                     + "quarter of one slot's share of the task heap).")
     Long modelMemoryBudget;
 
+    @Option(names = "--model-threads", defaultValue = "1", converter = ThreadsConverter.class,
+            description = "Threads one model call may use where its runtime can use more (ONNX Runtime's intra-op "
+                    + "threads; DL4J's are set per process), for each parallel subtask: their product should not "
+                    + "pass the cores a TaskManager has.")
+    int modelThreads;
+
     @Option(names = "--shadow-topic", defaultValue = TopicNames.SHADOW_PREDICTIONS,
             description = "A shadow model's predictions go here.")
     String shadowTopic;
@@ -262,6 +268,10 @@ public final class JobOptions {
         return batchSize;
     }
 
+    public int modelThreads() {
+        return modelThreads;
+    }
+
     /** The private key the job signs its decisions with, or null. */
     PrivateKey signingKey() {
         if (signingKey != null && (verifyKeys.isEmpty() || autoPromoteAfter == 0)) {
@@ -320,6 +330,24 @@ public final class JobOptions {
 
     public boolean exactlyOnce() {
         return deliveryGuarantee == Guarantee.EXACTLY_ONCE;
+    }
+
+    /** A thread count a person means: 1 to 64. */
+    static final class ThreadsConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int threads;
+            try {
+                threads = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                threads = 0;
+            }
+            if (threads < 1 || threads > 64) {
+                throw new CommandLine.TypeConversionException("takes a number of threads from 1 to 64, not '"
+                        + value + "'");
+            }
+            return threads;
+        }
     }
 
     /** Sizes as {@code model.sh} takes them: 512m, 2g. */

@@ -87,7 +87,8 @@ public final class PredictionJob {
         }
         preflight(kafka, registry, options.promotion() != null);
         ModelLimits limits = new ModelLimits(options.modelMemoryBudget() != null ? options.modelMemoryBudget()
-                : MemoryBudget.derive(env.getConfiguration(), env.getParallelism()), options.batchSize());
+                : MemoryBudget.derive(env.getConfiguration(), env.getParallelism()), options.batchSize(),
+                options.modelThreads());
         PrivateKey signingKey = options.signingKey(); // read even without a registry: a key given alone is refused
         List<PublicKey> verifyKeys = options.verifyKeys();
         ModelRegistry registryClient = registry ? new ModelRegistry(kafka.bootstrapServers(), kafka.registryTopic(),

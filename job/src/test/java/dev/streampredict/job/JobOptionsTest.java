@@ -45,6 +45,16 @@ class JobOptionsTest {
     }
 
     @Test
+    void modelThreadsAreOneUnlessGivenAndRefusedOutsideOneTo64() {
+        assertThat(JobOptions.parse().modelThreads()).isEqualTo(1);
+        assertThat(JobOptions.parse("--model-threads", "2").modelThreads()).isEqualTo(2);
+        for (String bad : new String[]{"0", "65", "two"}) {
+            assertThatThrownBy(() -> JobOptions.parse("--model-threads", bad))
+                    .hasMessageContaining("--model-threads").hasMessageContaining("from 1 to 64, not '" + bad + "'");
+        }
+    }
+
+    @Test
     void registryTrustAndBudgetSettingsAreCheckedTogether(@TempDir Path dir) throws Exception {
         Path[] keys = RegistryKeys.generate(dir);
         String key = keys[0].toString();

@@ -12,6 +12,9 @@ import dev.streampredict.job.records.ScoringInput;
 import dev.streampredict.job.promotion.PromotionRule;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelLimits;
+import dev.streampredict.model.OnnxModels;
+import dev.streampredict.model.OnnxSignature;
+import dev.streampredict.model.OutputKind;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.registry.InputSchema;
@@ -620,6 +623,101 @@ class ModelScorerTest {
         assertThat(restored.windowFill()).as("the 3 values kept plus the new one").isEqualTo(4);
         assertThat(restored.prediction()).isCloseTo(widerModel.forecast(new double[][]{
                 {a[0], a[0], a[0], a[1], a[2], 1.5}}, 1)[0], within(1e-6));
+    }
+
+    @Test
+    void anOnnxCanaryBesideADl4jStableServesItsKeysThenAllOfThemAndRollsBack() throws Exception {
+        float[] weights = {0.5f, -1f, 2f};
+        ModelArchive onnx = TestArtifacts.onnxForecaster("onnx-linear", SyntheticSeries.FEATURE, weights, 0.25f, dir);
+        open(16, 1_000);
+        publish(onnx);
+        command(ModelCommand.Action.CANARY, onnx.version(), 50);
+        harness.prepareSnapshotPreBarrier(1);
+        double[] values = {1.0, 1.5, 0.5};
+        for (double value : values) {
+            for (int k = 0; k < 20; k++) {
+                send("key-" + k, value + k);
+            }
+        }
+        harness.prepareSnapshotPreBarrier(2);
+        List<Prediction> canary = List.copyOf(harness.extractOutputValues());
+        harness.getOutput().clear();
+        command(ModelCommand.Action.STABLE, onnx.version(), 0);
+        harness.prepareSnapshotPreBarrier(3);
+        send("key-0", 4.0);
+        command(ModelCommand.Action.ROLLBACK, null, 0);
+        harness.prepareSnapshotPreBarrier(4);
+        send("key-0", 5.0);
+        harness.prepareSnapshotPreBarrier(5);
+
+        List<Prediction> onnxServed = canary.stream().filter(p -> p.modelVersion().equals(onnx.version())).toList();
+        assertThat(canary).hasSize(60).allSatisfy(p -> assertThat(p.modelVersion()).isEqualTo(
+                ServingPolicy.canaryBucket(p.key()) < 50 ? onnx.version() : first.version()));
+        assertThat(onnxServed).isNotEmpty().hasSizeLessThan(60);
+        Map<String, List<Prediction>> byKey = new HashMap<>();
+        onnxServed.forEach(p -> byKey.computeIfAbsent(p.key(), key -> new ArrayList<>()).add(p));
+        byKey.forEach((key, predictions) -> {
+            int k = Integer.parseInt(key.substring("key-".length()));
+            assertThat(predictions).hasSize(3);
+            assertThat(predictions.get(2).prediction()).as(key).isCloseTo(
+                    0.5 * (values[0] + k) - (values[1] + k) + 2 * (values[2] + k) + 0.25, within(1e-5));
+        });
+        assertThat(harness.extractOutputValues()).extracting(Prediction::modelVersion, Prediction::prediction)
+                .first().isEqualTo(tuple(onnx.version(), 0.5 * 1.5 - 0.5 + 2 * 4.0 + 0.25));
+        assertThat(harness.extractOutputValues()).extracting(Prediction::modelVersion)
+                .containsExactly(onnx.version(), first.version());
+    }
+
+    @Test
+    void aDl4jShadowScoresBesideAnOnnxStableOnTheSameInputs() throws Exception {
+        ModelArchive onnx = TestArtifacts.onnxForecaster("onnx-stable", SyntheticSeries.FEATURE,
+                new float[]{1f, 1f, 1f, 1f}, 0f, dir);
+        open(2, 1_000, null, onnx);
+        publish(first);
+        command(ModelCommand.Action.SHADOW, first.version(), 0);
+        harness.prepareSnapshotPreBarrier(1);
+        for (double value : new double[]{1.0, 2.0, 3.0, 4.0}) {
+            send("a", value);
+        }
+        harness.prepareSnapshotPreBarrier(2);
+
+        List<Prediction> served = harness.extractOutputValues();
+        List<Prediction> shadowed = harness.getSideOutput(ModelScorer.SHADOW_PREDICTIONS).stream()
+                .map(StreamRecord::getValue).toList();
+        assertThat(served).extracting(Prediction::modelVersion).containsOnly(onnx.version()).hasSize(4);
+        assertThat(served.get(3).prediction()).isCloseTo(10.0, within(1e-5));
+        assertThat(shadowed).extracting(Prediction::modelVersion).containsOnly(first.version()).hasSize(4);
+        assertThat(shadowed.get(3).prediction()).isCloseTo(model.forecast(new double[][]{{1, 2, 3, 4}}, 1)[0],
+                within(1e-6));
+    }
+
+    @Test
+    void onnxFilesTheJobCannotServeAreRefusedWithTheirReasonsAndTheServingModelCarriesOn() throws Exception {
+        open(1, 0);
+        String feature = first.metadata().target();
+        OnnxSignature rowsOf3 = new OnnxSignature("x", List.of(OnnxModels.BATCH, 3L), "y", OutputKind.VALUES);
+        byte[] linear = OnnxModels.linear(new float[]{1, 2, 3}, 0);
+        publish(TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("onnx-wide", feature, 3, rowsOf3),
+                OnnxModels.linear(new float[]{1, 2, 3, 4}, 0)));
+        publish(TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("onnx-op", feature, 3, rowsOf3),
+                OnnxModels.graph().input("x", OnnxModels.FLOAT, OnnxModels.BATCH, 3).node("NoSuchOp", "x", "y")
+                        .output("y", OnnxModels.FLOAT, OnnxModels.BATCH, 1).bytes()));
+        publish(TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("onnx-cut", feature, 3, rowsOf3),
+                Arrays.copyOf(linear, linear.length - 9)));
+        publish(TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("onnx-nan", feature, 3, rowsOf3),
+                OnnxModels.linear(new float[]{1, Float.NaN, 3}, 0)));
+        publish(TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("onnx-level", "level", 3, rowsOf3), linear));
+        command(ModelCommand.Action.STABLE, "onnx-nan", 0);
+        harness.prepareSnapshotPreBarrier(1);
+        send("a", 1.0);
+
+        assertThat(harness.extractOutputValues()).extracting(Prediction::modelVersion)
+                .containsExactly(first.version());
+        assertThat(statuses()).filteredOn(s -> s.outcome() == RegistryStatus.Outcome.REFUSED)
+                .extracting(RegistryStatus::version, RegistryStatus::reason).containsExactly(
+                        tuple("onnx-wide", "mismatch"), tuple("onnx-op", "unsupported"), tuple("onnx-cut", "corrupt"),
+                        tuple("onnx-nan", "non_finite_output"), tuple("onnx-level", "mismatch"),
+                        tuple("onnx-nan", "unknown_version"));
     }
 
     @Test
