@@ -4,8 +4,11 @@ import dev.streampredict.common.SharedFiles;
 import dev.streampredict.common.message.FeatureVector;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.ModelArtifact;
+import dev.streampredict.model.OutputKind;
 import dev.streampredict.model.Predictor;
-import dev.streampredict.training.KerasImport;
+import dev.streampredict.model.Task;
+import dev.streampredict.training.ImportSpec;
+import dev.streampredict.training.ModelImport;
 
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -28,8 +31,9 @@ final class PeerModel {
 
     /** Imports the Keras file into an artifact in {@code dir}; returns the artifact's location. */
     static String importTo(Path dir) throws Exception {
-        List<String> digits = IntStream.range(0, 10).mapToObj(Integer::toString).toList();
-        KerasImport.classifier(SharedFiles.require(SharedFiles.PEER_KERAS_MODEL), "crayfish-ffnn", digits).save(dir);
+        // its last layer gives raw class scores; classes 0..9 as the spec names them by default
+        ModelImport.write(SharedFiles.require(SharedFiles.PEER_KERAS_MODEL), new ImportSpec("crayfish-ffnn",
+                Task.CLASSIFICATION, List.of(), 0, List.of(), OutputKind.LOGITS, null, null), dir);
         return dir.toString();
     }
 

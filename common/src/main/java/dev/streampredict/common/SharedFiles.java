@@ -14,6 +14,21 @@ public final class SharedFiles {
     public static final String ENV = "STREAM_PREDICT_SHARED";
     /** The Crayfish benchmark's Keras FFNN (784 inputs, 10 classes); docs/peer-model.md says where it comes from. */
     public static final String PEER_KERAS_MODEL = "peer-models/crayfish-ffnn/model.h5";
+    /** The same benchmark's FFNN for ONNX Runtime (input {@code [batch, 1, 784]}): another network of that size. */
+    public static final String PEER_ONNX_MODEL = "peer-models/crayfish-ffnn/model-ffnn.onnx";
+
+    /**
+     * A test's shared file: required on CI, which has the shared folder, and elsewhere {@code null} when absent, so
+     * that the test is skipped with {@link #absent}.
+     */
+    public static Path forTests(String relative) {
+        return "true".equals(System.getenv("CI")) ? require(relative) : find(relative).orElse(null);
+    }
+
+    /** Why a test that needs {@code relative} is skipped. */
+    public static String absent(String relative) {
+        return "no shared folder with " + relative + " beside the repository (or " + ENV + "): the test is skipped";
+    }
 
     private SharedFiles() {
     }

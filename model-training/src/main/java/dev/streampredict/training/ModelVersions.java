@@ -25,9 +25,14 @@ final class ModelVersions {
         for (float w : weights) {
             bytes.putFloat(w);
         }
+        return of(name, trainedAt, bytes.array());
+    }
+
+    /** The name, the time, and the start of a digest of {@code content}: two models differ in their names. */
+    static String of(String name, Instant madeAt, byte[] content) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes.array());
-            return name + "-" + TIME.format(trainedAt) + "-" + HexFormat.of().formatHex(digest, 0, 4);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
+            return name + "-" + TIME.format(madeAt) + "-" + HexFormat.of().formatHex(digest, 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

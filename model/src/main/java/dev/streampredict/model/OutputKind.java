@@ -11,7 +11,7 @@ public enum OutputKind {
     VALUES;
 
     /** Whether a model of {@code task} can give outputs of this kind. */
-    boolean fits(Task task) {
+    public boolean fits(Task task) {
         return task == Task.REGRESSION ? this == VALUES : this != VALUES;
     }
 }
