@@ -38,17 +38,22 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "model", mixinStandardHelpOptions = true, showDefaultValues = true,
         scope = CommandLine.ScopeType.INHERIT,
-        description = "Publishes models to the registry topic and sets which version serves.",
-        subcommands = {ModelCli.Publish.class, ModelCli.ListVersions.class, ModelCli.Describe.class,
-                ModelCli.Stable.class, ModelCli.Canary.class, ModelCli.Shadow.class, ModelCli.Promote.class,
-                ModelCli.Rollback.class, ModelCli.Keygen.class})
+        description = "Imports models, publishes them to the registry topic and sets which version serves.",
+        subcommands = {ImportCommand.class, ModelCli.Publish.class, ModelCli.ListVersions.class,
+                ModelCli.Describe.class, ModelCli.Stable.class, ModelCli.Canary.class, ModelCli.Shadow.class,
+                ModelCli.Promote.class, ModelCli.Rollback.class, ModelCli.Keygen.class})
 public final class ModelCli {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ModelCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command as {@code model.sh} runs it: {@code --task regression} as well as {@code REGRESSION}. */
+    static CommandLine commandLine() {
+        return new CommandLine(new ModelCli()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     /** Where the registry is, and how its records are signed and checked: the same flags for every subcommand. */

@@ -4,6 +4,7 @@ import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.ModelRuntime;
+import dev.streampredict.model.OnnxModels;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.registry.RegistryRecords;
@@ -143,10 +144,47 @@ class ModelCliIT {
     }
 
 
+    @Test
+    void anOnnxFileImportedAndPublishedAsShadowServesBesideTheStableModel() throws Exception {
+        String topic = "models-import";
+        Path onnx = Files.write(dir.resolve("linear.onnx"), OnnxModels.linear(new float[]{0.5f, 0.25f, 0.25f, 0}, 0));
+        assertThat(run("--model-registry", topic, "publish", dir.resolve("first").toString())).startsWith("0|");
+
+        String imported = run("--model-registry", topic, "import", onnx.toString(), "--task", "regression",
+                "--feature", "value", "--window", "4", "--output", dir.resolve("imported").toString(), "--publish",
+                "--as", "shadow");
+
+        assertThat(imported).startsWith("0|imported linear.onnx as linear-")
+                .contains("forecasts value from a window of 4, run by onnx").contains("as shadow");
+        String version = ModelArtifact.readMetadata(dir.resolve("imported").toString()).modelVersion();
+        assertThat(run("--model-registry", topic, "list")).contains("serving: stable " + first + ", shadow "
+                + version);
+        assertThat(run("--model-registry", topic, "describe", version)).contains("\"runtime\" : \"ONNX\"")
+                .contains("\"inputShape\" : [ -1, 4 ]");
+    }
+
+    @Test
+    void importMistakesSayWhatToGive() throws Exception {
+        Path onnx = Files.write(dir.resolve("mistakes.onnx"), OnnxModels.linear(new float[]{1, 1, 1}, 0));
+        String out = dir.resolve("mistaken").toString();
+        assertThat(runTool("import", onnx.toString(), "--task", "regresion", "--output", out)).startsWith("2|")
+                .contains("Invalid value for option '--task'").contains("REGRESSION");
+        assertThat(runTool("import", onnx.toString(), "--task", "regression", "--feature", "v", "--window", "4",
+                "--output", out)).startsWith("2|").contains("give --window 3");
+        assertThat(runTool("import", dir.resolve("absent.onnx").toString(), "--task", "regression", "--feature", "v",
+                "--window", "3", "--output", out)).startsWith("2|").contains("no model file at");
+        assertThat(runTool("import", onnx.toString(), "--task", "regression", "--feature", "v", "--window", "3",
+                "--standardize-from", dir.resolve("absent.csv").toString(), "--output", out)).startsWith("2|")
+                .contains("absent.csv does not exist");
+        assertThat(runTool("import", onnx.toString(), "--task", "classification", "--output", out))
+                .startsWith("2|").contains("give --outputs probabilities or --outputs logits");
+        assertThat(ModelArtifact.exists(Path.of(out))).isFalse();
+    }
+
     /** A subcommand without registry options. */
     private static String runTool(String... args) {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new ModelCli());
+        CommandLine cli = ModelCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));
         return cli.execute(args) + "|" + out;
@@ -167,7 +205,7 @@ class ModelCliIT {
         all.addAll(options);
         all.addAll(List.of(args).subList(i + 1, args.length));
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new ModelCli());
+        CommandLine cli = ModelCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));
         int code = cli.execute(all.toArray(String[]::new));
