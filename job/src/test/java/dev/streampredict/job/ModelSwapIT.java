@@ -7,6 +7,7 @@ import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.metrics.ModelMetrics;
 import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.TestArtifacts;
 import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.registry.ModelRegistry;
 import dev.streampredict.registry.RegistryEntry;
@@ -59,7 +60,7 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * Models changed while the job runs, on a real broker and MiniCluster, in exactly-once mode under a steady stream:
  * a new stable version, refused artifacts, a shadow, a promotion and a rollback, each published to the registry
- * topic as a user would.
+ * topic as a user would; the shadow promoted and rolled back is an ONNX model between DL4J ones.
  */
 class ModelSwapIT {
 
@@ -77,13 +78,15 @@ class ModelSwapIT {
     static Path dir;
     private static ModelArchive a;
     private static ModelArchive b;
+    /** An ONNX model beside the DL4J ones: swaps, shadow, promotion and rollback cross runtimes. */
     private static ModelArchive c;
 
     @BeforeAll
     static void train() throws Exception {
         a = ModelArchive.of(trainSyntheticModel(dir, "model-a", KEYS, 8, 1).toString());
         b = ModelArchive.of(trainSyntheticModel(dir, "model-b", KEYS, 6, 2).toString());
-        c = ModelArchive.of(trainSyntheticModel(dir, "model-c", KEYS, 8, 3).toString());
+        c = TestArtifacts.onnxForecaster("model-c-onnx", SyntheticSeries.FEATURE,
+                new float[]{0, 0, 0, 0, 0, 0.1f, 0.3f, 0.6f}, 0, dir);
     }
 
     @AfterEach

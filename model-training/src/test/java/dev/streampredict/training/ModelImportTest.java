@@ -1,8 +1,5 @@
 package dev.streampredict.training;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import dev.streampredict.common.SharedFiles;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.ModelMetadata;
@@ -16,11 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +48,7 @@ class ModelImportTest {
         double[][] logits = KerasModelImport.importKerasSequentialModelAndWeights(PEER_KERAS.toString(), false)
                 .output(Nd4j.create(images)).toDoubleMatrix();
         for (int i = 0; i < images.length; i++) {
-            assertThat(served[i]).containsExactly(softmax(logits[i]), within(1e-5));
+            assertThat(served[i]).containsExactly(OnnxModels.softmax(logits[i]), within(1e-5));
         }
     }
 
@@ -70,9 +65,9 @@ class ModelImportTest {
         assertThat(metadata.onnx().input()).isEqualTo("input");
         assertThat(metadata.onnx().inputShape()).containsExactly(-1L, 1L, 784L);
         assertThat(Files.exists(dir.resolve("model.onnx"))).isTrue();
-        double[][] logits = onnxRuntimesOwnAnswer(PEER_ONNX, images);
+        double[][] logits = OnnxModels.answer(PEER_ONNX, "input", new long[]{1, 784}, images);
         for (int i = 0; i < images.length; i++) {
-            assertThat(served[i]).containsExactly(softmax(logits[i]), within(1e-5));
+            assertThat(served[i]).containsExactly(OnnxModels.softmax(logits[i]), within(1e-5));
         }
     }
 
@@ -180,47 +175,5 @@ class ModelImportTest {
             }
         }
         return images;
-    }
-
-    /** The ONNX file's answer from a session of the test's own, fed {@code [n, 1, 784]} as its input says. */
-    static double[][] onnxRuntimesOwnAnswer(Path file, double[][] images) throws Exception {
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        float[] flat = new float[images.length * 784];
-        for (int i = 0; i < images.length; i++) {
-            for (int j = 0; j < 784; j++) {
-                flat[i * 784 + j] = (float) images[i][j];
-            }
-        }
-        try (OrtSession session = environment.createSession(file.toString());
-             OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(flat),
-                     new long[]{images.length, 1, 784});
-             OrtSession.Result result = session.run(Map.of("input", input))) {
-            float[][] output = (float[][]) result.get(0).getValue();
-            double[][] logits = new double[output.length][];
-            for (int i = 0; i < output.length; i++) {
-                logits[i] = new double[output[i].length];
-                for (int j = 0; j < output[i].length; j++) {
-                    logits[i][j] = output[i][j];
-                }
-            }
-            return logits;
-        }
-    }
-
-    private static double[] softmax(double[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        double[] p = new double[logits.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 }

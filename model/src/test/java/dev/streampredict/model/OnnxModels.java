@@ -1,13 +1,22 @@
 package dev.streampredict.model;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
 import java.io.ByteArrayOutputStream;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Small ONNX models with known weights, written here: ONNX is a documented protobuf ({@code onnx/onnx.proto}), so a
- * test can check a runtime's answer against arithmetic without a Python exporter.
+ * test can check a runtime's answer against arithmetic without a Python exporter. And ONNX Runtime's own answer for
+ * any file, to compare what the job served with.
  */
 public final class OnnxModels {
 
@@ -43,6 +52,46 @@ public final class OnnxModels {
                 .initializer("b", new long[]{2}, new float[]{0, bias})
                 .node("MatMul", "x,w", "xw").node("Add", "xw,b", "logits")
                 .output("logits", FLOAT, BATCH, 2).bytes();
+    }
+
+    /**
+     * What ONNX Runtime itself answers for {@code rows}, from a session of the caller's own: the reference a served
+     * prediction is compared with.
+     *
+     * @param rowShape the input's dimensions after the batch, e.g. {@code {1, 784}}
+     */
+    public static double[][] answer(Path file, String input, long[] rowShape, double[][] rows) throws OrtException {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        int width = rows[0].length;
+        float[] flat = new float[rows.length * width];
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < width; j++) {
+                flat[i * width + j] = (float) rows[i][j];
+            }
+        }
+        long[] shape = new long[rowShape.length + 1];
+        shape[0] = rows.length;
+        System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+        try (OrtSession session = environment.createSession(file.toString());
+             OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(flat), shape);
+             OrtSession.Result result = session.run(Map.of(input, tensor))) {
+            float[][] output = (float[][]) result.get(0).getValue();
+            double[][] answers = new double[output.length][];
+            for (int i = 0; i < output.length; i++) {
+                answers[i] = new double[output[i].length];
+                for (int j = 0; j < output[i].length; j++) {
+                    answers[i][j] = output[i][j];
+                }
+            }
+            return answers;
+        }
+    }
+
+    /** Probabilities of raw class scores, as the job computes them for a model of logits. */
+    public static double[] softmax(double[] scores) {
+        double[] probabilities = scores.clone();
+        OnnxRuntime.softmax(probabilities, 0, probabilities.length);
+        return probabilities;
     }
 
     public static Graph graph() {
