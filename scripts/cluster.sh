@@ -92,10 +92,20 @@ case "$command" in
     # arguments still wins.
     parallelism="$(curl -fsS "http://127.0.0.1:$rest_port/jobmanager/config" \
       | grep -o '"key":"parallelism.default","value":"[0-9]*"' | grep -o '[0-9]*"$' | tr -d '"' || true)"
-    curl -fsS -X POST -H 'Content-Type: application/json' \
+    response="$(curl -sS -X POST -H 'Content-Type: application/json' -w '\n%{http_code}' \
       -d "{\"programArgsList\":[${args%,}]${parallelism:+,\"parallelism\":$parallelism}}" \
-      "http://127.0.0.1:$rest_port/jars/$id/run"
-    echo ;;
+      "http://127.0.0.1:$rest_port/jars/$id/run")"
+    status="${response##*$'\n'}"
+    body="${response%$'\n'*}"
+    if [ "${status:0:1}" != 2 ]; then
+      # Flink answers with the whole stack trace: the job's own message is what its main failed with
+      trace="$(printf '%s' "$body" | sed 's/\\n/\n/g; s/\\t/ /g')"
+      cause="$(printf '%s\n' "$trace" | grep -o 'The main method caused an error: .*' | head -1 | cut -d' ' -f7-)"
+      [ -n "$cause" ] || cause="$(printf '%s\n' "$trace" | grep '^Caused by: ' | tail -1 | sed 's/^Caused by: [^ ]*: //')"
+      echo "error: the cluster did not run the job (HTTP $status): ${cause:-$body}" >&2
+      exit 1
+    fi
+    echo "$body" ;;
   *)
     sed -n '2,8p' "$0" >&2; exit 2 ;;
 esac

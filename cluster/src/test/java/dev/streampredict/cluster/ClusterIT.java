@@ -6,8 +6,12 @@ import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.cli.ModelBootstrap;
+import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.TestArtifacts;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.registry.ModelCommand;
+import dev.streampredict.registry.ModelRegistry;
 import dev.streampredict.testing.Await;
 import dev.streampredict.testing.InBackground;
 import dev.streampredict.testing.KafkaBrokerExtension;
@@ -44,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The job jar on a real multi-process standalone cluster (scripts/cluster.sh: a JobManager and two TaskManager
  * JVMs), submitted over REST as a user would: predictions arrive, a TaskManager killed with SIGKILL costs no input,
- * and a second submission of the same jar to the same cluster runs too (DL4J's natives load once, from lib/).
+ * and a second submission of the same jar to the same cluster runs too. Both runs load DL4J and ONNX Runtime (a DL4J
+ * stable and an ONNX shadow, then the ONNX version promoted): their natives load once per JVM, from lib/.
  */
 class ClusterIT {
 
@@ -53,8 +58,9 @@ class ClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(Map.of("c1-in", 2, "c1-out", 2, "c2-in", 2,
-            "c2-out", 2, "cluster-dlq", 1));
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(Map.of("c1-in", 2, "c1-out", 2, "c1-shadow", 2,
+            "c2-in", 2, "c2-out", 2, "c2-shadow", 2, "cluster-dlq", 1));
+    private static final String REGISTRY = "cluster-models";
 
     @TempDir
     Path dir;
@@ -70,13 +76,20 @@ class ClusterIT {
         Path model = new ModelBootstrap(new PrintStream(PrintStream.nullOutputStream()))
                 .forSynthetic(4, 50, 1.0, dir.resolve("models"));
         String kafka = KAFKA.bootstrapServers();
+        ModelArchive onnx = TestArtifacts.onnxForecaster("cluster-onnx", SyntheticSeries.FEATURE,
+                new float[]{0, 0, 0.5f, 0.5f}, 0, dir.resolve("models"));
+        ModelRegistry registry = new ModelRegistry(kafka, REGISTRY);
+        registry.ensureTopic();
+        String dl4j = ModelArchive.of(model.toString()).version();
+        registry.publish(ModelArchive.of(model.toString()), List.of(command(ModelCommand.Action.STABLE, dl4j)));
+        registry.publish(onnx, List.of(command(ModelCommand.Action.SHADOW, onnx.version())));
         cluster("start", "--rest-port", Integer.toString(restPort),
                 "--rpc-port", Integer.toString(LocalKafkaBroker.freePort()), "--work-dir", work.toString());
         try {
             String jarId = value("upload the job jar", this::upload);
 
             // first run: at-least-once with checkpoints; kill a TaskManager in the middle of the stream
-            String first = value("submit the first run", () -> run(jarId, kafka, model, "c1"));
+            String first = value("submit the first run", () -> run(jarId, kafka, "c1"));
             List<InputRecord> inputs = records(4, 2_000);
             step("predictions before a TaskManager is killed, then none lost after", () -> {
                 InBackground producer = sendInBackground(kafka, "c1-in", inputs, 200);
@@ -90,6 +103,10 @@ class ClusterIT {
                         .as("no input lost across the killed TaskManager")
                         .containsAll(inputs.stream().map(InputRecord::id).toList());
             });
+            step("the ONNX shadow scored beside the DL4J stable model", () ->
+                    assertThat(TopicReader.awaitRecords(kafka, "c1-shadow", 100, Duration.ofMinutes(1)))
+                            .extracting(r -> new PredictionCodec().parse(r.value()).modelVersion())
+                            .containsOnly(onnx.version()));
             step("the job recovered and checkpoints again", () -> {
                 assertThat(failures(first)).as("the job saw the TaskManager go and recovered without it")
                         .isPositive();
@@ -98,10 +115,13 @@ class ClusterIT {
                 cancel(first);
             });
 
-            // second submission, as a user makes it: scripts/cluster.sh submit, parallelism left to the cluster
+            // second submission, as a user makes it: scripts/cluster.sh submit, parallelism left to the cluster;
+            // it starts with the ONNX version as stable, in TaskManagers that loaded ONNX Runtime for the first
+            registry.send(command(ModelCommand.Action.PROMOTE, null));
             String second = value("submit again with scripts/cluster.sh, no --parallelism", () -> {
                 String output = cluster("submit", "--rest-port", Integer.toString(restPort), "--",
-                        "--bootstrap-servers", kafka, "--model", model.toString(), "--input-topic", "c2-in",
+                        "--bootstrap-servers", kafka, "--model-registry", REGISTRY, "--shadow-topic", "c2-shadow",
+                        "--input-topic", "c2-in",
                         "--predictions-topic", "c2-out", "--dead-letter-topic", "cluster-dlq",
                         "--starting-offsets", "earliest", "--checkpoint-interval", "2s", "--job-name", "cluster-it-c2");
                 return JSON.readTree(output.substring(output.indexOf('{'))).path("jobid").asText();
@@ -125,11 +145,14 @@ class ClusterIT {
                 assertThat(send(HttpRequest.newBuilder(uri("/jobs/" + second)).GET()).path("state").asText())
                         .as("the running job, on the JobManager that ran the bad main").isEqualTo("RUNNING");
             });
-            step("the second run predicts", () -> {
+            step("the second run predicts with the ONNX version", () -> {
                 List<InputRecord> more = records(4, 200);
                 sendInBackground(kafka, "c2-in", more, 0).await(Duration.ofSeconds(60));
                 assertThat(awaitPredictionIds(kafka, "c2-out", more, Duration.ofMinutes(2)))
                         .containsAll(more.stream().map(InputRecord::id).toList());
+                assertThat(TopicReader.readToEnd(kafka, "c2-out"))
+                        .extracting(r -> new PredictionCodec().parse(r.value()).modelVersion())
+                        .containsOnly(onnx.version());
                 cancel(second);
             });
         } finally {
@@ -167,8 +190,9 @@ class ClusterIT {
     }
 
     /** POST /jars/{id}/run with the job's own arguments; returns the job id. */
-    private String run(String jarId, String bootstrap, Path model, String prefix) throws Exception {
-        List<String> args = List.of("--bootstrap-servers", bootstrap, "--model", model.toString(),
+    private String run(String jarId, String bootstrap, String prefix) throws Exception {
+        List<String> args = List.of("--bootstrap-servers", bootstrap, "--model-registry", REGISTRY,
+                "--shadow-topic", prefix + "-shadow",
                 "--input-topic", prefix + "-in", "--predictions-topic", prefix + "-out",
                 "--dead-letter-topic", "cluster-dlq", "--starting-offsets", "earliest",
                 "--checkpoint-interval", "2s", "--parallelism", "2", "--job-name", "cluster-it-" + prefix);
@@ -178,6 +202,10 @@ class ClusterIT {
         String jobId = response.path("jobid").asText();
         assertThat(jobId).as("run response %s", response).isNotEmpty();
         return jobId;
+    }
+
+    private static ModelCommand command(ModelCommand.Action action, String version) {
+        return ModelCommand.of(action, version, 0, "ClusterIT");
     }
 
     private static boolean hasCheckpoint(Path jobDir) throws IOException {

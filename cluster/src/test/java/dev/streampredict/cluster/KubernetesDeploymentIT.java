@@ -159,7 +159,7 @@ class KubernetesDeploymentIT {
             assertThat(ROOT.resolve(copy.group(1))).as("COPY %s (the build context is the repository root)",
                     copy.group(1)).exists();
         }
-        assertThat(sources).contains("job/target/job-flink.jar", "model/target/dl4j-lib/", "cli/target/cli-lib/");
+        assertThat(sources).contains("job/target/job-flink.jar", "model/target/runtime-lib/", "cli/target/cli-lib/");
         assertThat(dockerfile).as("the FlinkDeployment's jarURI").contains("/opt/flink/usrlib/job-flink.jar");
         assertThat(Files.readString(DEPLOY.resolve("flink-deployment.yaml")))
                 .contains("jarURI: local:///opt/flink/usrlib/job-flink.jar");

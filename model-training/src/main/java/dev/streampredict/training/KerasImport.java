@@ -61,11 +61,13 @@ public final class KerasImport {
         } catch (UnsupportedKerasConfigurationException | RuntimeException e) {
             throw unreadable(h5, e);
         }
-        try { // a functional model
-            return chain(KerasModelImport.importKerasModelAndWeights(h5.toString(), false), h5);
+        ComputationGraph functional;
+        try {
+            functional = KerasModelImport.importKerasModelAndWeights(h5.toString(), false);
         } catch (InvalidKerasConfigurationException | UnsupportedKerasConfigurationException | RuntimeException e) {
             throw unreadable(h5, e);
         }
+        return chain(functional, h5);
     }
 
     /**

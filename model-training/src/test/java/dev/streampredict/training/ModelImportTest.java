@@ -8,11 +8,24 @@ import dev.streampredict.model.OnnxModels;
 import dev.streampredict.model.OutputKind;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.Task;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bytedeco.hdf5.Attribute;
+import org.bytedeco.hdf5.DataSpace;
+import org.bytedeco.hdf5.H5File;
+import org.bytedeco.hdf5.PredType;
+import org.bytedeco.hdf5.StrType;
+import org.bytedeco.hdf5.global.hdf5;
+import org.bytedeco.javacpp.BytePointer;
+import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +62,24 @@ class ModelImportTest {
                 .output(Nd4j.create(images)).toDoubleMatrix();
         for (int i = 0; i < images.length; i++) {
             assertThat(served[i]).containsExactly(OnnxModels.softmax(logits[i]), within(1e-5));
+        }
+    }
+
+    @Test
+    void aFunctionalKerasModelThatIsAChainOfLayersServesAsItsSequentialTwin() throws Exception {
+        assumeTrue(PEER_KERAS != null, SharedFiles.absent(SharedFiles.PEER_KERAS_MODEL));
+        Path functional = asFunctional(PEER_KERAS);
+        assertThat(new Hdf5Archive(functional.toString()).readAttributeAsJson("model_config"))
+                .contains("\"class_name\":\"Functional\"").contains("inbound_nodes");
+
+        ModelImport.write(functional, classifier(OutputKind.LOGITS), dir.resolve("functional"));
+        ModelImport.write(PEER_KERAS, classifier(OutputKind.LOGITS), dir.resolve("sequential"));
+
+        double[][] images = images(3);
+        double[][] fromFunctional = ModelArtifact.load(dir.resolve("functional").toString()).classify(images, 3);
+        double[][] fromSequential = ModelArtifact.load(dir.resolve("sequential").toString()).classify(images, 3);
+        for (int i = 0; i < images.length; i++) {
+            assertThat(fromFunctional[i]).containsExactly(fromSequential[i], within(1e-6));
         }
     }
 
@@ -164,6 +195,48 @@ class ModelImportTest {
 
     private Path write(String name, byte[] bytes) throws Exception {
         return Files.write(dir.resolve(name), bytes);
+    }
+
+    /**
+     * The Sequential file with its {@code model_config} rewritten as Keras writes a functional model of the same
+     * layers (each fed by the one before): the weights stay where they are, so the two are one network.
+     */
+    private Path asFunctional(Path sequential) throws Exception {
+        Path copy = Files.copy(sequential, dir.resolve("functional.h5"));
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode model;
+        try (Hdf5Archive archive = new Hdf5Archive(sequential.toString())) {
+            model = (ObjectNode) json.readTree(archive.readAttributeAsJson("model_config"));
+        }
+        ObjectNode config = (ObjectNode) model.get("config");
+        String first = null;
+        String previous = null;
+        for (JsonNode node : config.get("layers")) {
+            ObjectNode layer = (ObjectNode) node;
+            String name = layer.get("config").get("name").asText();
+            layer.put("name", name);
+            ArrayNode inbound = layer.putArray("inbound_nodes");
+            if (previous != null) {
+                inbound.addArray().addArray().add(previous).add(0).add(0).addObject();
+            }
+            first = first == null ? name : first;
+            previous = name;
+        }
+        model.put("class_name", "Functional");
+        config.putArray("input_layers").addArray().add(first).add(0).add(0);
+        config.putArray("output_layers").addArray().add(previous).add(0).add(0);
+        byte[] bytes = json.writeValueAsString(model).getBytes(StandardCharsets.UTF_8);
+        H5File file = new H5File(copy.toString(), hdf5.H5F_ACC_RDWR);
+        try {
+            file.removeAttr(new BytePointer("model_config"));
+            StrType type = new StrType(PredType.C_S1(), bytes.length);
+            Attribute attribute = file.createAttribute("model_config", type, new DataSpace(hdf5.H5S_SCALAR));
+            attribute.write(type, new BytePointer(bytes));
+            attribute.close();
+        } finally {
+            file.close();
+        }
+        return copy;
     }
 
     private static double[][] images(int count) {
