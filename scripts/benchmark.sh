@@ -2,6 +2,7 @@
 # Measures the pipeline against raw Kafka on one broker in one run, and end-to-end latency in both delivery modes:
 #   scripts/benchmark.sh                 (defaults; --help for all options)
 #   scripts/benchmark.sh --jmh           (inference alone, per prediction, batch 1 vs batched, with JMH)
+#   scripts/benchmark.sh --jmh RuntimeBenchmark   (one batch of the peer FFNN in DL4J and in ONNX Runtime)
 # Results: a table on stdout, and target/benchmark/results.{csv,json}. Run it on an otherwise idle machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -41,6 +41,7 @@ public final class Benchmark implements Callable<Integer> {
 
     private static final int[] PARALLELISMS = {1, 2};
     private static final List<String> PEER_FORMATS = List.of("json", "avro", "avro-reference");
+    private static final List<String> PEER_RUNTIMES = List.of("dl4j", "onnx");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,6 +71,11 @@ public final class Benchmark implements Callable<Integer> {
             description = "How the peer workload's records are sent and answered: json (predictions copy the input), "
                     + "avro (copy, as JSON), avro-reference (predictions name the input's offset).")
     List<String> peerFormats;
+
+    @Option(names = "--peer-runtimes", split = ",", defaultValue = "dl4j,onnx",
+            description = "Which of the peer's two FFNNs serve the peer workload, each in its own runs: dl4j (its "
+                    + "Keras file, imported into DL4J) and onnx (its ONNX file, run by ONNX Runtime).")
+    List<String> peerRuntimes;
 
     @Option(names = "--low-latency-rates", split = ",", defaultValue = "1000,10000",
             description = "Events per second of at-least-once latency runs with the low-latency setting (no buffer "
@@ -158,6 +164,12 @@ public final class Benchmark implements Callable<Integer> {
                         "--peer-formats takes json, avro and avro-reference, not " + format);
             }
         }
+        for (String runtime : peerRuntimes) {
+            if (!PEER_RUNTIMES.contains(runtime)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--peer-runtimes takes dl4j and onnx, not " + runtime);
+            }
+        }
         PrintStream out = System.out;
         Files.createDirectories(workDir);
         Path model = new ModelBootstrap(out).forSynthetic(10, SyntheticSeries.DEFAULT_PERIOD,
@@ -194,7 +206,10 @@ public final class Benchmark implements Callable<Integer> {
             }
             if (peerRecords > 0) {
                 for (String format : peerFormats) {
-                    phase("peer FFNN, " + format, () -> peerWorkload(bootstrap, format, table));
+                    for (String runtime : peerRuntimes) {
+                        phase("peer FFNN (" + runtime + "), " + format,
+                                () -> peerWorkload(bootstrap, format, runtime, table));
+                    }
                 }
             }
             if (memoryKeys.stream().anyMatch(k -> k > 0)) {
@@ -260,7 +275,7 @@ public final class Benchmark implements Callable<Integer> {
                 + 2 * lowLatencyRates.stream().filter(r -> r > 0).count();
         long swapRuns = swapRates.stream().filter(r -> r > 0).count();
         Duration fixed = warmUp.plus(measure).multipliedBy(latencyRuns + swapRuns).plus(soak);
-        long drained = 3L * repeat * (records + (long) peerRecords * peerFormats.size());
+        long drained = 3L * repeat * (records + (long) peerRecords * peerFormats.size() * peerRuntimes.size());
         out.printf("this run: %d latency and %d swap runs%s, %s of fixed length in all (plus a job start each); "
                         + "backlog drains of %,d records in all (raw Kafka, then the pipeline at parallelism 1 and "
                         + "2, %d times), as fast as this machine drains them; each phase prints its time%n",
@@ -348,15 +363,17 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /**
-     * The published peer's workload: random 784-float vectors through its Keras FFNN (docs/peer-model.md), sent as
-     * {@code format}: json, avro, or avro with predictions that reference their input instead of copying it.
+     * The published peer's workload: random 784-float vectors through its FFNN (docs/peer-model.md), as Keras in
+     * DL4J or as ONNX in ONNX Runtime, sent as {@code format}: json, avro, or avro with predictions that reference
+     * their input instead of copying it.
      */
-    private void peerWorkload(String bootstrap, String format, ResultTable table) throws Exception {
+    private void peerWorkload(String bootstrap, String format, String runtime, ResultTable table) throws Exception {
         InputFormat inputFormat = format.startsWith("avro") ? InputFormat.AVRO : InputFormat.JSON;
         boolean reference = format.endsWith("-reference");
-        String model = PeerModel.importTo(workDir.resolve("models").resolve("crayfish-ffnn"));
+        boolean onnx = runtime.equals("onnx");
+        String model = PeerModel.importTo(workDir.resolve("models").resolve("crayfish-ffnn-" + runtime), onnx);
         String input = "peer-" + inputFormat.name().toLowerCase(Locale.ROOT) + "-in";
-        String workload = "peer FFNN, " + format + ": ";
+        String workload = "peer FFNN (" + runtime + "), " + format + ": ";
         if (!loadedPeerTopics.contains(input)) { // avro and avro-reference read the same records
             Topics.ensure(bootstrap, Map.of(input, 4));
             System.out.printf("loading %,d records of 784 features into %s ...%n", peerRecords, input);
@@ -381,9 +398,10 @@ public final class Benchmark implements Callable<Integer> {
         }
         PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs, workDir.resolve("checkpoints"));
         double[] drained = throughput(new Workload(workload, input, peerRecords, args), bootstrap, runs, table);
+        double published = onnx ? PeerModel.PUBLISHED_ONNX_BEST_PER_SECOND : PeerModel.PUBLISHED_BEST_PER_SECOND;
         for (int i = 0; i < PARALLELISMS.length; i++) {
-            table.add(workload + "pipeline / peer's published best (2,225/s, other hardware)",
-                    "parallelism " + PARALLELISMS[i], drained[i] / PeerModel.PUBLISHED_BEST_PER_SECOND, "ratio");
+            table.add(workload + String.format("pipeline / peer's published best (%,.0f/s, other hardware)", published),
+                    "parallelism " + PARALLELISMS[i], drained[i] / published, "ratio");
         }
     }
 

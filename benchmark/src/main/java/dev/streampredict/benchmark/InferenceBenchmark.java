@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Inference alone, in microseconds per prediction (JMH divides each call by its batch size): the shipped shape of
- * regression model (window 16, two hidden layers of 32) and the peer benchmark's FFNN (784 -> 10), at batch size 1
- * as a per-record job calls them and batched as the job's micro-batches do.
+ * regression model (window 16, two hidden layers of 32), at batch size 1 as a per-record job calls it and batched as
+ * the job's micro-batches do. The peer's FFNN in both runtimes: {@link RuntimeBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,9 +35,7 @@ public class InferenceBenchmark {
     private static final long[] INPUT_SHAPE = {128, 784};
 
     private Predictor series;
-    private Predictor ffnn;
     private double[][] windows;
-    private double[][] images;
     private final float[] rows = new float[128 * 784];
 
     @Setup
@@ -45,18 +43,11 @@ public class InferenceBenchmark {
         Path dir = Files.createTempDirectory("inference-benchmark");
         series = ModelArtifact.load(new ModelBootstrap(new PrintStream(PrintStream.nullOutputStream()))
                 .forSynthetic(10, SyntheticSeries.DEFAULT_PERIOD, SyntheticSeries.DEFAULT_NOISE, dir).toString());
-        ffnn = PeerModel.load(dir.resolve("crayfish-ffnn"));
         Random random = new Random(1);
         windows = new double[BATCH][series.metadata().windowSize()];
-        images = new double[BATCH][784];
         for (double[] w : windows) {
             for (int i = 0; i < w.length; i++) {
                 w[i] = 100 + random.nextGaussian();
-            }
-        }
-        for (double[] image : images) {
-            for (int i = 0; i < image.length; i++) {
-                image[i] = random.nextDouble();
             }
         }
     }
@@ -76,23 +67,6 @@ public class InferenceBenchmark {
     @OperationsPerInvocation(BATCH)
     public double[] seriesBatch256() {
         return series.forecast(windows, BATCH);
-    }
-
-    @Benchmark
-    public double[][] ffnnBatch1() {
-        return ffnn.classify(images, 1);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(32)
-    public double[][] ffnnBatch32() {
-        return ffnn.classify(images, 32);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public double[][] ffnnBatch256() {
-        return ffnn.classify(images, BATCH);
     }
 
     /**

@@ -18,27 +18,33 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 /**
- * The peer benchmark's Keras FFNN (784 inputs, 10 classes), read from the workspace's shared folder
- * ({@link SharedFiles}): another project's file, not shipped here (docs/peer-model.md).
+ * The peer benchmark's FFNNs (784 inputs, 10 classes), as Keras and as ONNX, read from the workspace's shared folder
+ * ({@link SharedFiles}): another project's files, not shipped here (docs/peer-model.md).
  */
 final class PeerModel {
 
     /** Flink + DL4J on this model, best of scoring parallelism 2..32, from the peer's notebook (docs/peer-model.md). */
     static final double PUBLISHED_BEST_PER_SECOND = 2_225;
+    /** Flink + embedded ONNX Runtime on the peer's ONNX FFNN, its best (docs/peer-model.md). */
+    static final double PUBLISHED_ONNX_BEST_PER_SECOND = 13_100;
 
     private PeerModel() {
     }
 
-    /** Imports the Keras file into an artifact in {@code dir}; returns the artifact's location. */
-    static String importTo(Path dir) throws Exception {
-        // its last layer gives raw class scores; classes 0..9 as the spec names them by default
-        ModelImport.write(SharedFiles.require(SharedFiles.PEER_KERAS_MODEL), new ImportSpec("crayfish-ffnn",
-                Task.CLASSIFICATION, List.of(), 0, List.of(), OutputKind.LOGITS, null, null), dir);
+    /**
+     * Imports the peer's Keras file (DL4J) or its ONNX file (ONNX Runtime) into an artifact in {@code dir}; returns
+     * the artifact's location.
+     */
+    static String importTo(Path dir, boolean onnx) throws Exception {
+        // both give raw class scores; classes 0..9 as the spec names them by default
+        ModelImport.write(SharedFiles.require(onnx ? SharedFiles.PEER_ONNX_MODEL : SharedFiles.PEER_KERAS_MODEL),
+                new ImportSpec("crayfish-ffnn-" + (onnx ? "onnx" : "dl4j"), Task.CLASSIFICATION, List.of(), 0,
+                        List.of(), OutputKind.LOGITS, null, null), dir);
         return dir.toString();
     }
 
-    static Predictor load(Path dir) throws Exception {
-        return ModelArtifact.load(importTo(dir));
+    static Predictor load(Path dir, boolean onnx) throws Exception {
+        return ModelArtifact.load(importTo(dir, onnx));
     }
 
     /**

@@ -54,8 +54,8 @@ record StartingModels(InputSchema schema, RegistryState registry, HashMap<TopicP
             throws Exception {
         ModelArchive archive = ModelArchive.of(location);
         InputSchema schema = InputSchema.of(archive.metadata());
-        try {
-            new ModelCheck(schema, limits).check(archive);
+        try (ModelCheck check = new ModelCheck(schema, limits)) {
+            check.check(archive);
         } catch (Rejection e) {
             throw new ModelArtifactException(e.reason(), "model " + location + " cannot serve: " + e.getMessage(), e);
         }

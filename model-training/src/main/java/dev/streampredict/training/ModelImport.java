@@ -59,8 +59,8 @@ public final class ModelImport {
             throw new IllegalArgumentException(file.getFileName() + " is neither an ONNX model (.onnx) nor a Keras "
                     + "HDF5 model (.h5); export it as one of them (see docs/own-model.md)");
         }
-        try {
-            checkOutputs(ModelArtifact.load(directory.toString()));
+        try (Predictor loaded = ModelArtifact.load(directory.toString())) {
+            checkOutputs(loaded);
         } catch (RuntimeException e) { // what the job would refuse is not left looking like an artifact
             Files.deleteIfExists(directory.resolve(ModelArtifact.METADATA_FILE));
             Files.deleteIfExists(directory.resolve(metadata.runtime().fileName()));

@@ -5,9 +5,10 @@ import java.util.Arrays;
 
 /**
  * A loaded model ready to score batches: the metadata's encoding around a network run by an
- * {@link InferenceRuntime}. Not thread-safe (runtimes are not): each Flink subtask holds its own.
+ * {@link InferenceRuntime}. Not thread-safe (runtimes are not): each Flink subtask holds its own, and closes it when
+ * it drops it.
  */
-public final class Predictor {
+public final class Predictor implements AutoCloseable {
 
     private final ModelMetadata metadata;
     private final InferenceRuntime runtime;
@@ -74,6 +75,15 @@ public final class Predictor {
     /** How far inputs are from the training data: see {@link FeatureEncoder#standardise}. */
     public void standardise(double[] features, double[] out) {
         encoder.standardise(features, out);
+    }
+
+    /**
+     * Releases the runtime's native memory: an ONNX Runtime session holds its own until it is closed, whatever the
+     * garbage collector does. The predictor is not used after.
+     */
+    @Override
+    public void close() {
+        runtime.close();
     }
 
     /** Index of the most probable class. */

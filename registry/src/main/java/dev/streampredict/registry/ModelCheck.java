@@ -18,7 +18,7 @@ import java.util.Set;
  * that a version is loaded once per subtask however often it is checked and activated. Not thread-safe, like the
  * networks it holds.
  */
-public final class ModelCheck implements RegistryState.ArtifactCheck {
+public final class ModelCheck implements RegistryState.ArtifactCheck, AutoCloseable {
 
     private static final double[] PROBE_SPREADS = {0, -3, 3, -10, 10};
 
@@ -53,8 +53,16 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
         } catch (ModelArtifactException e) {
             throw new Rejection(e.reason(), e.getMessage(), e);
         }
-        probe(predictor);
-        loaded.put(archive.version(), predictor);
+        try {
+            probe(predictor);
+        } catch (Rejection e) {
+            predictor.close();
+            throw e;
+        }
+        Predictor before = loaded.put(archive.version(), predictor);
+        if (before != null && before != predictor) {
+            before.close();
+        }
     }
 
     /** The archive of a record, whose version must be the one its metadata names. */
@@ -88,10 +96,23 @@ public final class ModelCheck implements RegistryState.ArtifactCheck {
         return predictor;
     }
 
-    /** Forgets loaded models of versions the registry no longer holds. */
+    /** Forgets, and closes, loaded models of versions the registry no longer holds. */
     @Override
     public void retainOnly(Set<String> versions) {
-        loaded.keySet().retainAll(versions);
+        loaded.entrySet().removeIf(entry -> {
+            if (versions.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().close();
+            return true;
+        });
+    }
+
+    /** Closes every loaded model: a runtime's native memory is not the garbage collector's to free. */
+    @Override
+    public void close() {
+        loaded.values().forEach(Predictor::close);
+        loaded.clear();
     }
 
     /**

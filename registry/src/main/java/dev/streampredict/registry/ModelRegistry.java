@@ -141,8 +141,8 @@ public final class ModelRegistry {
     public void publishChecked(ModelArchive archive, List<ModelCommand> commands, ModelLimits limits)
             throws Exception {
         ensureTopic();
-        try {
-            new ModelCheck(servingNow(limits).schema(), limits).check(archive);
+        try (ModelCheck check = new ModelCheck(servingNow(limits).schema(), limits)) {
+            check.check(archive);
         } catch (Rejection e) {
             throw new IllegalArgumentException("every job following " + topic + " would refuse "
                     + archive.version() + " (" + e.reason().label() + "): " + e.getMessage(), e);
@@ -277,14 +277,19 @@ public final class ModelRegistry {
          */
         public Serving serving(ModelLimits limits, BiConsumer<ConsumerRecord<byte[], byte[]>, Rejection> refused) {
             Map<ConsumerRecord<byte[], byte[]>, Rejection> refusedByAny = new LinkedHashMap<>();
-            RegistryState anyInputs = replay(ModelCheck.ofAnyInputs(limits), refusedByAny::put);
+            RegistryState anyInputs;
+            try (ModelCheck check = ModelCheck.ofAnyInputs(limits)) {
+                anyInputs = replay(check, refusedByAny::put);
+            }
             String stable = anyInputs.policy().stable();
             if (stable == null) {
                 refusedByAny.forEach(refused);
                 return new Serving(null, anyInputs);
             }
             InputSchema schema = InputSchema.of(ModelArchive.parse(anyInputs.archive(stable)).metadata());
-            return new Serving(schema, replay(new ModelCheck(schema, limits), refused));
+            try (ModelCheck check = new ModelCheck(schema, limits)) {
+                return new Serving(schema, replay(check, refused));
+            }
         }
     }
 

@@ -368,4 +368,16 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         flush();
         super.finish();
     }
+
+    /** On every end, failure or cancel too: the loaded models' native memory is freed with the subtask. */
+    @Override
+    public void close() throws Exception {
+        try {
+            if (models != null) {
+                models.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
 }

@@ -89,4 +89,9 @@ final class SubtaskRegistry {
         state.clear();
         state.putAll(registry.toEntries());
     }
+
+    /** Closes the loaded models. */
+    void close() {
+        check.close();
+    }
 }
