@@ -8,24 +8,12 @@ import dev.streampredict.model.OnnxModels;
 import dev.streampredict.model.OutputKind;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.Task;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.bytedeco.hdf5.Attribute;
-import org.bytedeco.hdf5.DataSpace;
-import org.bytedeco.hdf5.H5File;
-import org.bytedeco.hdf5.PredType;
-import org.bytedeco.hdf5.StrType;
-import org.bytedeco.hdf5.global.hdf5;
-import org.bytedeco.javacpp.BytePointer;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,7 +56,7 @@ class ModelImportTest {
     @Test
     void aFunctionalKerasModelThatIsAChainOfLayersServesAsItsSequentialTwin() throws Exception {
         assumeTrue(PEER_KERAS != null, SharedFiles.absent(SharedFiles.PEER_KERAS_MODEL));
-        Path functional = asFunctional(PEER_KERAS);
+        Path functional = KerasFiles.asFunctional(PEER_KERAS, dir.resolve("functional.h5"));
         assertThat(new Hdf5Archive(functional.toString()).readAttributeAsJson("model_config"))
                 .contains("\"class_name\":\"Functional\"").contains("inbound_nodes");
 
@@ -81,6 +69,50 @@ class ModelImportTest {
         for (int i = 0; i < images.length; i++) {
             assertThat(fromFunctional[i]).containsExactly(fromSequential[i], within(1e-6));
         }
+    }
+
+    @Test
+    void aKerasRegressionModelForecastsWhatDl4jsOwnImportAnswersOnItsStandardisedScale() throws Exception {
+        assumeTrue(PEER_KERAS != null, SharedFiles.absent(SharedFiles.PEER_KERAS_MODEL));
+        float[] kernel = new float[32];
+        for (int i = 0; i < kernel.length; i++) {
+            kernel[i] = (i % 3 - 1) * 0.25f;
+        }
+        Path regression = KerasFiles.asRegression(PEER_KERAS, dir.resolve("regression.h5"), kernel, 0.5f);
+        Path csv = dir.resolve("history.csv");
+        StringBuilder history = new StringBuilder("t,load\n");
+        for (int i = 0; i < 1_000; i++) {
+            history.append(i).append(',').append(100 + 10 * Math.sin(i / 7.0)).append('\n');
+        }
+        Files.writeString(csv, history);
+
+        ModelMetadata metadata = ModelImport.write(regression, new ImportSpec("keras-forecaster", Task.REGRESSION,
+                List.of("load"), 784, List.of(), null, csv, null), dir.resolve("forecaster"));
+        double[][] windows = new double[2][784];
+        for (int w = 0; w < windows.length; w++) {
+            for (int i = 0; i < 784; i++) {
+                windows[w][i] = 100 + 10 * Math.sin((i + 50 * w) / 7.0);
+            }
+        }
+        double[] served = ModelArtifact.load(dir.resolve("forecaster").toString()).forecast(windows, 2);
+
+        assertThat(metadata.runtime()).isEqualTo(ModelRuntime.DL4J);
+        assertThat(metadata.standardizer().mean()[0]).isCloseTo(100, within(1.0));
+        double mean = metadata.standardizer().mean()[0];
+        double sd = metadata.standardizer().std()[0];
+        double[][] standardised = new double[2][784];
+        for (int w = 0; w < windows.length; w++) {
+            for (int i = 0; i < 784; i++) {
+                standardised[w][i] = (windows[w][i] - mean) / sd;
+            }
+        }
+        double[][] own = KerasModelImport.importKerasSequentialModelAndWeights(regression.toString(), false)
+                .output(Nd4j.create(standardised)).toDoubleMatrix();
+        for (int w = 0; w < windows.length; w++) {
+            assertThat(own[w]).hasSize(1);
+            assertThat(served[w]).isCloseTo(mean + sd * own[w][0], within(1e-4));
+        }
+        assertThat(served[0]).isNotCloseTo(served[1], within(1e-6));
     }
 
     @Test
@@ -195,48 +227,6 @@ class ModelImportTest {
 
     private Path write(String name, byte[] bytes) throws Exception {
         return Files.write(dir.resolve(name), bytes);
-    }
-
-    /**
-     * The Sequential file with its {@code model_config} rewritten as Keras writes a functional model of the same
-     * layers (each fed by the one before): the weights stay where they are, so the two are one network.
-     */
-    private Path asFunctional(Path sequential) throws Exception {
-        Path copy = Files.copy(sequential, dir.resolve("functional.h5"));
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode model;
-        try (Hdf5Archive archive = new Hdf5Archive(sequential.toString())) {
-            model = (ObjectNode) json.readTree(archive.readAttributeAsJson("model_config"));
-        }
-        ObjectNode config = (ObjectNode) model.get("config");
-        String first = null;
-        String previous = null;
-        for (JsonNode node : config.get("layers")) {
-            ObjectNode layer = (ObjectNode) node;
-            String name = layer.get("config").get("name").asText();
-            layer.put("name", name);
-            ArrayNode inbound = layer.putArray("inbound_nodes");
-            if (previous != null) {
-                inbound.addArray().addArray().add(previous).add(0).add(0).addObject();
-            }
-            first = first == null ? name : first;
-            previous = name;
-        }
-        model.put("class_name", "Functional");
-        config.putArray("input_layers").addArray().add(first).add(0).add(0);
-        config.putArray("output_layers").addArray().add(previous).add(0).add(0);
-        byte[] bytes = json.writeValueAsString(model).getBytes(StandardCharsets.UTF_8);
-        H5File file = new H5File(copy.toString(), hdf5.H5F_ACC_RDWR);
-        try {
-            file.removeAttr(new BytePointer("model_config"));
-            StrType type = new StrType(PredType.C_S1(), bytes.length);
-            Attribute attribute = file.createAttribute("model_config", type, new DataSpace(hdf5.H5S_SCALAR));
-            attribute.write(type, new BytePointer(bytes));
-            attribute.close();
-        } finally {
-            file.close();
-        }
-        return copy;
     }
 
     private static double[][] images(int count) {

@@ -2,7 +2,9 @@ package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.ModelRuntime;
 import dev.streampredict.model.Predictor;
+import dev.streampredict.model.TestArtifacts;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.SyntheticSeries;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** Retraining decides on data neither model was trained on, and publishes only what is better. */
 class RetrainerTest {
@@ -63,6 +66,28 @@ class RetrainerTest {
 
         assertThat(decision.publish()).as(decision.reason()).isFalse();
         assertThat(decision.reason()).contains("not better than the serving model");
+    }
+
+    @Test
+    void anOnnxModelThatServesIsComparedAndReplacedByADl4jCandidate() throws Exception {
+        // an ONNX forecaster that answers the last value: exactly the persistence baseline
+        float[] last = new float[8];
+        last[7] = 1;
+        Predictor persistence = TestArtifacts.onnxForecaster("onnx-persistence", SyntheticSeries.FEATURE, last, 0,
+                dir).load(TestArtifacts.LIMITS);
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(3_000, 0.2, 0.05, FitOverrides.exactly(FIT)));
+        series(null).subList(3_000, 6_000).forEach(retrainer::observe);
+
+        Retrainer.Decision decision = retrainer.retrain(persistence, dir.resolve("onnx-candidate"));
+
+        // the same forecasts as "next = last", but through float32
+        assertThat(retrainer.servingSkill(persistence)).isEqualTo(1.0, within(1e-6));
+        assertThat(decision.serving()).isEqualTo("onnx-persistence");
+        assertThat(decision.servingError()).isEqualTo(decision.baselineError(),
+                within(1e-6 * decision.baselineError()));
+        assertThat(decision.publish()).as(decision.reason()).isTrue();
+        assertThat(ModelArchive.of(dir.resolve("onnx-candidate").toString()).metadata().runtime())
+                .isEqualTo(ModelRuntime.DL4J);
     }
 
     @Test
