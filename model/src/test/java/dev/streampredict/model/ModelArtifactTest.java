@@ -72,7 +72,7 @@ class ModelArtifactTest {
     @Test
     void anOnnxArtifactSavedOverADl4jOneLeavesNoStaleNetwork() throws Exception {
         ModelArtifact.save(dir.resolve("m"), regression(4, TargetMode.LEVEL), network(4, 1));
-        TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("m", "v", 2, new OnnxSignature("x", List.of(-1L, 2L),
+        TestArtifacts.saved(dir, TestArtifacts.onnxRegression("m", "v", 2, new OnnxSignature("x", List.of(-1L, 2L),
                 "y", OutputKind.VALUES)), OnnxModels.linear(new float[]{1, 1}, 0));
 
         assertThat(Files.exists(dir.resolve("m").resolve(ModelRuntime.DL4J.fileName()))).isFalse();

@@ -116,31 +116,28 @@ public final class OnnxModels {
         }
 
         public Graph initializer(String name, long[] dims, float[] values) {
-            Proto tensor = new Proto();
-            for (long dim : dims) {
-                tensor.varint(1, dim);
-            }
-            tensor.varint(2, FLOAT);
             Proto packed = new Proto();
             for (float value : values) {
                 packed.fixed32(Float.floatToIntBits(value));
             }
-            tensor.bytes(4, packed.toBytes()).string(8, name);
-            initializers.add(tensor.toBytes());
-            return this;
+            return initializer(name, dims, FLOAT, 4, packed);
         }
 
         public Graph initializer(String name, long[] dims, long[] values) {
-            Proto tensor = new Proto();
-            for (long dim : dims) {
-                tensor.varint(1, dim);
-            }
-            tensor.varint(2, INT64);
             Proto packed = new Proto();
             for (long value : values) {
                 packed.raw(value);
             }
-            tensor.bytes(7, packed.toBytes()).string(8, name);
+            return initializer(name, dims, INT64, 7, packed);
+        }
+
+        /** A TensorProto: its values packed in the field of their type (float_data 4, int64_data 7). */
+        private Graph initializer(String name, long[] dims, int type, int field, Proto packed) {
+            Proto tensor = new Proto();
+            for (long dim : dims) {
+                tensor.varint(1, dim);
+            }
+            tensor.varint(2, type).bytes(field, packed.toBytes()).string(8, name);
             initializers.add(tensor.toBytes());
             return this;
         }

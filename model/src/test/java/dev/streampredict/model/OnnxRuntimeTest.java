@@ -54,7 +54,7 @@ class OnnxRuntimeTest {
         byte[] file = OnnxModels.graph().input("x", OnnxModels.FLOAT, 1, 3)
                 .initializer("w", new long[]{3, 1}, WEIGHTS).node("MatMul", "x,w", "y")
                 .output("y", OnnxModels.FLOAT, 1, 1).bytes();
-        Predictor predictor = TestArtifacts.onnx(dir, metadata, file).load(TestArtifacts.LIMITS);
+        Predictor predictor = TestArtifacts.saved(dir, metadata, file).load(TestArtifacts.LIMITS);
 
         double[] forecasts = predictor.forecast(new double[][]{{1, 2, 3}, {4, 5, 6}}, 2);
 
@@ -69,7 +69,7 @@ class OnnxRuntimeTest {
                 .initializer("w", new long[]{3, 1}, WEIGHTS).initializer("s", new long[]{2}, new long[]{-1, 3})
                 .node("Reshape", "x,s", "flat")
                 .node("MatMul", "flat,w", "y").output("y", OnnxModels.FLOAT, OnnxModels.BATCH, 1).bytes();
-        Predictor predictor = TestArtifacts.onnx(dir, metadata, file).load(TestArtifacts.LIMITS);
+        Predictor predictor = TestArtifacts.saved(dir, metadata, file).load(TestArtifacts.LIMITS);
 
         assertThat(predictor.forecast(new double[][]{{1, 2, 3}}, 1)[0]).isCloseTo(6, within(1e-5));
     }

@@ -91,7 +91,7 @@ public final class TestArtifacts {
      * standardisation), so that a test can check its forecasts by arithmetic.
      */
     public static ModelArchive onnxForecaster(String version, String feature, float[] weights, float bias, Path dir) {
-        return onnx(dir, onnxRegression(version, feature, weights.length,
+        return saved(dir, onnxRegression(version, feature, weights.length,
                 new OnnxSignature("x", List.of(OnnxModels.BATCH, (long) weights.length), "y", OutputKind.VALUES)),
                 OnnxModels.linear(weights, bias));
     }
@@ -99,7 +99,7 @@ public final class TestArtifacts {
     /** An ONNX two-class logistic classifier over raw {@code features}: class 1 with sigmoid(w · x + b). */
     public static ModelArchive onnxClassifier(String version, List<String> features, List<String> classes,
                                               float[] weights, float bias, Path dir) {
-        return onnx(dir, onnxClassification(version, features, classes,
+        return saved(dir, onnxClassification(version, features, classes,
                 new OnnxSignature("x", List.of(OnnxModels.BATCH, (long) features.size()), "logits",
                         OutputKind.LOGITS)), OnnxModels.logistic(weights, bias));
     }
@@ -117,8 +117,11 @@ public final class TestArtifacts {
                 dl4j.standardizer(), classes, dl4j.createdAt(), "test", Map.of(), ModelRuntime.ONNX, signature);
     }
 
-    /** The archive of an ONNX file with its metadata, saved under {@code dir}. */
-    public static ModelArchive onnx(Path dir, ModelMetadata metadata, byte[] file) {
+    /**
+     * The archive of a network file with its metadata, saved under {@code dir}: an ONNX file, or (from
+     * {@link #save}) a DL4J one.
+     */
+    public static ModelArchive saved(Path dir, ModelMetadata metadata, byte[] file) {
         try {
             Path at = dir.resolve(metadata.modelVersion().replaceAll("[^A-Za-z0-9.-]", "_"));
             ModelArtifact.save(at, metadata, file);
@@ -134,13 +137,7 @@ public final class TestArtifacts {
     }
 
     private static ModelArchive save(Path dir, ModelMetadata metadata, MultiLayerNetwork network) {
-        try {
-            Path at = dir.resolve(metadata.modelVersion().replaceAll("[^A-Za-z0-9.-]", "_"));
-            ModelArtifact.save(at, metadata, network);
-            return ModelArchive.of(at.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return saved(dir, metadata, networkFile(network));
     }
 
     /** {@code network.zip} of a network, as {@code ModelSerializer} writes it. */

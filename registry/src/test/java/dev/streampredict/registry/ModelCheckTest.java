@@ -61,7 +61,7 @@ class ModelCheckTest {
 
     @Test
     void aModelRefusedByItsProbeIsRefusedWithItsReason() {
-        ModelArchive nan = TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("nan", "v", 3,
+        ModelArchive nan = TestArtifacts.saved(dir, TestArtifacts.onnxRegression("nan", "v", 3,
                 new OnnxSignature("x", List.of(-1L, 3L), "y", OutputKind.VALUES)),
                 OnnxModels.linear(new float[]{1, Float.NaN, 1}, 0));
         try (ModelCheck check = ModelCheck.ofAnyInputs(TestArtifacts.LIMITS)) {

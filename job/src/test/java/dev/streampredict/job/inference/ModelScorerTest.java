@@ -697,16 +697,16 @@ class ModelScorerTest {
         String feature = first.metadata().target();
         OnnxSignature rowsOf3 = new OnnxSignature("x", List.of(OnnxModels.BATCH, 3L), "y", OutputKind.VALUES);
         byte[] linear = OnnxModels.linear(new float[]{1, 2, 3}, 0);
-        publish(TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("onnx-wide", feature, 3, rowsOf3),
+        publish(TestArtifacts.saved(dir, TestArtifacts.onnxRegression("onnx-wide", feature, 3, rowsOf3),
                 OnnxModels.linear(new float[]{1, 2, 3, 4}, 0)));
-        publish(TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("onnx-op", feature, 3, rowsOf3),
+        publish(TestArtifacts.saved(dir, TestArtifacts.onnxRegression("onnx-op", feature, 3, rowsOf3),
                 OnnxModels.graph().input("x", OnnxModels.FLOAT, OnnxModels.BATCH, 3).node("NoSuchOp", "x", "y")
                         .output("y", OnnxModels.FLOAT, OnnxModels.BATCH, 1).bytes()));
-        publish(TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("onnx-cut", feature, 3, rowsOf3),
+        publish(TestArtifacts.saved(dir, TestArtifacts.onnxRegression("onnx-cut", feature, 3, rowsOf3),
                 Arrays.copyOf(linear, linear.length - 9)));
-        publish(TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("onnx-nan", feature, 3, rowsOf3),
+        publish(TestArtifacts.saved(dir, TestArtifacts.onnxRegression("onnx-nan", feature, 3, rowsOf3),
                 OnnxModels.linear(new float[]{1, Float.NaN, 3}, 0)));
-        publish(TestArtifacts.onnx(dir, TestArtifacts.onnxRegression("onnx-level", "level", 3, rowsOf3), linear));
+        publish(TestArtifacts.saved(dir, TestArtifacts.onnxRegression("onnx-level", "level", 3, rowsOf3), linear));
         command(ModelCommand.Action.STABLE, "onnx-nan", 0);
         harness.prepareSnapshotPreBarrier(1);
         send("a", 1.0);
