@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -193,7 +194,8 @@ public final class ModelCli {
                     (record, rejection) -> refused.put(record.offset(), rejection)).state();
             Reports reports = new Reports(registry.statuses(statusTopic != null ? statusTopic
                     : RegistryStatus.topicOf(where.topic)));
-            out.printf("%-45s %-15s %-24s %-16s %s%n", "VERSION", "TASK", "PUBLISHED", "ROLE", "CHECK / IN JOBS");
+            out.printf("%-45s %-22s %-24s %-16s %s%n", "VERSION", "TASK / RUNTIME", "PUBLISHED", "ROLE",
+                    "CHECK / IN JOBS");
             List<String> otherRefusals = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : snapshot.records()) {
                 Rejection rejection = refused.get(r.offset());
@@ -206,8 +208,9 @@ public final class ModelCli {
                     continue;
                 }
                 Map<String, Object> metadata = metadata(RegistryRecords.metadataJson(r));
-                out.printf("%-45s %-15s %-24s %-16s %s%s%n", Untrusted.text(RegistryRecords.version(r), 45),
-                        Untrusted.text(String.valueOf(metadata.getOrDefault("task", "?")), 15),
+                out.printf("%-45s %-22s %-24s %-16s %s%s%n", Untrusted.text(RegistryRecords.version(r), 45),
+                        Untrusted.text(metadata.getOrDefault("task", "?") + " / " + String.valueOf(metadata
+                                .getOrDefault("runtime", "DL4J")).toLowerCase(Locale.ROOT), 22),
                         Instant.ofEpochMilli(r.timestamp()),
                         rejection == null ? role(state, RegistryRecords.version(r)) : "",
                         rejection == null ? "accepted" : "refused: " + rejection.reason().label() + " ("

@@ -158,7 +158,7 @@ class ModelCliIT {
                 .contains("forecasts value from a window of 4, run by onnx").contains("as shadow");
         String version = ModelArtifact.readMetadata(dir.resolve("imported").toString()).modelVersion();
         assertThat(run("--model-registry", topic, "list")).contains("serving: stable " + first + ", shadow "
-                + version);
+                + version).contains("REGRESSION / onnx").contains("REGRESSION / dl4j");
         assertThat(run("--model-registry", topic, "describe", version)).contains("\"runtime\" : \"ONNX\"")
                 .contains("\"inputShape\" : [ -1, 4 ]");
     }
