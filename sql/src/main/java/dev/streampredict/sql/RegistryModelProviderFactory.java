@@ -1,0 +1,87 @@
+package dev.streampredict.sql;
+
+import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.ModelLimits;
+import dev.streampredict.registry.ModelRegistry;
+import dev.streampredict.registry.RegistryState;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.factories.FactoryUtil;
+import org.apache.flink.table.factories.ModelProviderFactory;
+import org.apache.flink.table.ml.ModelProvider;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code 'provider' = 'stream-predict'}: a model of this project's registry for Flink SQL's {@code ML_PREDICT}, run
+ * embedded in the task. The version is resolved when the statement is planned, and the model's declared INPUT and
+ * OUTPUT are checked against its metadata then ({@link ModelColumns}).
+ */
+public final class RegistryModelProviderFactory implements ModelProviderFactory {
+
+    public static final String IDENTIFIER = "stream-predict";
+    static final String PROPERTIES_PREFIX = "properties.";
+
+    static final ConfigOption<String> REGISTRY_TOPIC = ConfigOptions.key("registry.topic").stringType()
+            .defaultValue(ModelRegistry.DEFAULT_TOPIC).withDescription("The model registry topic.");
+    static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("properties.bootstrap.servers")
+            .stringType().noDefaultValue().withDescription("Kafka brokers of the registry.");
+    static final ConfigOption<String> VERSION = ConfigOptions.key("version").stringType().defaultValue("stable")
+            .withDescription("A published version, or 'stable': the registry's stable version when the statement "
+                    + "is planned.");
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of(BOOTSTRAP_SERVERS);
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        return Set.of(REGISTRY_TOPIC, VERSION);
+    }
+
+    @Override
+    public ModelProvider createModelProvider(Context context) {
+        FactoryUtil.ModelProviderFactoryHelper helper = FactoryUtil.createModelProviderFactoryHelper(this, context);
+        helper.validateExcept(PROPERTIES_PREFIX);
+        ReadableConfig options = helper.getOptions();
+        ModelArchive archive = resolve(options, context.getCatalogModel().getOptions(),
+                context.getObjectIdentifier().asSummaryString());
+        ModelColumns columns = ModelColumns.of(archive.metadata(), context.getCatalogModel().getResolvedInputSchema(),
+                context.getCatalogModel().getResolvedOutputSchema(), context.getObjectIdentifier().asSummaryString());
+        return new EmbeddedModelProvider(archive.bytes(), columns);
+    }
+
+    /** The archive of the version the options name, as a job following the registry would accept it. */
+    private static ModelArchive resolve(ReadableConfig options, Map<String, String> all, String model) {
+        Map<String, String> kafka = new HashMap<>();
+        all.forEach((key, value) -> {
+            if (key.startsWith(PROPERTIES_PREFIX) && !key.equals(BOOTSTRAP_SERVERS.key())) {
+                kafka.put(key.substring(PROPERTIES_PREFIX.length()), value);
+            }
+        });
+        String topic = options.get(REGISTRY_TOPIC);
+        RegistryState state = new ModelRegistry(options.get(BOOTSTRAP_SERVERS), topic, kafka)
+                .servingNow(ModelLimits.ofThisProcess()).state();
+        String version = options.get(VERSION);
+        String resolved = version.equals("stable") ? state.policy().stable() : version;
+        if (resolved == null) {
+            throw new ValidationException("model " + model + ": the registry " + topic + " has no stable version; "
+                    + "publish one (scripts/model.sh publish DIR) or name a version with 'version'");
+        }
+        if (!state.versions().contains(resolved)) {
+            throw new ValidationException("model " + model + ": version '" + resolved + "' is not in the registry "
+                    + topic + " as a version a job would accept; scripts/model.sh list shows those there are");
+        }
+        return ModelArchive.parse(state.archive(resolved));
+    }
+}

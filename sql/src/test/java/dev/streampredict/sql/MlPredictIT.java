@@ -1,0 +1,161 @@
+package dev.streampredict.sql;
+
+import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.TestArtifacts;
+import dev.streampredict.registry.ModelCommand;
+import dev.streampredict.registry.ModelRegistry;
+import dev.streampredict.testing.KafkaBrokerExtension;
+import dev.streampredict.testing.MiniClusters;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Flink SQL's ML_PREDICT with a model from the registry on a real broker, planned and run on a MiniCluster: every
+ * row gets the model's answer, and a model whose declared columns or version do not fit is refused at planning.
+ */
+class MlPredictIT {
+
+    private static final List<String> FEATURES = List.of("sepal_length", "sepal_width", "petal_length",
+            "petal_width");
+    private static final float[] WEIGHTS = {0.5f, -1f, 2f, -0.25f};
+    private static final String TOPIC = "sql-models";
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = MiniClusters.reportingTo(InMemoryReporter.create(), 1, 2);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @TempDir
+    static Path dir;
+    private static ModelArchive onnx;
+    private static ModelArchive dl4j;
+
+    @BeforeAll
+    static void publish() throws Exception {
+        onnx = TestArtifacts.onnxClassifier("iris-logistic", FEATURES, List.of("no", "yes"), WEIGHTS, -1f, dir);
+        dl4j = TestArtifacts.classifier("iris-dl4j", FEATURES, List.of("no", "yes"), 3, dir);
+        ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), TOPIC);
+        registry.ensureTopic();
+        registry.publish(onnx, List.of(ModelCommand.of(ModelCommand.Action.STABLE, onnx.version(), 0, "test")));
+        registry.publish(dl4j, List.of());
+    }
+
+    @Test
+    void everyRowGetsTheStableModelsAnswerBesideItsColumns() throws Exception {
+        StreamTableEnvironment sql = measurements();
+        createModel(sql, "iris_species", "species STRING, probability DOUBLE, model_version STRING", "stable");
+
+        List<Row> rows = collect(sql, "SELECT * FROM ML_PREDICT(TABLE measurements, MODEL iris_species, "
+                + "DESCRIPTOR(sepal_length, sepal_width, petal_length, petal_width))");
+
+        assertThat(rows).hasSize(4);
+        for (Row row : rows) {
+            double z = -1;
+            for (int i = 0; i < FEATURES.size(); i++) {
+                z += WEIGHTS[i] * ((Number) row.getField(FEATURES.get(i))).doubleValue();
+            }
+            double p = 1 / (1 + Math.exp(-z));
+            assertThat(row.getField("species")).as("%s", row).isEqualTo(p > 0.5 ? "yes" : "no");
+            assertThat((Double) row.getField("probability")).isCloseTo(Math.max(p, 1 - p), within(1e-5));
+            assertThat(row.getField("model_version")).isEqualTo(onnx.version());
+        }
+    }
+
+    @Test
+    void aPinnedVersionServesThatVersionEvenWhenAnotherIsStable() throws Exception {
+        StreamTableEnvironment sql = measurements();
+        createModel(sql, "iris_pinned", "species STRING, model_version STRING", dl4j.version());
+
+        List<Row> rows = collect(sql, "SELECT species, model_version FROM ML_PREDICT(TABLE measurements, "
+                + "MODEL iris_pinned, DESCRIPTOR(sepal_length, sepal_width, petal_length, petal_width))");
+
+        double[][] flowers = {{5.1, 3.5, 1.4, 0.2}, {6.4, 3.2, 4.5, 1.5}, {1.0, 9.0, 0.5, 2.0}, {7.7, 2.6, 6.9, 2.3}};
+        double[][] probabilities = dl4j.load().classify(flowers, flowers.length);
+        List<String> expected = new ArrayList<>();
+        for (double[] p : probabilities) {
+            expected.add(p[1] > p[0] ? "yes" : "no");
+        }
+        assertThat(rows).extracting(r -> r.getField("species")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(rows).extracting(r -> r.getField("model_version")).containsOnly(dl4j.version());
+    }
+
+    @Test
+    void aModelWhoseInputDoesNotMatchIsRefusedAtPlanningNamingTheMismatch() {
+        StreamTableEnvironment sql = measurements();
+        createModel(sql, "iris_wrong", "species STRING", "stable", "petal_width DOUBLE, petal_length DOUBLE, "
+                + "sepal_width DOUBLE, sepal_length DOUBLE");
+
+        assertThatThrownBy(() -> sql.executeSql("SELECT * FROM ML_PREDICT(TABLE measurements, MODEL iris_wrong, "
+                + "DESCRIPTOR(petal_width, petal_length, sepal_width, sepal_length))"))
+                .satisfies(e -> assertThat(causes(e)).contains("[petal_width, petal_length, sepal_width, "
+                        + "sepal_length] does not match the features of version " + onnx.version()));
+    }
+
+    @Test
+    void anUnknownVersionIsRefusedAtPlanning() {
+        StreamTableEnvironment sql = measurements();
+        createModel(sql, "iris_typo", "species STRING", "iris-logistc");
+
+        assertThatThrownBy(() -> sql.executeSql("SELECT * FROM ML_PREDICT(TABLE measurements, MODEL iris_typo, "
+                + "DESCRIPTOR(sepal_length, sepal_width, petal_length, petal_width))"))
+                .satisfies(e -> assertThat(causes(e)).contains("version 'iris-logistc' is not in the registry "
+                        + TOPIC));
+    }
+
+    private static StreamTableEnvironment measurements() {
+        StreamTableEnvironment sql = StreamTableEnvironment.create(
+                StreamExecutionEnvironment.getExecutionEnvironment());
+        sql.executeSql("CREATE TEMPORARY VIEW measurements AS SELECT CAST(a AS DOUBLE) AS sepal_length, "
+                + "CAST(b AS DOUBLE) AS sepal_width, CAST(c AS DOUBLE) AS petal_length, CAST(d AS DOUBLE) AS "
+                + "petal_width FROM (VALUES (5.1, 3.5, 1.4, 0.2), (6.4, 3.2, 4.5, 1.5), (1.0, 9.0, 0.5, 2.0), "
+                + "(7.7, 2.6, 6.9, 2.3)) AS t(a, b, c, d)");
+        return sql;
+    }
+
+    private static void createModel(StreamTableEnvironment sql, String name, String output, String version) {
+        createModel(sql, name, output, version, "sepal_length DOUBLE, sepal_width DOUBLE, petal_length DOUBLE, "
+                + "petal_width DOUBLE");
+    }
+
+    private static void createModel(StreamTableEnvironment sql, String name, String output, String version,
+                                    String input) {
+        sql.executeSql("CREATE TEMPORARY MODEL " + name + " INPUT (" + input + ") OUTPUT (" + output + ") WITH ("
+                + "'provider' = 'stream-predict', 'registry.topic' = '" + TOPIC + "', "
+                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "', 'version' = '" + version
+                + "')");
+    }
+
+    private static List<Row> collect(StreamTableEnvironment sql, String query) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> results = sql.executeSql(query).collect()) {
+            results.forEachRemaining(rows::add);
+        }
+        return rows;
+    }
+
+    /** Every message in the cause chain: the planner wraps the provider's own. */
+    private static String causes(Throwable e) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        return messages.toString();
+    }
+}
