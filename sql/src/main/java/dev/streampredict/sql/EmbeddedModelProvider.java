@@ -1,18 +1,29 @@
 package dev.streampredict.sql;
 
+import org.apache.flink.table.functions.AsyncPredictFunction;
 import org.apache.flink.table.functions.PredictFunction;
+import org.apache.flink.table.ml.AsyncPredictRuntimeProvider;
 import org.apache.flink.table.ml.ModelProvider;
 import org.apache.flink.table.ml.PredictRuntimeProvider;
 
-/** The model's archive, resolved at planning, and how its columns map: each task loads its own copy. */
-final class EmbeddedModelProvider implements PredictRuntimeProvider {
+import java.time.Duration;
+
+/**
+ * The model's archive, resolved at planning, and how its columns map: each task loads its own copy. Both paths:
+ * micro-batched (async, which the planner prefers) and one row per call ({@code MAP['async', 'false']}).
+ */
+final class EmbeddedModelProvider implements PredictRuntimeProvider, AsyncPredictRuntimeProvider {
 
     private final byte[] archive;
     private final ModelColumns columns;
+    private final int batchSize;
+    private final Duration batchTimeout;
 
-    EmbeddedModelProvider(byte[] archive, ModelColumns columns) {
+    EmbeddedModelProvider(byte[] archive, ModelColumns columns, int batchSize, Duration batchTimeout) {
         this.archive = archive;
         this.columns = columns;
+        this.batchSize = batchSize;
+        this.batchTimeout = batchTimeout;
     }
 
     @Override
@@ -21,7 +32,12 @@ final class EmbeddedModelProvider implements PredictRuntimeProvider {
     }
 
     @Override
+    public AsyncPredictFunction createAsyncPredictFunction(Context context) {
+        return new BatchingPredictFunction(archive, columns, batchSize, batchTimeout);
+    }
+
+    @Override
     public ModelProvider copy() {
-        return new EmbeddedModelProvider(archive, columns);
+        return new EmbeddedModelProvider(archive, columns, batchSize, batchTimeout);
     }
 }

@@ -12,6 +12,7 @@ import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.factories.ModelProviderFactory;
 import org.apache.flink.table.ml.ModelProvider;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,12 @@ public final class RegistryModelProviderFactory implements ModelProviderFactory 
             .defaultValue(ModelRegistry.DEFAULT_TOPIC).withDescription("The model registry topic.");
     static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("properties.bootstrap.servers")
             .stringType().noDefaultValue().withDescription("Kafka brokers of the registry.");
+    static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("batch.size").intType().defaultValue(100)
+            .withDescription("Most rows scored in one model call on the async path; no more than the async "
+                    + "operator's max-concurrent-operations are ever in flight.");
+    static final ConfigOption<Duration> BATCH_TIMEOUT = ConfigOptions.key("batch.timeout").durationType()
+            .defaultValue(Duration.ofMillis(2))
+            .withDescription("Longest the first row of a batch waits for more on the async path.");
     static final ConfigOption<String> VERSION = ConfigOptions.key("version").stringType().defaultValue("stable")
             .withDescription("A published version, or 'stable': the registry's stable version when the statement "
                     + "is planned.");
@@ -46,7 +53,7 @@ public final class RegistryModelProviderFactory implements ModelProviderFactory 
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(REGISTRY_TOPIC, VERSION);
+        return Set.of(REGISTRY_TOPIC, VERSION, BATCH_SIZE, BATCH_TIMEOUT);
     }
 
     @Override
@@ -58,7 +65,12 @@ public final class RegistryModelProviderFactory implements ModelProviderFactory 
                 context.getObjectIdentifier().asSummaryString());
         ModelColumns columns = ModelColumns.of(archive.metadata(), context.getCatalogModel().getResolvedInputSchema(),
                 context.getCatalogModel().getResolvedOutputSchema(), context.getObjectIdentifier().asSummaryString());
-        return new EmbeddedModelProvider(archive.bytes(), columns);
+        int batchSize = options.get(BATCH_SIZE);
+        if (batchSize < 1) {
+            throw new ValidationException("model " + context.getObjectIdentifier().asSummaryString()
+                    + ": 'batch.size' must be at least 1, got " + batchSize);
+        }
+        return new EmbeddedModelProvider(archive.bytes(), columns, batchSize, options.get(BATCH_TIMEOUT));
     }
 
     /** The archive of the version the options name, as a job following the registry would accept it. */

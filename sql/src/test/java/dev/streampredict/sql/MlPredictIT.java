@@ -6,8 +6,11 @@ import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.registry.ModelRegistry;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.MiniClusters;
+import dev.streampredict.testing.ReportedMetrics;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
@@ -16,10 +19,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,9 +42,10 @@ class MlPredictIT {
             "petal_width");
     private static final float[] WEIGHTS = {0.5f, -1f, 2f, -0.25f};
     private static final String TOPIC = "sql-models";
+    private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = MiniClusters.reportingTo(InMemoryReporter.create(), 1, 2);
+    static final MiniClusterExtension FLINK = MiniClusters.reportingTo(REPORTER, 1, 2);
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -57,15 +65,37 @@ class MlPredictIT {
         registry.publish(dl4j, List.of());
     }
 
-    @Test
-    void everyRowGetsTheStableModelsAnswerBesideItsColumns() throws Exception {
-        StreamTableEnvironment sql = measurements();
+    @ParameterizedTest(name = "async {0}")
+    @ValueSource(strings = {"true", "false"})
+    void everyRowGetsTheStableModelsAnswerBesideItsColumns(String async) throws Exception {
+        StreamTableEnvironment sql = StreamTableEnvironment.create(
+                StreamExecutionEnvironment.getExecutionEnvironment());
+        StringBuilder values = new StringBuilder();
+        Random random = new Random(5);
+        int count = 1_000;
+        for (int i = 0; i < count; i++) {
+            values.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "(%d, %.2f, %.2f, %.2f, %.2f)",
+                    i, random.nextDouble() * 8, random.nextDouble() * 5, random.nextDouble() * 7,
+                    random.nextDouble() * 3));
+        }
+        sql.executeSql("CREATE TEMPORARY VIEW flowers AS SELECT n, CAST(a AS DOUBLE) AS sepal_length, "
+                + "CAST(b AS DOUBLE) AS sepal_width, CAST(c AS DOUBLE) AS petal_length, CAST(d AS DOUBLE) AS "
+                + "petal_width FROM (VALUES " + values + ") AS t(n, a, b, c, d)");
         createModel(sql, "iris_species", "species STRING, probability DOUBLE, model_version STRING", "stable");
 
-        List<Row> rows = collect(sql, "SELECT * FROM ML_PREDICT(TABLE measurements, MODEL iris_species, "
-                + "DESCRIPTOR(sepal_length, sepal_width, petal_length, petal_width))");
+        TableResult result = sql.executeSql("SELECT * FROM ML_PREDICT(TABLE flowers, MODEL iris_species, "
+                + "DESCRIPTOR(sepal_length, sepal_width, petal_length, petal_width), MAP['async', '" + async + "'])");
+        List<Row> rows = collect(result);
+        JobID job = result.getJobClient().orElseThrow().getJobID();
 
-        assertThat(rows).hasSize(4);
+        double calls = ReportedMetrics.sum(REPORTER, job, RowScorer.MODEL_CALLS);
+        assertThat(ReportedMetrics.sum(REPORTER, job, RowScorer.ROWS_SCORED)).isEqualTo(count);
+        if (async.equals("true")) {
+            assertThat(calls).as("rows scored in micro-batches").isLessThan(count / 2.0);
+        } else {
+            assertThat(calls).as("one row per call").isEqualTo(count);
+        }
+        assertThat(rows).extracting(r -> r.getField("n")).doesNotHaveDuplicates().hasSize(count);
         for (Row row : rows) {
             double z = -1;
             for (int i = 0; i < FEATURES.size(); i++) {
@@ -94,6 +124,26 @@ class MlPredictIT {
         }
         assertThat(rows).extracting(r -> r.getField("species")).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(rows).extracting(r -> r.getField("model_version")).containsOnly(dl4j.version());
+    }
+
+    @Test
+    void aRowWithANullFeatureGetsNullPredictionsAndTheOthersTheirs() throws Exception {
+        StreamTableEnvironment sql = measurements();
+        sql.executeSql("CREATE TEMPORARY VIEW with_null AS SELECT * FROM measurements UNION ALL SELECT "
+                + "CAST(NULL AS DOUBLE), 1.0, 1.0, 1.0");
+        createModel(sql, "iris_nulls", "species STRING, probability DOUBLE, model_version STRING", "stable");
+
+        List<Row> rows = collect(sql, "SELECT * FROM ML_PREDICT(TABLE with_null, MODEL iris_nulls, "
+                + "DESCRIPTOR(sepal_length, sepal_width, petal_length, petal_width))");
+
+        assertThat(rows).hasSize(5).filteredOn(r -> r.getField("sepal_length") == null).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getField("species")).isNull();
+                    assertThat(r.getField("probability")).isNull();
+                    assertThat(r.getField("model_version")).isEqualTo(onnx.version());
+                });
+        assertThat(rows).filteredOn(r -> r.getField("sepal_length") != null)
+                .allSatisfy(r -> assertThat(r.getField("species")).isIn("yes", "no"));
     }
 
     @Test
@@ -143,8 +193,12 @@ class MlPredictIT {
     }
 
     private static List<Row> collect(StreamTableEnvironment sql, String query) throws Exception {
+        return collect(sql.executeSql(query));
+    }
+
+    private static List<Row> collect(TableResult result) throws Exception {
         List<Row> rows = new ArrayList<>();
-        try (CloseableIterator<Row> results = sql.executeSql(query).collect()) {
+        try (CloseableIterator<Row> results = result.collect()) {
             results.forEachRemaining(rows::add);
         }
         return rows;
