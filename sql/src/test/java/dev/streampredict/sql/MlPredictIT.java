@@ -1,5 +1,8 @@
 package dev.streampredict.sql;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streampredict.common.kafka.Topics;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.TestArtifacts;
 import dev.streampredict.registry.ModelCommand;
@@ -7,6 +10,8 @@ import dev.streampredict.registry.ModelRegistry;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.MiniClusters;
 import dev.streampredict.testing.ReportedMetrics;
+import dev.streampredict.testing.TopicReader;
+import dev.streampredict.testing.TopicWriter;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -15,6 +20,8 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,11 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,6 +53,7 @@ class MlPredictIT {
             "petal_width");
     private static final float[] WEIGHTS = {0.5f, -1f, 2f, -0.25f};
     private static final String TOPIC = "sql-models";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
@@ -124,6 +136,63 @@ class MlPredictIT {
         }
         assertThat(rows).extracting(r -> r.getField("species")).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(rows).extracting(r -> r.getField("model_version")).containsOnly(dl4j.version());
+    }
+
+    @Test
+    void kafkaTablesOnBothSidesWithAMalformedRecordSkippedAsTheJsonFormatIsTold() throws Exception {
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("flowers-in", 2, "flowers-out", 2));
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        Random random = new Random(11);
+        for (int i = 0; i < 200; i++) {
+            records.add(json("flowers-in", String.format(Locale.ROOT, "{\"id\": \"f%d\", \"sepal_length\": %.2f, "
+                    + "\"sepal_width\": %.2f, \"petal_length\": %.2f, \"petal_width\": %.2f}", i,
+                    random.nextDouble() * 8, random.nextDouble() * 5, random.nextDouble() * 7,
+                    random.nextDouble() * 3)));
+        }
+        records.add(json("flowers-in", "{\"id\": \"broken\", \"sepal_length\": "));
+        TopicWriter.write(KAFKA.bootstrapServers(), records.toArray(ProducerRecord[]::new));
+        StreamTableEnvironment sql = StreamTableEnvironment.create(
+                StreamExecutionEnvironment.getExecutionEnvironment());
+        sql.executeSql("CREATE TABLE measurements (id STRING, sepal_length DOUBLE, sepal_width DOUBLE, "
+                + "petal_length DOUBLE, petal_width DOUBLE) WITH ('connector' = 'kafka', 'topic' = 'flowers-in', "
+                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "', "
+                + "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', "
+                + "'format' = 'json', 'json.ignore-parse-errors' = 'true')");
+        sql.executeSql("CREATE TABLE predictions (id STRING, species STRING, probability DOUBLE, "
+                + "model_version STRING) WITH ('connector' = 'kafka', 'topic' = 'flowers-out', "
+                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "', 'format' = 'json')");
+        createModel(sql, "iris_species", "species STRING, probability DOUBLE, model_version STRING", "stable");
+
+        sql.executeSql("INSERT INTO predictions SELECT id, species, probability, model_version FROM "
+                + "ML_PREDICT(TABLE measurements, MODEL iris_species, "
+                + "DESCRIPTOR(sepal_length, sepal_width, petal_length, petal_width))").await(3, TimeUnit.MINUTES);
+
+        Map<String, JsonNode> inputs = new HashMap<>();
+        for (ProducerRecord<byte[], byte[]> record : records.subList(0, 200)) {
+            JsonNode input = JSON.readTree(record.value());
+            inputs.put(input.get("id").asText(), input);
+        }
+        List<JsonNode> outputs = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.readToEnd(KAFKA.bootstrapServers(), "flowers-out")) {
+            outputs.add(JSON.readTree(record.value()));
+        }
+        assertThat(outputs).extracting(o -> o.get("id").asText()).as("one per good record, none for the broken one")
+                .containsExactlyInAnyOrderElementsOf(inputs.keySet());
+        for (JsonNode output : outputs) {
+            JsonNode input = inputs.get(output.get("id").asText());
+            double z = -1;
+            for (int i = 0; i < FEATURES.size(); i++) {
+                z += WEIGHTS[i] * input.get(FEATURES.get(i)).asDouble();
+            }
+            double p = 1 / (1 + Math.exp(-z));
+            assertThat(output.get("species").asText()).isEqualTo(p > 0.5 ? "yes" : "no");
+            assertThat(output.get("probability").asDouble()).isCloseTo(Math.max(p, 1 - p), within(1e-5));
+            assertThat(output.get("model_version").asText()).isEqualTo(onnx.version());
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> json(String topic, String value) {
+        return new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
