@@ -31,9 +31,10 @@ public final class RegistryModelProviderFactory implements ModelProviderFactory 
             .defaultValue(ModelRegistry.DEFAULT_TOPIC).withDescription("The model registry topic.");
     static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("properties.bootstrap.servers")
             .stringType().noDefaultValue().withDescription("Kafka brokers of the registry.");
-    static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("batch.size").intType().defaultValue(100)
+    static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("batch.size").intType().defaultValue(128)
             .withDescription("Most rows scored in one model call on the async path; no more than the async "
-                    + "operator's max-concurrent-operations are ever in flight.");
+                    + "operator's max-concurrent-operations (Flink's default: 10) are ever in flight, so raise "
+                    + "that too.");
     static final ConfigOption<Duration> BATCH_TIMEOUT = ConfigOptions.key("batch.timeout").durationType()
             .defaultValue(Duration.ofMillis(2))
             .withDescription("Longest the first row of a batch waits for more on the async path.");
