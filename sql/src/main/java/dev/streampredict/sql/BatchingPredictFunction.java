@@ -27,15 +27,20 @@ public final class BatchingPredictFunction extends AsyncPredictFunction {
     private final ModelColumns columns;
     private final int batchSize;
     private final long batchTimeoutNanos;
+    private final RegistryFollowing following;
+    private transient StableFollower follower;
     private transient LinkedBlockingQueue<Pending> queue;
     private transient Thread scoring;
     private transient volatile boolean running;
 
-    BatchingPredictFunction(byte[] archive, ModelColumns columns, int batchSize, Duration batchTimeout) {
+    /** @param following where to follow the stable version from, or {@code null} for a pinned version */
+    BatchingPredictFunction(byte[] archive, ModelColumns columns, int batchSize, Duration batchTimeout,
+                            RegistryFollowing following) {
         this.archive = archive;
         this.columns = columns;
         this.batchSize = batchSize;
         this.batchTimeoutNanos = batchTimeout.toNanos();
+        this.following = following;
     }
 
     /** A row's features and the future its output completes. */
@@ -46,6 +51,7 @@ public final class BatchingPredictFunction extends AsyncPredictFunction {
     public void open(FunctionContext context) throws Exception {
         super.open(context);
         RowScorer scorer = new RowScorer(archive, columns, context.getMetricGroup());
+        follower = following == null ? null : following.start(scorer, scorer.metadata());
         queue = new LinkedBlockingQueue<>();
         running = true;
         scoring = new Thread(() -> scoreUntilClosed(scorer), "ml-predict-batches");
@@ -108,6 +114,9 @@ public final class BatchingPredictFunction extends AsyncPredictFunction {
 
     @Override
     public void close() throws Exception {
+        if (follower != null) {
+            follower.close();
+        }
         running = false;
         if (scoring != null) {
             scoring.interrupt();

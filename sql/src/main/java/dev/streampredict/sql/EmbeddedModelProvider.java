@@ -18,26 +18,30 @@ final class EmbeddedModelProvider implements PredictRuntimeProvider, AsyncPredic
     private final ModelColumns columns;
     private final int batchSize;
     private final Duration batchTimeout;
+    private final RegistryFollowing following;
 
-    EmbeddedModelProvider(byte[] archive, ModelColumns columns, int batchSize, Duration batchTimeout) {
+    /** @param following where tasks follow the stable version from, or {@code null} for a pinned version */
+    EmbeddedModelProvider(byte[] archive, ModelColumns columns, int batchSize, Duration batchTimeout,
+                          RegistryFollowing following) {
         this.archive = archive;
         this.columns = columns;
         this.batchSize = batchSize;
         this.batchTimeout = batchTimeout;
+        this.following = following;
     }
 
     @Override
     public PredictFunction createPredictFunction(Context context) {
-        return new EmbeddedPredictFunction(archive, columns);
+        return new EmbeddedPredictFunction(archive, columns, following);
     }
 
     @Override
     public AsyncPredictFunction createAsyncPredictFunction(Context context) {
-        return new BatchingPredictFunction(archive, columns, batchSize, batchTimeout);
+        return new BatchingPredictFunction(archive, columns, batchSize, batchTimeout, following);
     }
 
     @Override
     public ModelProvider copy() {
-        return new EmbeddedModelProvider(archive, columns, batchSize, batchTimeout);
+        return new EmbeddedModelProvider(archive, columns, batchSize, batchTimeout, following);
     }
 }

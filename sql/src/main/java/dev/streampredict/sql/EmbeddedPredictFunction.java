@@ -14,18 +14,23 @@ public final class EmbeddedPredictFunction extends PredictFunction {
 
     private final byte[] archive;
     private final ModelColumns columns;
+    private final RegistryFollowing following;
     private transient RowScorer scorer;
+    private transient StableFollower follower;
     private transient double[][] row;
 
-    EmbeddedPredictFunction(byte[] archive, ModelColumns columns) {
+    /** @param following where to follow the stable version from, or {@code null} for a pinned version */
+    EmbeddedPredictFunction(byte[] archive, ModelColumns columns, RegistryFollowing following) {
         this.archive = archive;
         this.columns = columns;
+        this.following = following;
     }
 
     @Override
     public void open(FunctionContext context) throws Exception {
         super.open(context);
         scorer = new RowScorer(archive, columns, context.getMetricGroup());
+        follower = following == null ? null : following.start(scorer, scorer.metadata());
         row = new double[1][];
     }
 
@@ -37,6 +42,9 @@ public final class EmbeddedPredictFunction extends PredictFunction {
 
     @Override
     public void close() throws Exception {
+        if (follower != null) {
+            follower.close();
+        }
         if (scorer != null) {
             scorer.close();
         }

@@ -26,6 +26,7 @@ public final class RegistryModelProviderFactory implements ModelProviderFactory 
 
     public static final String IDENTIFIER = "stream-predict";
     static final String PROPERTIES_PREFIX = "properties.";
+    static final String STABLE = "stable";
 
     static final ConfigOption<String> REGISTRY_TOPIC = ConfigOptions.key("registry.topic").stringType()
             .defaultValue(ModelRegistry.DEFAULT_TOPIC).withDescription("The model registry topic.");
@@ -38,9 +39,9 @@ public final class RegistryModelProviderFactory implements ModelProviderFactory 
     static final ConfigOption<Duration> BATCH_TIMEOUT = ConfigOptions.key("batch.timeout").durationType()
             .defaultValue(Duration.ofMillis(2))
             .withDescription("Longest the first row of a batch waits for more on the async path.");
-    static final ConfigOption<String> VERSION = ConfigOptions.key("version").stringType().defaultValue("stable")
+    static final ConfigOption<String> VERSION = ConfigOptions.key("version").stringType().defaultValue(STABLE)
             .withDescription("A published version, or 'stable': the registry's stable version when the statement "
-                    + "is planned.");
+                    + "is planned, and after, as each task follows the registry.");
 
     @Override
     public String factoryIdentifier() {
@@ -62,8 +63,9 @@ public final class RegistryModelProviderFactory implements ModelProviderFactory 
         FactoryUtil.ModelProviderFactoryHelper helper = FactoryUtil.createModelProviderFactoryHelper(this, context);
         helper.validateExcept(PROPERTIES_PREFIX);
         ReadableConfig options = helper.getOptions();
-        ModelArchive archive = resolve(options, context.getCatalogModel().getOptions(),
-                context.getObjectIdentifier().asSummaryString());
+        ModelRegistry registry = registry(options, context.getCatalogModel().getOptions());
+        ModelArchive archive = resolve(registry, options.get(VERSION), context.getObjectIdentifier()
+                .asSummaryString());
         ModelColumns columns = ModelColumns.of(archive.metadata(), context.getCatalogModel().getResolvedInputSchema(),
                 context.getCatalogModel().getResolvedOutputSchema(), context.getObjectIdentifier().asSummaryString());
         int batchSize = options.get(BATCH_SIZE);
@@ -71,29 +73,34 @@ public final class RegistryModelProviderFactory implements ModelProviderFactory 
             throw new ValidationException("model " + context.getObjectIdentifier().asSummaryString()
                     + ": 'batch.size' must be at least 1, got " + batchSize);
         }
-        return new EmbeddedModelProvider(archive.bytes(), columns, batchSize, options.get(BATCH_TIMEOUT));
+        RegistryFollowing following = options.get(VERSION).equals(STABLE)
+                ? new RegistryFollowing(new HashMap<>(registry.clientConfig()), registry.topic()) : null;
+        return new EmbeddedModelProvider(archive.bytes(), columns, batchSize, options.get(BATCH_TIMEOUT), following);
     }
 
-    /** The archive of the version the options name, as a job following the registry would accept it. */
-    private static ModelArchive resolve(ReadableConfig options, Map<String, String> all, String model) {
+    /** The registry client of the options: the brokers and every other {@code properties.*} setting. */
+    private static ModelRegistry registry(ReadableConfig options, Map<String, String> all) {
         Map<String, String> kafka = new HashMap<>();
         all.forEach((key, value) -> {
             if (key.startsWith(PROPERTIES_PREFIX) && !key.equals(BOOTSTRAP_SERVERS.key())) {
                 kafka.put(key.substring(PROPERTIES_PREFIX.length()), value);
             }
         });
-        String topic = options.get(REGISTRY_TOPIC);
-        RegistryState state = new ModelRegistry(options.get(BOOTSTRAP_SERVERS), topic, kafka)
-                .servingNow(ModelLimits.ofThisProcess()).state();
-        String version = options.get(VERSION);
-        String resolved = version.equals("stable") ? state.policy().stable() : version;
+        return new ModelRegistry(options.get(BOOTSTRAP_SERVERS), options.get(REGISTRY_TOPIC), kafka);
+    }
+
+    /** The archive of {@code version} ('stable' or a version), as a job following the registry would accept it. */
+    private static ModelArchive resolve(ModelRegistry registry, String version, String model) {
+        RegistryState state = registry.servingNow(ModelLimits.ofThisProcess()).state();
+        String resolved = version.equals(STABLE) ? state.policy().stable() : version;
         if (resolved == null) {
-            throw new ValidationException("model " + model + ": the registry " + topic + " has no stable version; "
-                    + "publish one (scripts/model.sh publish DIR) or name a version with 'version'");
+            throw new ValidationException("model " + model + ": the registry " + registry.topic() + " has no stable "
+                    + "version; publish one (scripts/model.sh publish DIR) or name a version with 'version'");
         }
         if (!state.versions().contains(resolved)) {
             throw new ValidationException("model " + model + ": version '" + resolved + "' is not in the registry "
-                    + topic + " as a version a job would accept; scripts/model.sh list shows those there are");
+                    + registry.topic() + " as a version a job would accept; scripts/model.sh list shows those there "
+                    + "are");
         }
         return ModelArchive.parse(state.archive(resolved));
     }

@@ -2,6 +2,7 @@ package dev.streampredict.sql;
 
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelLimits;
+import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.Predictor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -14,6 +15,7 @@ import org.apache.flink.table.types.logical.LogicalType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A model loaded in a task, and the rows it reads and writes for ML_PREDICT: input rows become feature vectors,
@@ -27,8 +29,10 @@ final class RowScorer implements AutoCloseable {
     static final String MODEL_CALLS = "ml_predict_model_calls";
     static final String ROWS_SCORED = "ml_predict_rows_scored";
 
-    private final Predictor predictor;
     private final ModelColumns columns;
+    /** Only the scoring thread uses it; a newer stable version waits in {@link #next} until the next call. */
+    private Predictor predictor;
+    private final AtomicReference<Predictor> next = new AtomicReference<>();
     private final Counter calls;
     private final Counter rows;
 
@@ -37,6 +41,19 @@ final class RowScorer implements AutoCloseable {
         this.columns = columns;
         this.calls = metrics.counter(MODEL_CALLS);
         this.rows = metrics.counter(ROWS_SCORED);
+    }
+
+    /** The model serving at start. */
+    ModelMetadata metadata() {
+        return predictor.metadata();
+    }
+
+    /** Serves {@code newer} from the next call on; any thread may call it. */
+    void offer(Predictor newer) {
+        Predictor unused = next.getAndSet(newer);
+        if (unused != null) {
+            unused.close();
+        }
     }
 
     /** The row's features, read at once: Flink may reuse the row object after the call. Any thread may call it. */
@@ -50,6 +67,11 @@ final class RowScorer implements AutoCloseable {
 
     /** The output row of each of the first {@code count} feature vectors, scored in one model call. */
     List<RowData> score(double[][] features, int count) {
+        Predictor newer = next.getAndSet(null);
+        if (newer != null) {
+            predictor.close();
+            predictor = newer;
+        }
         double[][] complete = new double[count][];
         int scored = 0;
         for (int i = 0; i < count; i++) {
@@ -114,5 +136,6 @@ final class RowScorer implements AutoCloseable {
     @Override
     public void close() {
         predictor.close();
+        offer(null);
     }
 }

@@ -7,6 +7,7 @@ import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.TestArtifacts;
 import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.registry.ModelRegistry;
+import dev.streampredict.testing.Await;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.MiniClusters;
 import dev.streampredict.testing.ReportedMetrics;
@@ -29,8 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -191,6 +194,74 @@ class MlPredictIT {
             assertThat(output.get("probability").asDouble()).isCloseTo(Math.max(p, 1 - p), within(1e-5));
             assertThat(output.get("model_version").asText()).isEqualTo(onnx.version());
         }
+    }
+
+    @Test
+    void aRunningStatementFollowsTheStableVersionAsThePublisherChangesIt() throws Exception {
+        String registryTopic = "sql-follow";
+        ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), registryTopic);
+        registry.ensureTopic();
+        registry.publish(onnx, List.of(ModelCommand.of(ModelCommand.Action.STABLE, onnx.version(), 0, "test")));
+        registry.publish(dl4j, List.of());
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("follow-in", 1, "follow-out", 1));
+        StreamTableEnvironment sql = StreamTableEnvironment.create(
+                StreamExecutionEnvironment.getExecutionEnvironment());
+        sql.executeSql("CREATE TABLE measurements (id STRING, sepal_length DOUBLE, sepal_width DOUBLE, "
+                + "petal_length DOUBLE, petal_width DOUBLE) WITH ('connector' = 'kafka', 'topic' = 'follow-in', "
+                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "', "
+                + "'scan.startup.mode' = 'earliest-offset', 'format' = 'json')");
+        sql.executeSql("CREATE TABLE predictions (id STRING, model_version STRING) WITH ('connector' = 'kafka', "
+                + "'topic' = 'follow-out', 'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "', "
+                + "'format' = 'json')");
+        sql.executeSql("CREATE TEMPORARY MODEL iris_followed INPUT (sepal_length DOUBLE, sepal_width DOUBLE, "
+                + "petal_length DOUBLE, petal_width DOUBLE) OUTPUT (species STRING, model_version STRING) WITH ("
+                + "'provider' = 'stream-predict', 'registry.topic' = '" + registryTopic + "', "
+                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "')");
+        TableResult running = sql.executeSql("INSERT INTO predictions SELECT id, model_version FROM "
+                + "ML_PREDICT(TABLE measurements, MODEL iris_followed, "
+                + "DESCRIPTOR(sepal_length, sepal_width, petal_length, petal_width))");
+        try {
+            int[] sent = {0};
+            Runnable sendOne = () -> {
+                try {
+                    TopicWriter.write(KAFKA.bootstrapServers(), json("follow-in", "{\"id\": \"r" + sent[0]++
+                            + "\", \"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, "
+                            + "\"petal_width\": 0.2}"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            sendOne.run();
+            Await.until("the first prediction, by the version stable at planning", Duration.ofMinutes(1),
+                    () -> versions("follow-out").contains(onnx.version()));
+
+            registry.send(ModelCommand.of(ModelCommand.Action.STABLE, dl4j.version(), 0, "test"));
+            Await.until("a prediction by the newly stable version", Duration.ofMinutes(1), () -> {
+                sendOne.run();
+                return versions("follow-out").contains(dl4j.version());
+            });
+
+            List<String> versions = versions("follow-out");
+            assertThat(versions.get(0)).isEqualTo(onnx.version());
+            assertThat(versions.get(versions.size() - 1)).isEqualTo(dl4j.version());
+            assertThat(versions.subList(versions.indexOf(dl4j.version()), versions.size()))
+                    .as("no way back once switched").containsOnly(dl4j.version());
+        } finally {
+            running.getJobClient().orElseThrow().cancel().get(1, TimeUnit.MINUTES);
+        }
+    }
+
+    /** The model_version of each prediction in the topic, in order (one partition). */
+    private static List<String> versions(String topic) {
+        List<String> versions = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.readToEnd(KAFKA.bootstrapServers(), topic)) {
+            try {
+                versions.add(JSON.readTree(record.value()).get("model_version").asText());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return versions;
     }
 
     private static ProducerRecord<byte[], byte[]> json(String topic, String value) {
