@@ -17,8 +17,12 @@ final class CrossValidationSummary {
             ModelEvaluation.Summary s = ModelEvaluation.Summary.of(
                     folds.stream().mapToDouble(f -> f.metrics().get(metric)).toArray());
             summary.put(metric, s);
-            log.printf("  %-24s mean %.4g, sd %.2g (min %.4g, max %.4g) over %d folds%n", metric, s.mean(), s.sd(),
-                    s.min(), s.max(), folds.size());
+            if (folds.size() == 1) { // a spread of one value says nothing
+                log.printf("  %-24s %.4g on 1 fold%n", metric, s.mean());
+            } else {
+                log.printf("  %-24s mean %.4g, sd %.2g (min %.4g, max %.4g) over %d folds%n", metric, s.mean(),
+                        s.sd(), s.min(), s.max(), folds.size());
+            }
         }
         return summary;
     }

@@ -49,8 +49,9 @@ public record StratifiedSplit<T>(List<T> train, List<T> validation, List<T> test
     public static <T> List<StratifiedSplit<T>> folds(List<T> samples, Function<T, String> label, int k, int repeats,
                                                      double validationFraction, long seed) {
         if (k < 2 || repeats < 1) {
-            throw new IllegalArgumentException("cross-validation needs at least 2 folds and 1 repeat, got --cv " + k
-                    + " --repeats " + repeats);
+            throw new IllegalArgumentException("k-fold cross-validation of a classifier needs at least 2 folds and 1 "
+                    + "repeat, got --cv " + k + " --repeats " + repeats + (k == 1 ? " (one fold would test on the "
+                    + "data it trains on: use --cv 2 or more, or leave --cv out)" : ""));
         }
         if (validationFraction <= 0 || validationFraction >= 1) {
             throw new IllegalArgumentException("the validation fraction must be in (0, 1), got " + validationFraction);
@@ -58,9 +59,11 @@ public record StratifiedSplit<T>(List<T> train, List<T> validation, List<T> test
         Map<String, List<T>> classes = byClass(samples, label);
         int smallest = classes.values().stream().mapToInt(List::size).min().orElse(0);
         if (smallest < k + 1) {
+            // the advice must work when followed: 2 folds need 3 examples of every class
             throw new IllegalArgumentException("the smallest class has " + smallest + " examples: --cv " + k
-                    + " needs at least " + (k + 1) + " per class; use --cv " + Math.max(2, smallest - 1)
-                    + " or fewer folds");
+                    + " needs at least " + (k + 1) + " per class; " + (smallest >= 3
+                    ? "use --cv " + (smallest - 1) + " or fewer folds"
+                    : "2 folds, the fewest, need 3, so leave --cv out (the held-out test part is still evaluated)"));
         }
         List<StratifiedSplit<T>> splits = new ArrayList<>();
         for (int repeat = 0; repeat < repeats; repeat++) {

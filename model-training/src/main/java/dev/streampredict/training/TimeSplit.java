@@ -41,9 +41,13 @@ public record TimeSplit<T>(List<T> train, List<T> validation, List<T> test, long
         }
         long[] times = sortedTimes(samples, time);
         if (times.length < MIN_SAMPLES * 2 * k) {
+            int most = times.length / (MIN_SAMPLES * 2);
+            // the advice must work when followed: with fewer than one fold's worth, no --cv does
             throw new IllegalArgumentException(times.length + " samples are too few for --cv " + k + ": each of the "
-                    + k + " test blocks and its training data need " + MIN_SAMPLES + "; use --cv "
-                    + Math.max(1, times.length / (MIN_SAMPLES * 2)) + " or fewer");
+                    + k + " test blocks and its training data need " + MIN_SAMPLES + "; " + (most >= 1
+                    ? "use --cv " + most + " or fewer"
+                    : "even one block needs " + MIN_SAMPLES * 2 + ", so leave --cv out (the held-out test part is "
+                    + "still evaluated)"));
         }
         List<TimeSplit<T>> folds = new ArrayList<>();
         for (int f = 0; f < k; f++) {

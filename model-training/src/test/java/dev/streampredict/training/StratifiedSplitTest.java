@@ -44,6 +44,19 @@ class StratifiedSplitTest {
     void saysHowManyFoldsASmallClassAllows() {
         assertThatThrownBy(() -> StratifiedSplit.folds(SAMPLES, CLASS, 10, 1, 0.2, 7))
                 .hasMessageContaining("the smallest class has 10 examples").hasMessageContaining("use --cv 9");
+        assertThat(StratifiedSplit.folds(SAMPLES, CLASS, 9, 1, 0.2, 7)).as("the advice, followed").hasSize(9);
+    }
+
+    @Test
+    void aClassTooSmallForAnyFoldIsToldToLeaveCvOutAndOneFoldIsExplained() {
+        List<String> tiny = new ArrayList<>(SAMPLES);
+        tiny.removeIf(s -> s.startsWith("c") && !s.equals("c0") && !s.equals("c1"));
+
+        assertThatThrownBy(() -> StratifiedSplit.folds(tiny, CLASS, 2, 1, 0.2, 7))
+                .hasMessageContaining("the smallest class has 2 examples").hasMessageContaining("leave --cv out")
+                .hasMessageNotContaining("use --cv");
+        assertThatThrownBy(() -> StratifiedSplit.folds(SAMPLES, CLASS, 1, 1, 0.2, 7))
+                .hasMessageContaining("one fold would test on the data it trains on");
     }
 
     private static List<String> samples() {

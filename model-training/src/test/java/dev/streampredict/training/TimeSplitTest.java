@@ -47,6 +47,16 @@ class TimeSplitTest {
 
         assertThatThrownBy(() -> TimeSplit.rollingOrigin(times, t -> t, 5, 0.2))
                 .hasMessageContaining("50 samples are too few for --cv 5").hasMessageContaining("use --cv 2 or fewer");
+        assertThat(TimeSplit.rollingOrigin(times, t -> t, 2, 0.2)).as("the advice, followed").hasSize(2);
+    }
+
+    @Test
+    void tooFewSamplesForAnyFoldAreToldToLeaveCvOutNotToUseCv1() {
+        List<Long> times = LongStream.range(0, 15).boxed().toList();
+
+        assertThatThrownBy(() -> TimeSplit.rollingOrigin(times, t -> t, 1, 0.2))
+                .hasMessageContaining("15 samples are too few for --cv 1").hasMessageContaining("leave --cv out")
+                .hasMessageNotContaining("use --cv");
     }
 
     @Test
