@@ -13,8 +13,10 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Replays a CSV file as input records, once or over and over. Every pass reads fresh ids; with a timestamp
- * column, each later pass is shifted past the end of the previous one so event time keeps moving forward.
+ * Replays a CSV file as input records, once or over and over. Every pass reads fresh ids. With a timestamp column,
+ * every pass keeps the file's spacing, and each later pass continues where the previous one ended while that stays
+ * in the past; a pass that would end after the time it starts is shifted to end then instead, so event time never
+ * runs ahead of the clock (a job refuses timestamps more than its clock skew ahead) and time steps back once there.
  */
 public final class CsvReplay implements Iterator<InputRecord>, Closeable {
 
@@ -24,6 +26,8 @@ public final class CsvReplay implements Iterator<InputRecord>, Closeable {
     private CsvRecordReader reader;
     private boolean producedThisPass;
     private long shift;
+    /** From the second pass on: the first pass's timestamps are the file's, and measure its span. */
+    private boolean shifted;
     private long minTimestamp = Long.MAX_VALUE;
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastGap = 1;
@@ -53,8 +57,10 @@ public final class CsvReplay implements Iterator<InputRecord>, Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        shift += maxTimestamp - minTimestamp + lastGap;
+        long continued = shift + maxTimestamp - minTimestamp + lastGap;
+        shift = Math.min(continued, clock.getAsLong() - maxTimestamp);
         producedThisPass = false;
+        shifted = true;
         return reader.hasNext();
     }
 
@@ -68,7 +74,7 @@ public final class CsvReplay implements Iterator<InputRecord>, Closeable {
         if (spec.timestampColumn() == null) {
             return record; // stamped "now": already moving forward
         }
-        if (shift == 0) {
+        if (!shifted) {
             observe(record.timestamp());
             return record;
         }

@@ -58,8 +58,9 @@ public final class ProducerCli implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "0", description = "Stop after this many records; 0 = no limit.")
     long count;
 
-    @Option(names = "--loop", description = "Replay the CSV file again and again (with fresh ids and shifted "
-            + "timestamps).")
+    @Option(names = "--loop", description = "Replay the CSV file again and again, with fresh ids; timestamps keep the "
+            + "file's spacing, each pass continuing the last while that stays in the past, else ending at the "
+            + "clock, so they never run ahead of it.")
     boolean loop;
 
     @Option(names = "--keys", defaultValue = "10", description = "Synthetic: number of series.")
