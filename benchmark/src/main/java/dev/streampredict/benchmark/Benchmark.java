@@ -8,6 +8,8 @@ import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.cli.ModelBootstrap;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.producer.InputProducer;
+import dev.streampredict.registry.ModelRegistry;
+import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.producer.SyntheticSeries;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -76,6 +78,12 @@ public final class Benchmark implements Callable<Integer> {
             description = "Which of the peer's two FFNNs serve the peer workload, each in its own runs: dl4j (its "
                     + "Keras file, imported into DL4J) and onnx (its ONNX file, run by ONNX Runtime).")
     List<String> peerRuntimes;
+
+    @Option(names = "--sql-records", defaultValue = "50000",
+            description = "Backlog of the peer's 784-feature JSON records drained, with its ONNX model, by the "
+                    + "DataStream job and by Flink SQL's ML_PREDICT (async micro-batched, and sync one row per "
+                    + "call), side by side; 0 skips it.")
+    long sqlRecords;
 
     @Option(names = "--low-latency-rates", split = ",", defaultValue = "1000,10000",
             description = "Events per second of at-least-once latency runs with the low-latency setting (no buffer "
@@ -212,6 +220,9 @@ public final class Benchmark implements Callable<Integer> {
                     }
                 }
             }
+            if (sqlRecords > 0) {
+                phase("Flink SQL ML_PREDICT vs the DataStream job", () -> sqlWorkload(bootstrap, table));
+            }
             if (memoryKeys.stream().anyMatch(k -> k > 0)) {
                 phase("state memory", () -> stateMemory(bootstrap, model.toString(), table));
             }
@@ -275,7 +286,8 @@ public final class Benchmark implements Callable<Integer> {
                 + 2 * lowLatencyRates.stream().filter(r -> r > 0).count();
         long swapRuns = swapRates.stream().filter(r -> r > 0).count();
         Duration fixed = warmUp.plus(measure).multipliedBy(latencyRuns + swapRuns).plus(soak);
-        long drained = 3L * repeat * (records + (long) peerRecords * peerFormats.size() * peerRuntimes.size());
+        long drained = 3L * repeat * (records + (long) peerRecords * peerFormats.size() * peerRuntimes.size()
+                + sqlRecords * 2);
         out.printf("this run: %d latency and %d swap runs%s, %s of fixed length in all (plus a job start each); "
                         + "backlog drains of %,d records in all (raw Kafka, then the pipeline at parallelism 1 and "
                         + "2, %d times), as fast as this machine drains them; each phase prints its time%n",
@@ -402,6 +414,50 @@ public final class Benchmark implements Callable<Integer> {
         for (int i = 0; i < PARALLELISMS.length; i++) {
             table.add(workload + String.format("pipeline / peer's published best (%,.0f/s, other hardware)", published),
                     "parallelism " + PARALLELISMS[i], drained[i] / published, "ratio");
+        }
+    }
+
+    /**
+     * The same JSON backlog of the peer's images, served by its ONNX model, drained by the DataStream job and by
+     * Flink SQL's ML_PREDICT (async, micro-batched; sync, one row per call) in interleaved rounds.
+     */
+    private void sqlWorkload(String bootstrap, ResultTable table) throws Exception {
+        String input = "sql-peer-json-in";
+        String registryTopic = "bench-sql-models";
+        Topics.ensure(bootstrap, Map.of(input, 4));
+        try (InputProducer producer = new InputProducer(bootstrap, input, InputFormat.JSON, Map.of())) {
+            producer.run(PeerModel.randomImages(100, 5), 0, sqlRecords, () -> true);
+            producer.flush();
+        }
+        String model = PeerModel.importTo(workDir.resolve("models").resolve("crayfish-ffnn-onnx-sql"), true);
+        ModelArchive archive = ModelArchive.of(model);
+        ModelRegistry registry = new ModelRegistry(bootstrap, registryTopic);
+        registry.ensureTopic();
+        registry.publish(archive, List.of(ModelCommand.of(ModelCommand.Action.STABLE, archive.version(), 0,
+                "benchmark")));
+        PipelineRuns job = new PipelineRuns(bootstrap, model, jobArgs, workDir.resolve("checkpoints"));
+        SqlRuns sql = new SqlRuns(bootstrap, registryTopic);
+        String[] ways = {"DataStream job", "SQL ML_PREDICT, async (micro-batched)", "SQL ML_PREDICT, sync (one row "
+                + "per call)"};
+        double[][][] rates = new double[ways.length][PARALLELISMS.length][repeat];
+        CostMeter.Cost[][][] costs = new CostMeter.Cost[ways.length][PARALLELISMS.length][repeat];
+        for (int round = 0; round < repeat; round++) {
+            System.out.printf("SQL against the DataStream job: round %d of %d ...%n", round + 1, repeat);
+            for (int p = 0; p < PARALLELISMS.length; p++) {
+                for (int w = 0; w < ways.length; w++) {
+                    PipelineRuns.Drained d = w == 0 ? job.drain(input, sqlRecords, PARALLELISMS[p], List.of())
+                            : sql.drain(input, sqlRecords, PARALLELISMS[p], w == 1);
+                    rates[w][p][round] = d.perSecond();
+                    costs[w][p][round] = meter.between(d.firstMillis(), d.lastMillis(), d::between);
+                }
+            }
+        }
+        for (int w = 0; w < ways.length; w++) {
+            for (int p = 0; p < PARALLELISMS.length; p++) {
+                String setting = "parallelism " + PARALLELISMS[p];
+                rates(table, "peer FFNN (onnx), json: " + ways[w], setting, rates[w][p], "predictions/s");
+                costs(table, "peer FFNN (onnx), json: " + ways[w], setting, costs[w][p]);
+            }
         }
     }
 
