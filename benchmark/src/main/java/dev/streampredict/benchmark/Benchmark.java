@@ -80,10 +80,14 @@ public final class Benchmark implements Callable<Integer> {
     List<String> peerRuntimes;
 
     @Option(names = "--sql-records", defaultValue = "50000",
-            description = "Backlog of the peer's 784-feature JSON records drained, with its ONNX model, by the "
-                    + "DataStream job and by Flink SQL's ML_PREDICT (async micro-batched, and sync one row per "
+            description = "Backlog of the peer's 784-feature JSON records drained, with its model (--sql-runtime), "
+                    + "by the DataStream job and by Flink SQL's ML_PREDICT (async micro-batched, and sync one row per "
                     + "call), side by side; 0 skips it.")
     long sqlRecords;
+
+    @Option(names = "--sql-runtime", defaultValue = "onnx",
+            description = "Which of the peer's FFNNs the SQL phase serves: onnx or dl4j.")
+    String sqlRuntime;
 
     @Option(names = "--low-latency-rates", split = ",", defaultValue = "1000,10000",
             description = "Events per second of at-least-once latency runs with the low-latency setting (no buffer "
@@ -172,10 +176,10 @@ public final class Benchmark implements Callable<Integer> {
                         "--peer-formats takes json, avro and avro-reference, not " + format);
             }
         }
-        for (String runtime : peerRuntimes) {
+        for (String runtime : concat(peerRuntimes, sqlRuntime)) {
             if (!PEER_RUNTIMES.contains(runtime)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--peer-runtimes takes dl4j and onnx, not " + runtime);
+                        "--peer-runtimes and --sql-runtime take dl4j and onnx, not " + runtime);
             }
         }
         PrintStream out = System.out;
@@ -417,9 +421,15 @@ public final class Benchmark implements Callable<Integer> {
         }
     }
 
+    private static List<String> concat(List<String> list, String one) {
+        List<String> all = new ArrayList<>(list);
+        all.add(one);
+        return all;
+    }
+
     /**
-     * The same JSON backlog of the peer's images, served by its ONNX model, drained by the DataStream job and by
-     * Flink SQL's ML_PREDICT (async, micro-batched; sync, one row per call) in interleaved rounds.
+     * The same JSON backlog of the peer's images, served by its ONNX or DL4J model, drained by the DataStream job
+     * and by Flink SQL's ML_PREDICT (async, micro-batched; sync, one row per call) in interleaved rounds.
      */
     private void sqlWorkload(String bootstrap, ResultTable table) throws Exception {
         String input = "sql-peer-json-in";
@@ -429,7 +439,8 @@ public final class Benchmark implements Callable<Integer> {
             producer.run(PeerModel.randomImages(100, 5), 0, sqlRecords, () -> true);
             producer.flush();
         }
-        String model = PeerModel.importTo(workDir.resolve("models").resolve("crayfish-ffnn-onnx-sql"), true);
+        boolean onnx = sqlRuntime.equals("onnx");
+        String model = PeerModel.importTo(workDir.resolve("models").resolve("crayfish-ffnn-sql-" + sqlRuntime), onnx);
         ModelArchive archive = ModelArchive.of(model);
         ModelRegistry registry = new ModelRegistry(bootstrap, registryTopic);
         registry.ensureTopic();
@@ -455,8 +466,9 @@ public final class Benchmark implements Callable<Integer> {
         for (int w = 0; w < ways.length; w++) {
             for (int p = 0; p < PARALLELISMS.length; p++) {
                 String setting = "parallelism " + PARALLELISMS[p];
-                rates(table, "peer FFNN (onnx), json: " + ways[w], setting, rates[w][p], "predictions/s");
-                costs(table, "peer FFNN (onnx), json: " + ways[w], setting, costs[w][p]);
+                String workload = "peer FFNN (" + sqlRuntime + "), json: " + ways[w];
+                rates(table, workload, setting, rates[w][p], "predictions/s");
+                costs(table, workload, setting, costs[w][p]);
             }
         }
     }
