@@ -6,6 +6,7 @@ import dev.streampredict.model.OutputKind;
 import dev.streampredict.model.Task;
 import dev.streampredict.training.ImportSpec;
 import dev.streampredict.training.ModelImport;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,12 +68,8 @@ final class ImportCommand extends ModelCli.Subcommand {
     @Option(names = "--publish", description = "Publish the artifact to the registry too, in the role --as gives.")
     boolean publish;
 
-    @Option(names = "--as", defaultValue = "stable",
-            description = "With --publish: stable, shadow, canary, or none (only publish).")
-    String role;
-
-    @Option(names = "--percent", defaultValue = "10", description = "With --publish --as canary: share of keys.")
-    int percent;
+    @CommandLine.Mixin
+    ModelCli.Role as = new ModelCli.Role();
 
     @Override
     void run(PrintWriter out) throws Exception {
@@ -90,7 +87,8 @@ final class ImportCommand extends ModelCli.Subcommand {
                         + metadata.windowSize() : "classifies " + metadata.features().size() + " features into "
                         + metadata.classes().size() + " classes", metadata.runtime().label(), output.toAbsolutePath());
         if (publish) {
-            ModelCli.publish(where.registry(), where.limits(), ModelArchive.of(output.toString()), role, percent, out);
+            ModelCli.publish(where.registry(), where.limits(), ModelArchive.of(output.toString()), as.role, as.percent,
+                    out);
         }
     }
 }

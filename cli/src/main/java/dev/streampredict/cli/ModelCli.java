@@ -144,17 +144,23 @@ public final class ModelCli {
                 description = "Model artifact directory (model.json + network.zip or model.onnx).")
         Path directory;
 
+        @CommandLine.Mixin
+        Role as = new Role();
+
+        @Override
+        void run(PrintWriter out) throws Exception {
+            publish(where.registry(), where.limits(), ModelArchive.of(directory.toString()), as.role, as.percent, out);
+        }
+    }
+
+    /** The role a published version takes: the same flags for publish and import. */
+    static final class Role {
         @Option(names = "--as", defaultValue = "stable",
                 description = "stable, shadow, canary, or none (only publish).")
         String role;
 
         @Option(names = "--percent", defaultValue = "10", description = "Canary: share of keys.")
         int percent;
-
-        @Override
-        void run(PrintWriter out) throws Exception {
-            publish(where.registry(), where.limits(), ModelArchive.of(directory.toString()), role, percent, out);
-        }
     }
 
     /** Publishes as {@code role}, after the check every job following the registry runs. */
