@@ -1,6 +1,7 @@
 package dev.streampredict.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
