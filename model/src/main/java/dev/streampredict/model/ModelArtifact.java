@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -40,12 +41,13 @@ public final class ModelArtifact {
 
     /** Saves a DL4J network with its metadata. */
     public static void save(Path directory, ModelMetadata metadata, MultiLayerNetwork network) throws IOException {
-        requireRuntime(metadata, ModelRuntime.DL4J);
-        Files.createDirectories(directory);
-        Path networkTmp = directory.resolve(ModelRuntime.DL4J.fileName() + ".tmp");
-        ModelSerializer.writeModel(network, networkTmp.toFile(), false);
-        Files.move(networkTmp, directory.resolve(ModelRuntime.DL4J.fileName()), StandardCopyOption.REPLACE_EXISTING);
-        writeMetadata(directory, metadata);
+        if (metadata.runtime() != ModelRuntime.DL4J) {
+            throw new IllegalArgumentException("model " + metadata.modelVersion() + " is a " + metadata.runtime()
+                    + " model, not a DL4J network");
+        }
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(network, file, false);
+        save(directory, metadata, file.toByteArray());
     }
 
     /** Saves a network file as its runtime reads it (an ONNX model as exported), with its metadata. */
@@ -54,24 +56,13 @@ public final class ModelArtifact {
         Path networkTmp = directory.resolve(metadata.runtime().fileName() + ".tmp");
         Files.write(networkTmp, networkFile);
         Files.move(networkTmp, directory.resolve(metadata.runtime().fileName()), StandardCopyOption.REPLACE_EXISTING);
-        writeMetadata(directory, metadata);
-    }
-
-    private static void writeMetadata(Path directory, ModelMetadata metadata) throws IOException {
-        // last: its presence marks a complete artifact; a network file of another runtime left there goes first
+        // the metadata last: its presence marks a complete artifact; a network file of another runtime goes first
         for (ModelRuntime other : ModelRuntime.values()) {
             if (other != metadata.runtime()) {
                 Files.deleteIfExists(directory.resolve(other.fileName()));
             }
         }
         JSON.writeValue(directory.resolve(METADATA_FILE).toFile(), metadata);
-    }
-
-    private static void requireRuntime(ModelMetadata metadata, ModelRuntime runtime) {
-        if (metadata.runtime() != runtime) {
-            throw new IllegalArgumentException("model " + metadata.modelVersion() + " is a " + metadata.runtime()
-                    + " model; this saves " + runtime + " networks");
-        }
     }
 
     /** Whether {@code directory} holds a complete artifact: its metadata and the network file it names. */
