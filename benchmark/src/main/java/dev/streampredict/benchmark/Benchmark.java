@@ -176,7 +176,9 @@ public final class Benchmark implements Callable<Integer> {
                         "--peer-formats takes json, avro and avro-reference, not " + format);
             }
         }
-        for (String runtime : concat(peerRuntimes, sqlRuntime)) {
+        List<String> runtimes = new ArrayList<>(peerRuntimes);
+        runtimes.add(sqlRuntime);
+        for (String runtime : runtimes) {
             if (!PEER_RUNTIMES.contains(runtime)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--peer-runtimes and --sql-runtime take dl4j and onnx, not " + runtime);
@@ -419,12 +421,6 @@ public final class Benchmark implements Callable<Integer> {
             table.add(workload + String.format("pipeline / peer's published best (%,.0f/s, other hardware)", published),
                     "parallelism " + PARALLELISMS[i], drained[i] / published, "ratio");
         }
-    }
-
-    private static List<String> concat(List<String> list, String one) {
-        List<String> all = new ArrayList<>(list);
-        all.add(one);
-        return all;
     }
 
     /**

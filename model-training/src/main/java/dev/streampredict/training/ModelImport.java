@@ -94,10 +94,7 @@ public final class ModelImport {
             for (int i = 1; i < inputShape.length; i++) {
                 shape.add(inputShape[i] < 0 ? width / fixed : inputShape[i]);
             }
-            long outputs = 1;
-            for (int i = 1; i < outputShape.length; i++) {
-                outputs = outputShape[i] < 0 || outputs < 0 ? -1 : outputs * outputShape[i];
-            }
+            long outputs = OnnxSignature.widthAfterBatch(outputShape);
             if (outputs < 1) {
                 throw new IllegalArgumentException(file.getFileName() + " gives output '" + output.getKey()
                         + "' of shape " + Arrays.toString(outputShape) + ": its width per row must be fixed");

@@ -68,9 +68,9 @@ public record ModelMetadata(
                 : "is only for ONNX models");
         if (onnx != null) {
             require(onnx.outputs().fits(task), "onnx.outputs", "of a " + task + " model cannot be " + onnx.outputs());
-            require(onnx.rowWidth() == task.networkInputs(windowSize, features, targetMode), "onnx.inputShape",
-                    onnx.inputShape() + " takes rows of " + onnx.rowWidth() + " values; this " + task + " model's "
-                            + "inputs make rows of " + task.networkInputs(windowSize, features, targetMode));
+            int inputs = task.networkInputs(windowSize, features, targetMode);
+            require(onnx.rowWidth() == inputs, "onnx.inputShape", onnx.inputShape() + " takes rows of "
+                    + onnx.rowWidth() + " values; this " + task + " model's inputs make rows of " + inputs);
         }
     }
 

@@ -72,25 +72,26 @@ final class OnnxRuntime implements InferenceRuntime {
             // idle pool threads would spin on the task slot's cores, between batches too
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = environment.createSession(file, options);
-            int outputs = checkSignature(session, metadata, where);
-            OnnxRuntime runtime = new OnnxRuntime(environment, options, session, signature, outputs);
+            checkSignature(session, metadata, where);
+            OnnxRuntime runtime = new OnnxRuntime(environment, options, session, signature,
+                    metadata.networkOutputs());
             if (signature.oneRowPerCall()) {
                 LOG.info("ONNX model {} takes a batch of exactly 1 ({}): it is scored one row per call, slower than "
                         + "a model exported with a dynamic batch dimension", metadata.modelVersion(),
                         signature.inputShape());
             }
             return runtime;
+        } catch (ModelArtifactException e) {
+            close(session, options);
+            throw e;
         } catch (OrtException | RuntimeException e) {
             close(session, options);
-            if (e instanceof ModelArtifactException refused) {
-                throw refused;
-            }
             throw refusal(e, where);
         }
     }
 
-    /** The output width; refuses a model whose input or output is not what the metadata says. */
-    private static int checkSignature(OrtSession session, ModelMetadata metadata, String where) throws OrtException {
+    /** Refuses a model whose input or output is not what the metadata says. */
+    private static void checkSignature(OrtSession session, ModelMetadata metadata, String where) throws OrtException {
         OnnxSignature signature = metadata.onnx();
         Map<String, NodeInfo> inputs = session.getInputInfo();
         if (inputs.size() != 1 || !inputs.containsKey(signature.input())) {
@@ -116,16 +117,12 @@ final class OnnxRuntime implements InferenceRuntime {
                     + Untrusted.text(outputs.keySet().toString()));
         }
         long[] outputShape = tensor(outputs.get(signature.output()), "output", where).getShape();
-        long width = 1;
-        for (int i = 1; i < outputShape.length; i++) {
-            width = outputShape[i] < 0 ? -1 : width * outputShape[i];
-        }
-        if (outputShape.length == 0 || (outputShape[0] > 1) || width != metadata.networkOutputs()) {
+        if (outputShape.length == 0 || outputShape[0] > 1
+                || OnnxSignature.widthAfterBatch(outputShape) != metadata.networkOutputs()) {
             throw mismatch(where, "gives output '" + signature.output() + "' of shape " + Arrays.toString(outputShape)
                     + "; a " + metadata.task() + " model of this metadata gives rows of " + metadata.networkOutputs()
                     + " values, the batch first");
         }
-        return metadata.networkOutputs();
     }
 
     private static TensorInfo tensor(NodeInfo node, String what, String where) {

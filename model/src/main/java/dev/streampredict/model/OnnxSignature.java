@@ -52,6 +52,21 @@ public record OnnxSignature(String input, List<Long> inputShape, String output, 
         return Math.toIntExact(width);
     }
 
+    /**
+     * The values in one row of a tensor of {@code shape}, the batch first: the product of the other dimensions, or
+     * -1 when one of them is named (dynamic) and so not fixed by the file.
+     */
+    public static long widthAfterBatch(long[] shape) {
+        long width = 1;
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                return -1;
+            }
+            width *= shape[i];
+        }
+        return width;
+    }
+
     /** A model exported with a batch of exactly 1 is scored one row per call. */
     public boolean oneRowPerCall() {
         return inputShape.get(0) == 1;
