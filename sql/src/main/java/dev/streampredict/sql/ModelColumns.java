@@ -5,6 +5,7 @@ import dev.streampredict.model.Task;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
@@ -14,12 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a model's declared INPUT and OUTPUT columns meet its metadata, checked when the statement is planned. INPUT
- * names the model's features, in its order, each of a numeric type. OUTPUT holds, by name and type: a STRING column
- * for the predicted class (any name but {@code model_version}), and optionally {@code probability DOUBLE} (the
- * class's probability) and {@code model_version STRING}.
+ * How a model's declared INPUT and OUTPUT columns meet its metadata, checked when the statement is planned.
+ * A classifier's INPUT names the model's features, in its order, each of a numeric type; its OUTPUT holds, by name
+ * and type, a STRING column for the predicted class (any name but {@code model_version}), and optionally
+ * {@code probability DOUBLE} (the class's probability). A forecaster's INPUT is one array of numbers, the window
+ * oldest first (SQL builds it with {@code ARRAY_AGG} over the key's last rows), and its OUTPUT one DOUBLE column
+ * for the forecast (any name). Either may add {@code model_version STRING}.
  *
- * @param inputTypes the type of each input column, to read it as a double
+ * @param inputTypes the type of each input column, to read it as a double; a forecaster's one array
  * @param outputs    what each output column holds, in order
  */
 record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implements Serializable {
@@ -28,14 +31,20 @@ record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implemen
     static final String MODEL_VERSION = "model_version";
 
     /** What an output column holds. */
-    enum Output { PREDICTED_CLASS, PROBABILITY, MODEL_VERSION }
+    enum Output { PREDICTED_CLASS, PROBABILITY, FORECAST, MODEL_VERSION }
 
     static ModelColumns of(ModelMetadata metadata, ResolvedSchema input, ResolvedSchema output, String model) {
-        if (metadata.task() != Task.CLASSIFICATION) {
-            throw new ValidationException("model " + model + ": version " + metadata.modelVersion() + " is a "
-                    + metadata.task() + " model; ML_PREDICT serves classifiers from the registry so far (a forecaster "
-                    + "needs its window as an array)");
-        }
+        return metadata.task() == Task.CLASSIFICATION
+                ? new ModelColumns(featureTypes(metadata, input, model), outputs(output, model, Output.PREDICTED_CLASS))
+                : new ModelColumns(windowType(metadata, input, model), outputs(output, model, Output.FORECAST));
+    }
+
+    /** True for a forecaster, whose one input column is its window. */
+    boolean readsWindow() {
+        return inputTypes.size() == 1 && inputTypes.get(0).is(LogicalTypeRoot.ARRAY);
+    }
+
+    private static List<LogicalType> featureTypes(ModelMetadata metadata, ResolvedSchema input, String model) {
         List<String> names = input.getColumnNames();
         if (!names.equals(metadata.features())) {
             throw new ValidationException("model " + model + ": its INPUT " + names + " does not match the features "
@@ -50,32 +59,57 @@ record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implemen
             }
             types.add(type);
         }
-        List<Output> outputs = new ArrayList<>();
-        for (Column column : output.getColumns()) {
-            outputs.add(outputOf(column, model));
-        }
-        if (outputs.stream().filter(o -> o == Output.PREDICTED_CLASS).count() != 1) {
-            throw new ValidationException("model " + model + ": its OUTPUT " + output.getColumnNames() + " needs one "
-                    + "STRING column for the predicted class (and may have probability DOUBLE and model_version "
-                    + "STRING)");
-        }
-        return new ModelColumns(types, outputs);
+        return types;
     }
 
-    private static Output outputOf(Column column, String model) {
+    private static List<LogicalType> windowType(ModelMetadata metadata, ResolvedSchema input, String model) {
+        List<Column> columns = input.getColumns();
+        LogicalType type = columns.size() == 1 ? columns.get(0).getDataType().getLogicalType() : null;
+        if (type == null || !type.is(LogicalTypeRoot.ARRAY)
+                || !((ArrayType) type).getElementType().is(LogicalTypeRoot.DOUBLE)) {
+            throw new ValidationException("model " + model + ": version " + metadata.modelVersion() + " forecasts "
+                    + metadata.features().get(0) + " from its last " + metadata.windowSize() + " values: its INPUT "
+                    + "must be one ARRAY<DOUBLE> column, the window oldest first (ARRAY_AGG(" + metadata.features()
+                    .get(0) + ") OVER (PARTITION BY ... ORDER BY ... ROWS BETWEEN " + (metadata.windowSize() - 1)
+                    + " PRECEDING AND CURRENT ROW)), got " + input.getColumns());
+        }
+        return List.of(type);
+    }
+
+    private static List<Output> outputs(ResolvedSchema output, String model, Output prediction) {
+        List<Output> outputs = new ArrayList<>();
+        for (Column column : output.getColumns()) {
+            outputs.add(outputOf(column, model, prediction));
+        }
+        if (outputs.stream().filter(o -> o == prediction).count() != 1) {
+            throw new ValidationException("model " + model + ": its OUTPUT " + output.getColumnNames() + " needs "
+                    + describe(prediction));
+        }
+        return outputs;
+    }
+
+    private static Output outputOf(Column column, String model, Output prediction) {
         LogicalTypeRoot type = column.getDataType().getLogicalType().getTypeRoot();
         boolean string = type == LogicalTypeRoot.VARCHAR || type == LogicalTypeRoot.CHAR;
-        if (column.getName().equals(MODEL_VERSION) && string) {
+        String name = column.getName();
+        if (name.equals(MODEL_VERSION) && string) {
             return Output.MODEL_VERSION;
         }
-        if (column.getName().equals(PROBABILITY) && type == LogicalTypeRoot.DOUBLE) {
+        if (prediction == Output.PREDICTED_CLASS && name.equals(PROBABILITY) && type == LogicalTypeRoot.DOUBLE) {
             return Output.PROBABILITY;
         }
-        if (string && !column.getName().equals(PROBABILITY)) {
-            return Output.PREDICTED_CLASS;
+        if (prediction == Output.PREDICTED_CLASS && string && !name.equals(PROBABILITY)
+                || prediction == Output.FORECAST && type == LogicalTypeRoot.DOUBLE) {
+            return prediction;
         }
-        throw new ValidationException("model " + model + ": OUTPUT column " + column.getName() + " "
-                + column.getDataType() + " is none of what the model gives: the class (STRING), probability DOUBLE, "
-                + "model_version STRING");
+        throw new ValidationException("model " + model + ": OUTPUT column " + name + " " + column.getDataType()
+                + " is none of what the model gives; its OUTPUT needs " + describe(prediction));
+    }
+
+    private static String describe(Output prediction) {
+        return prediction == Output.FORECAST
+                ? "one DOUBLE column for the forecast (and may have model_version STRING)"
+                : "one STRING column for the predicted class (and may have probability DOUBLE and model_version "
+                        + "STRING)";
     }
 }

@@ -6,6 +6,7 @@ import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.Predictor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
@@ -14,14 +15,17 @@ import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A model loaded in a task, and the rows it reads and writes for ML_PREDICT: input rows become feature vectors,
- * and a batch of them becomes output rows, in one model call. A row with a NULL or non-finite feature gets NULL
- * predictions (its model version still set): SQL keeps the row, and {@code WHERE species IS NOT NULL} drops it.
- * Not thread-safe, like the model.
+ * A model loaded in a task, and the rows it reads and writes for ML_PREDICT: input rows become feature vectors (or a
+ * forecaster's windows), and a batch of them becomes output rows, in one model call. A row with a NULL or
+ * non-finite feature, or an empty window, gets NULL predictions (its model version still set): SQL keeps the row,
+ * and {@code WHERE species IS NOT NULL} drops it. A window shorter than the model's (a key's first rows) is padded
+ * with its oldest value, as the DataStream job pads a new key's, so both forecast alike. Not thread-safe, like the
+ * model.
  */
 final class RowScorer implements AutoCloseable {
 
@@ -56,8 +60,14 @@ final class RowScorer implements AutoCloseable {
         }
     }
 
-    /** The row's features, read at once: Flink may reuse the row object after the call. Any thread may call it. */
+    /**
+     * The row's features, or a forecaster's window, read at once: Flink may reuse the row object after the call.
+     * Any thread may call it.
+     */
     static double[] features(RowData input, ModelColumns columns) {
+        if (columns.readsWindow()) {
+            return window(input);
+        }
         double[] features = new double[columns.inputTypes().size()];
         for (int i = 0; i < features.length; i++) {
             features[i] = input.isNullAt(i) ? Double.NaN : number(input, i, columns.inputTypes().get(i));
@@ -75,32 +85,37 @@ final class RowScorer implements AutoCloseable {
         double[][] complete = new double[count][];
         int scored = 0;
         for (int i = 0; i < count; i++) {
+            if (columns.readsWindow()) {
+                features[i] = padded(features[i], predictor.metadata().windowSize());
+            }
             if (isComplete(features[i])) {
                 complete[scored++] = features[i];
             }
         }
-        double[][] probabilities = new double[0][];
+        double[][] answers = new double[0][];
         if (scored > 0) {
-            probabilities = predictor.classify(complete, scored);
+            answers = predictor.outputs(complete, scored);
             calls.inc();
             rows.inc(scored);
         }
         List<RowData> outputs = new ArrayList<>(count);
         int next = 0;
         for (int i = 0; i < count; i++) {
-            outputs.add(output(isComplete(features[i]) ? probabilities[next++] : null));
+            outputs.add(output(isComplete(features[i]) ? answers[next++] : null));
         }
         return outputs;
     }
 
-    private RowData output(double[] probabilities) {
-        int best = probabilities == null ? -1 : Predictor.mostLikely(probabilities);
+    /** @param answer a forecast, or each class's probability; {@code null} for a row the model could not read */
+    private RowData output(double[] answer) {
+        int best = answer == null || columns.readsWindow() ? -1 : Predictor.mostLikely(answer);
         GenericRowData output = new GenericRowData(columns.outputs().size());
         for (int i = 0; i < columns.outputs().size(); i++) {
             output.setField(i, switch (columns.outputs().get(i)) {
                 case PREDICTED_CLASS -> best < 0 ? null
                         : StringData.fromString(predictor.metadata().classes().get(best));
-                case PROBABILITY -> best < 0 ? null : probabilities[best];
+                case PROBABILITY -> best < 0 ? null : answer[best];
+                case FORECAST -> answer == null ? null : answer[0];
                 case MODEL_VERSION -> StringData.fromString(predictor.metadata().modelVersion());
             });
         }
@@ -108,12 +123,38 @@ final class RowScorer implements AutoCloseable {
     }
 
     private static boolean isComplete(double[] features) {
+        if (features.length == 0) {
+            return false;
+        }
         for (double feature : features) {
             if (!Double.isFinite(feature)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** A window of at least {@code size} values, the missing older ones its oldest; an empty one stays empty. */
+    private static double[] padded(double[] window, int size) {
+        if (window.length == 0 || window.length >= size) {
+            return window;
+        }
+        double[] padded = new double[size];
+        Arrays.fill(padded, 0, size - window.length, window[0]);
+        System.arraycopy(window, 0, padded, size - window.length, window.length);
+        return padded;
+    }
+
+    private static double[] window(RowData input) {
+        if (input.isNullAt(0)) {
+            return new double[0];
+        }
+        ArrayData array = input.getArray(0);
+        double[] window = new double[array.size()];
+        for (int i = 0; i < window.length; i++) {
+            window[i] = array.isNullAt(i) ? Double.NaN : array.getDouble(i);
+        }
+        return window;
     }
 
     private static double number(RowData input, int i, LogicalType type) {

@@ -3,6 +3,12 @@ package dev.streampredict.sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streampredict.common.kafka.Topics;
+import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.JsonInputCodec;
+import dev.streampredict.common.message.Prediction;
+import dev.streampredict.common.message.PredictionCodec;
+import dev.streampredict.job.JobOptions;
+import dev.streampredict.job.PredictionJob;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.TestArtifacts;
 import dev.streampredict.registry.ModelCommand;
@@ -14,6 +20,7 @@ import dev.streampredict.testing.ReportedMetrics;
 import dev.streampredict.testing.TopicReader;
 import dev.streampredict.testing.TopicWriter;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -56,6 +63,7 @@ class MlPredictIT {
             "petal_width");
     private static final float[] WEIGHTS = {0.5f, -1f, 2f, -0.25f};
     private static final String TOPIC = "sql-models";
+    private static final String FORECASTERS = "sql-forecasters";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
@@ -69,6 +77,7 @@ class MlPredictIT {
     static Path dir;
     private static ModelArchive onnx;
     private static ModelArchive dl4j;
+    private static ModelArchive forecaster;
 
     @BeforeAll
     static void publish() throws Exception {
@@ -78,6 +87,12 @@ class MlPredictIT {
         registry.ensureTopic();
         registry.publish(onnx, List.of(ModelCommand.of(ModelCommand.Action.STABLE, onnx.version(), 0, "test")));
         registry.publish(dl4j, List.of());
+
+        forecaster = TestArtifacts.archive("close-forecaster", dir);
+        ModelRegistry forecasters = new ModelRegistry(KAFKA.bootstrapServers(), FORECASTERS);
+        forecasters.ensureTopic();
+        forecasters.publish(forecaster, List.of(ModelCommand.of(ModelCommand.Action.STABLE, forecaster.version(),
+                0, "test")));
     }
 
     @ParameterizedTest(name = "async {0}")
@@ -249,6 +264,86 @@ class MlPredictIT {
         } finally {
             running.getJobClient().orElseThrow().cancel().get(1, TimeUnit.MINUTES);
         }
+    }
+
+    @Test
+    void aForecastInSqlOverAnArrayAggWindowEqualsTheDataStreamJobsForTheSameRecords() throws Exception {
+        int window = forecaster.metadata().windowSize();
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("series-in", 1, "series-out", 1, "series-dlq", 1,
+                "series-shadow", 1));
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        Random random = new Random(3);
+        long start = System.currentTimeMillis() - 600_000;
+        int perKey = 25;
+        for (int i = 0; i < perKey; i++) {
+            for (String key : List.of("north", "south")) {
+                records.add(new ProducerRecord<>("series-in", key.getBytes(StandardCharsets.UTF_8),
+                        JsonInputCodec.toJson(new InputRecord(key + "-" + i, key, start + i * 1000L,
+                                Map.of("close", 5 + 2 * random.nextGaussian())))));
+            }
+        }
+        TopicWriter.write(KAFKA.bootstrapServers(), records.toArray(ProducerRecord[]::new));
+
+        JobOptions options = JobOptions.parse("--bootstrap-servers", KAFKA.bootstrapServers(), "--input-topic",
+                "series-in", "--predictions-topic", "series-out", "--dead-letter-topic", "series-dlq",
+                "--model-registry", FORECASTERS, "--shadow-topic", "series-shadow", "--starting-offsets",
+                "earliest", "--parallelism", "1", "--job-name", "sql-forecast-it");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PredictionJob.configure(env, options);
+        JobClient job = env.executeAsync(options.jobName());
+        Map<String, Double> byJob = new HashMap<>();
+        try {
+            PredictionCodec codec = new PredictionCodec();
+            for (ConsumerRecord<byte[], byte[]> record : TopicReader.awaitRecords(KAFKA.bootstrapServers(),
+                    "series-out", records.size(), Duration.ofMinutes(2))) {
+                Prediction prediction = codec.parse(record.value());
+                byJob.put(prediction.id(), prediction.prediction());
+            }
+        } finally {
+            job.cancel().get(1, TimeUnit.MINUTES);
+        }
+
+        StreamTableEnvironment sql = StreamTableEnvironment.create(
+                StreamExecutionEnvironment.getExecutionEnvironment());
+        sql.executeSql("CREATE TABLE series (id STRING, `key` STRING, `timestamp` BIGINT, features ROW<`close` "
+                + "DOUBLE>, ts AS TO_TIMESTAMP_LTZ(`timestamp`, 3), WATERMARK FOR ts AS ts) WITH ("
+                + "'connector' = 'kafka', 'topic' = 'series-in', 'properties.bootstrap.servers' = '"
+                + KAFKA.bootstrapServers() + "', 'scan.startup.mode' = 'earliest-offset', "
+                + "'scan.bounded.mode' = 'latest-offset', 'format' = 'json')");
+        sql.executeSql("CREATE TEMPORARY VIEW windows AS SELECT id, ARRAY_AGG(features.`close`) OVER (PARTITION BY "
+                + "`key` ORDER BY ts ROWS BETWEEN " + (window - 1) + " PRECEDING AND CURRENT ROW) AS recent "
+                + "FROM series");
+        sql.executeSql("CREATE TEMPORARY MODEL close_forecast INPUT (recent ARRAY<DOUBLE>) OUTPUT (forecast "
+                + "DOUBLE, model_version STRING) WITH ('provider' = 'stream-predict', 'registry.topic' = '"
+                + FORECASTERS + "', 'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "')");
+
+        List<Row> rows = collect(sql, "SELECT id, forecast, model_version FROM ML_PREDICT(TABLE windows, "
+                + "MODEL close_forecast, DESCRIPTOR(recent))");
+
+        assertThat(byJob).as("one job prediction per record").hasSize(records.size());
+        assertThat(rows).extracting(r -> r.getField("id")).as("one SQL forecast per record")
+                .containsExactlyInAnyOrderElementsOf(byJob.keySet());
+        for (Row row : rows) {
+            // the same float32 network and the same windows, a key's first ones padded alike
+            assertThat((Double) row.getField("forecast")).as("forecast of %s", row.getField("id"))
+                    .isCloseTo(byJob.get((String) row.getField("id")), within(1e-9));
+            assertThat(row.getField("model_version")).isEqualTo(forecaster.version());
+        }
+    }
+
+    @Test
+    void aForecasterWhoseInputIsNotAnArrayIsRefusedAtPlanningSayingHowToBuildIt() {
+        StreamTableEnvironment sql = StreamTableEnvironment.create(
+                StreamExecutionEnvironment.getExecutionEnvironment());
+        sql.executeSql("CREATE TEMPORARY VIEW prices AS SELECT * FROM (VALUES (1.0), (2.0)) AS t(price)");
+        sql.executeSql("CREATE TEMPORARY MODEL close_scalar INPUT (price DOUBLE) OUTPUT (forecast DOUBLE) WITH ("
+                + "'provider' = 'stream-predict', 'registry.topic' = '" + FORECASTERS + "', "
+                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "')");
+
+        assertThatThrownBy(() -> sql.executeSql("SELECT * FROM ML_PREDICT(TABLE prices, MODEL close_scalar, "
+                + "DESCRIPTOR(price))"))
+                .satisfies(e -> assertThat(causes(e)).contains("its INPUT must be one ARRAY<DOUBLE> column")
+                        .contains("ROWS BETWEEN 3 PRECEDING AND CURRENT ROW"));
     }
 
     /** The model_version of each prediction in the topic, in order (one partition). */
