@@ -212,6 +212,56 @@ class MlPredictIT {
     }
 
     @Test
+    void kafkaTablesInAvroOnBothSidesAndAnUnreadableRecordFailsTheStatementAsTheAvroFormatHasNoSkip()
+            throws Exception {
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("avro-in", 1, "avro-out", 1));
+        StreamTableEnvironment sql = StreamTableEnvironment.create(
+                StreamExecutionEnvironment.getExecutionEnvironment());
+        String kafka = "'connector' = 'kafka', 'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers()
+                + "', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', "
+                + "'format' = 'avro'";
+        sql.executeSql("CREATE TABLE measurements (id STRING, sepal_length DOUBLE, sepal_width DOUBLE, "
+                + "petal_length DOUBLE, petal_width DOUBLE) WITH ('topic' = 'avro-in', " + kafka + ")");
+        sql.executeSql("CREATE TABLE predictions (id STRING, species STRING, probability DOUBLE, "
+                + "model_version STRING) WITH ('topic' = 'avro-out', " + kafka + ")");
+        createModel(sql, "iris_species", "species STRING, probability DOUBLE, model_version STRING", "stable");
+        Random random = new Random(13);
+        Map<String, double[]> inputs = new HashMap<>();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            double[] features = {random.nextDouble() * 8, random.nextDouble() * 5, random.nextDouble() * 7,
+                random.nextDouble() * 3};
+            inputs.put("a" + i, features);
+            values.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "('a%d', %f, %f, %f, %f)", i,
+                    features[0], features[1], features[2], features[3]));
+        }
+        sql.executeSql("INSERT INTO measurements SELECT id, CAST(a AS DOUBLE), CAST(b AS DOUBLE), CAST(c AS DOUBLE), "
+                + "CAST(d AS DOUBLE) FROM (VALUES " + values + ") AS t(id, a, b, c, d)").await(2, TimeUnit.MINUTES);
+        String predict = "INSERT INTO predictions SELECT id, species, probability, model_version FROM "
+                + "ML_PREDICT(TABLE measurements, MODEL iris_species, "
+                + "DESCRIPTOR(sepal_length, sepal_width, petal_length, petal_width))";
+
+        sql.executeSql(predict).await(3, TimeUnit.MINUTES);
+
+        List<Row> outputs = collect(sql, "SELECT * FROM predictions");
+        assertThat(outputs).extracting(r -> r.getField("id")).containsExactlyInAnyOrderElementsOf(inputs.keySet());
+        for (Row output : outputs) {
+            double[] features = inputs.get((String) output.getField("id"));
+            double z = -1;
+            for (int i = 0; i < FEATURES.size(); i++) {
+                z += WEIGHTS[i] * features[i];
+            }
+            double p = 1 / (1 + Math.exp(-z));
+            assertThat(output.getField("species")).isEqualTo(p > 0.5 ? "yes" : "no");
+            assertThat((Double) output.getField("probability")).isCloseTo(Math.max(p, 1 - p), within(1e-5));
+        }
+
+        TopicWriter.write(KAFKA.bootstrapServers(), json("avro-in", "not avro"));
+        assertThatThrownBy(() -> sql.executeSql(predict).await(3, TimeUnit.MINUTES))
+                .satisfies(e -> assertThat(causes(e)).contains("Failed to deserialize Avro record"));
+    }
+
+    @Test
     void aRunningStatementFollowsTheStableVersionAsThePublisherChangesIt() throws Exception {
         String registryTopic = "sql-follow";
         ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), registryTopic);
