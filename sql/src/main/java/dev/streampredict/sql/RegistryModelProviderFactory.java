@@ -11,6 +11,7 @@ import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.factories.ModelProviderFactory;
 import org.apache.flink.table.ml.ModelProvider;
+import org.apache.flink.util.TemporaryClassLoaderContext;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -78,6 +79,15 @@ public final class RegistryModelProviderFactory implements ModelProviderFactory 
         return new EmbeddedModelProvider(archive.bytes(), columns, batchSize, options.get(BATCH_TIMEOUT), following);
     }
 
+    /**
+     * Kafka loads the classes its settings name (metrics reporters, SASL callbacks) through the thread's context
+     * class loader; in Flink's SQL client that is not the loader of a provider added with ADD JAR, whose Kafka
+     * client would then meet classes of another copy. Its clients are made with the provider's own loader.
+     */
+    static TemporaryClassLoaderContext kafkaClassLoader() {
+        return TemporaryClassLoaderContext.of(RegistryModelProviderFactory.class.getClassLoader());
+    }
+
     /** The registry client of the options: the brokers and every other {@code properties.*} setting. */
     private static ModelRegistry registry(ReadableConfig options, Map<String, String> all) {
         Map<String, String> kafka = new HashMap<>();
@@ -91,7 +101,10 @@ public final class RegistryModelProviderFactory implements ModelProviderFactory 
 
     /** The archive of {@code version} ('stable' or a version), as a job following the registry would accept it. */
     private static ModelArchive resolve(ModelRegistry registry, String version, String model) {
-        RegistryState state = registry.servingNow(ModelLimits.ofThisProcess()).state();
+        RegistryState state;
+        try (TemporaryClassLoaderContext ignored = kafkaClassLoader()) {
+            state = registry.servingNow(ModelLimits.ofThisProcess()).state();
+        }
         String resolved = version.equals(STABLE) ? state.policy().stable() : version;
         if (resolved == null) {
             throw new ValidationException("model " + model + ": the registry " + registry.topic() + " has no stable "

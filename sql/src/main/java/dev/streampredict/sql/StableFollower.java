@@ -8,6 +8,7 @@ import dev.streampredict.registry.ModelCheck;
 import dev.streampredict.registry.RegistryRecords;
 import dev.streampredict.registry.RegistryState;
 import dev.streampredict.registry.Rejection;
+import org.apache.flink.util.TemporaryClassLoaderContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,7 +54,9 @@ final class StableFollower implements AutoCloseable {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 17 * 1024 * 1024);
-        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try (TemporaryClassLoaderContext ignored = RegistryModelProviderFactory.kafkaClassLoader()) {
+            this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        }
         this.partition = new TopicPartition(topic, 0);
         this.check = new ModelCheck(schema, limits);
         this.limits = limits;
