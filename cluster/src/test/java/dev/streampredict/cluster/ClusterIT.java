@@ -3,6 +3,7 @@ package dev.streampredict.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.cli.ModelBootstrap;
@@ -16,6 +17,7 @@ import dev.streampredict.testing.Await;
 import dev.streampredict.testing.InBackground;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +35,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,7 @@ import java.util.stream.Collectors;
 import static dev.streampredict.testing.Steps.step;
 import static dev.streampredict.testing.Steps.value;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The job jar on a real multi-process standalone cluster (scripts/cluster.sh: a JobManager and two TaskManager
@@ -59,7 +63,8 @@ class ClusterIT {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(Map.of("c1-in", 2, "c1-out", 2, "c1-shadow", 2,
-            "c2-in", 2, "c2-out", 2, "c2-shadow", 2, "cluster-dlq", 1));
+            "c2-in", 2, "c2-out", 2, "c2-shadow", 2, "c2-sql", 1, "c2-sql-local", 1,
+            "cluster-dlq", 1));
     private static final String REGISTRY = "cluster-models";
 
     @TempDir
@@ -155,6 +160,20 @@ class ClusterIT {
                         .containsOnly(onnx.version());
                 cancel(second);
             });
+
+            // Flink SQL on the same cluster, through Flink's SQL client as a user opens it: the provider is not in
+            // the cluster's lib/ but sent with the statement (as ADD JAR sends it), and forecasts the same records
+            int window = onnx.metadata().windowSize();
+            step("ML_PREDICT from scripts/sql-client.sh --cluster forecasts as the job did", () -> {
+                sqlClient(forecastStatements(kafka, window, "c2-sql"), "--cluster", "--rest-port",
+                        Integer.toString(restPort));
+                assertSqlForecastsEqualTheJobs(kafka, "c2-out", "c2-sql", 200);
+            });
+            // and in the client's own Flink, the provider on its classpath as in a cluster's lib/
+            step("ML_PREDICT from scripts/sql-client.sh in its own Flink forecasts as the job did", () -> {
+                sqlClient(forecastStatements(kafka, window, "c2-sql-local"));
+                assertSqlForecastsEqualTheJobs(kafka, "c2-out", "c2-sql-local", 200);
+            });
         } finally {
             cluster("stop", "--work-dir", work.toString());
         }
@@ -170,6 +189,64 @@ class ClusterIT {
         String output = Files.readString(log);
         assertThat(process.exitValue()).as("scripts/cluster.sh %s: %s", args[0], output).isZero();
         return output;
+    }
+
+    /**
+     * The forecasts of the registry's stable model over each key's window of c2-in, into {@code topic}; the client
+     * returns when they are all written.
+     */
+    private static String forecastStatements(String kafka, int window, String topic) {
+        String table = "'connector' = 'kafka', 'properties.bootstrap.servers' = '" + kafka + "', 'format' = 'json'";
+        return "SET 'table.dml-sync' = 'true';\n"
+                + "CREATE TABLE inputs (id STRING, `key` STRING, `timestamp` BIGINT, features ROW<`value` DOUBLE>,\n"
+                + "  ts AS TO_TIMESTAMP_LTZ(`timestamp`, 3), WATERMARK FOR ts AS ts)\n"
+                + "  WITH ('topic' = 'c2-in', 'scan.startup.mode' = 'earliest-offset',\n"
+                + "        'scan.bounded.mode' = 'latest-offset', " + table + ");\n"
+                + "CREATE TABLE forecasts (id STRING, forecast DOUBLE, model_version STRING)\n"
+                + "  WITH ('topic' = '" + topic + "', " + table + ");\n"
+                + "CREATE TEMPORARY VIEW windows AS SELECT id, ARRAY_AGG(features.`value`) OVER (PARTITION BY `key`\n"
+                + "  ORDER BY ts ROWS BETWEEN " + (window - 1) + " PRECEDING AND CURRENT ROW) AS recent FROM inputs;\n"
+                + "CREATE MODEL value_forecast INPUT (recent ARRAY<DOUBLE>) OUTPUT (forecast DOUBLE, model_version "
+                + "STRING)\n  WITH ('provider' = 'stream-predict', 'registry.topic' = '" + REGISTRY + "',\n"
+                + "        'properties.bootstrap.servers' = '" + kafka + "');\n"
+                + "INSERT INTO forecasts SELECT id, forecast, model_version\n"
+                + "  FROM ML_PREDICT(TABLE windows, MODEL value_forecast, DESCRIPTOR(recent));\n";
+    }
+
+    /** Every one of {@code count} predictions of the job has a SQL forecast of the same record, of equal value. */
+    private static void assertSqlForecastsEqualTheJobs(String kafka, String jobTopic, String sqlTopic, int count)
+            throws IOException {
+        Map<String, Prediction> byJob = new HashMap<>();
+        PredictionCodec codec = new PredictionCodec();
+        TopicReader.readToEnd(kafka, jobTopic).forEach(r -> {
+            Prediction p = codec.parse(r.value());
+            byJob.put(p.id(), p);
+        });
+        List<ConsumerRecord<byte[], byte[]>> forecasts = TopicReader.awaitRecords(kafka, sqlTopic, count,
+                Duration.ofMinutes(2));
+        assertThat(forecasts).hasSize(count);
+        for (ConsumerRecord<byte[], byte[]> record : forecasts) {
+            JsonNode forecast = JSON.readTree(record.value());
+            Prediction job = byJob.get(forecast.path("id").asText());
+            assertThat(job).as("the job's prediction of %s", forecast).isNotNull();
+            assertThat(forecast.path("forecast").asDouble()).as("%s", forecast)
+                    .isCloseTo(job.prediction(), within(1e-6));
+            assertThat(forecast.path("model_version").asText()).isEqualTo(job.modelVersion());
+        }
+    }
+
+    /** Runs {@code statements} with scripts/sql-client.sh -f as a user would; fails on any statement's error. */
+    private void sqlClient(String statements, String... options) throws Exception {
+        Path file = Files.writeString(Files.createTempFile(dir, "statements", ".sql"), statements);
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/sql-client.sh").toString()));
+        command.addAll(List.of(options));
+        command.addAll(List.of("-f", file.toString()));
+        Path log = dir.resolve(file.getFileName() + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("scripts/sql-client.sh returned").isTrue();
+        String output = Files.readString(log);
+        assertThat(process.exitValue()).as("scripts/sql-client.sh: %s", output).isZero();
+        assertThat(output).as("what scripts/sql-client.sh printed").doesNotContain("[ERROR]");
     }
 
     /** POST /jars/upload, multipart, as the web UI does. */
