@@ -20,6 +20,26 @@ while [ $# -gt 0 ]; do
     *) break ;;
   esac
 done
+# The SQL client starts without a word on an option it does not know, and with a stack trace (exit 0) on a script
+# file that is not there: both are caught here.
+args=("$@")
+script=false
+for i in "${!args[@]}"; do
+  case "${args[$i]}" in
+    -f|--file) script=true ;;&
+    -f|--file|-i|--init|-j|--jar)
+      file="${args[$((i + 1))]:-}"
+      [ -f "$file" ] || { echo "error: ${args[$i]} '$file': no such file" >&2; exit 2; } ;;
+    --cluster|--rest-port)
+      echo "error: ${args[$i]} goes before the SQL client's options" >&2; exit 2 ;;
+    --file=*|--init=*|--jar=*|--library=*|--session=*|--history=*) ;;
+    --library|--session|--history|--help|--py*) ;;
+    --*)
+      echo "error: unknown option ${args[$i]}: this script takes --cluster and --rest-port P, then the SQL" \
+        "client's options (scripts/sql-client.sh --help)" >&2
+      exit 2 ;;
+  esac
+done
 lib="$root/sql-client/target/lib"
 provider="$root/sql/target/stream-predict-sql.jar"
 if [ ! -d "$lib" ] || [ ! -f "$provider" ]; then
@@ -61,6 +81,20 @@ EOF
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 export FLINK_CONF_DIR="$work/conf"
 java_opts="$(sed -n 's/^env\.java\.opts\.all: *"\(.*\)"$/\1/p' "$root/flink-conf/config.yaml")"
-# shellcheck disable=SC2086  # the JVM options are separate words
-exec java $java_opts -Dlog.file="$work/sql-client.log" -Dlog4j.configurationFile="$root/flink-conf/log4j.properties" \
-  -cp "$classpath" org.apache.flink.table.client.SqlClient embedded "${shipped[@]}" "$@"
+client() {
+  # shellcheck disable=SC2086  # the JVM options are separate words
+  java $java_opts -Dlog.file="$work/sql-client.log" -Dlog4j.configurationFile="$root/flink-conf/log4j.properties" \
+    -cp "$classpath" org.apache.flink.table.client.SqlClient embedded "${shipped[@]}" "$@"
+}
+if ! $script; then
+  client "$@"
+  exit
+fi
+# A script's failed statement stops it, but the client still exits with 0: a caller (CI, a shell script) is told.
+client "$@" 2>&1 | tee "$work/output.txt"
+status="${PIPESTATUS[0]}"
+if [ "$status" = 0 ] && grep -q '\[ERROR\]' "$work/output.txt"; then
+  echo "error: a statement failed (above; the client's log: $work/sql-client.log)" >&2
+  exit 1
+fi
+exit "$status"
