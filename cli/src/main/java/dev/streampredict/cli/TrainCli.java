@@ -59,6 +59,12 @@ public final class TrainCli implements Callable<Integer> {
             + "reported metrics only.")
     double testFraction;
 
+    @Option(names = "--interval-level", paramLabel = "LEVEL", defaultValue = "0",
+            description = "Regression: give each forecast a prediction interval meant to hold this share of actual "
+                    + "values (e.g. 0.9), by split conformal prediction on the validation part; its coverage on the "
+                    + "test part is reported. 0: none.")
+    double intervalLevel;
+
     @Option(names = "--cv", paramLabel = "K",
             description = "Also cross-validate before the final training: classification, stratified K-fold "
                     + "(repeated, see --repeats); regression, K rolling origins over the later half of the series. "
@@ -123,6 +129,10 @@ public final class TrainCli implements Callable<Integer> {
                 if (spec.labelColumn() == null) {
                     throw new IllegalArgumentException("classification needs --label-column naming the class column");
                 }
+                if (intervalLevel != 0) {
+                    throw new IllegalArgumentException("--interval-level is for regression: a classifier gives each "
+                            + "class's probability");
+                }
                 List<String> features = List.copyOf(records.get(0).features().keySet());
                 var settings = new ClassificationTraining.Settings(
                         name != null ? name : spec.keyForFile() + "-" + spec.labelColumn(), source, features,
@@ -133,10 +143,14 @@ public final class TrainCli implements Callable<Integer> {
                 model = ClassificationTraining.train(records, settings, System.out);
                 model = cv == null ? model : model.withCrossValidation(cv);
             } else {
+                if (intervalLevel < 0 || intervalLevel >= 1) {
+                    throw new IllegalArgumentException("--interval-level is the share of actual values an interval "
+                            + "should hold, above 0 and below 1 (e.g. 0.9), or 0 for none; got " + intervalLevel);
+                }
                 String targetFeature = target != null ? target : records.get(0).features().keySet().iterator().next();
                 var settings = new RegressionTraining.Settings(
                         name != null ? name : spec.keyForFile() + "-" + targetFeature, source, targetFeature, window,
-                        targetMode, validationFraction, testFraction, fit);
+                        targetMode, validationFraction, testFraction, fit, intervalLevel);
                 if (crossValidationFolds != null && repeats != 1) {
                     throw new IllegalArgumentException("--repeats is for classification: rolling origins are fixed "
                             + "by time, so a repeat would train the same models again");

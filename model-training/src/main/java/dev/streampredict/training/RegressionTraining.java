@@ -4,6 +4,7 @@ import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.Dl4jRuntime;
 import dev.streampredict.model.FeatureEncoder;
 import dev.streampredict.model.ModelMetadata;
+import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.Standardizer;
 import dev.streampredict.model.TargetMode;
@@ -26,7 +27,17 @@ public final class RegressionTraining {
      * @param trainingData where the records came from, recorded in the metadata
      */
     public record Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
-                           double validationFraction, double testFraction, FitOptions fit) {
+                           double validationFraction, double testFraction, FitOptions fit, double intervalLevel) {
+
+        /** Without prediction intervals. */
+        public Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
+                        double validationFraction, double testFraction, FitOptions fit) {
+            this(name, trainingData, target, windowSize, targetMode, validationFraction, testFraction, fit, 0);
+        }
+
+        boolean intervals() {
+            return intervalLevel > 0;
+        }
     }
 
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
@@ -72,8 +83,11 @@ public final class RegressionTraining {
         log.printf("  model / persistence MSE ratio: %.4f (%s)%n", model.mse() / persistence.mse(),
                 model.mse() < persistence.mse() ? "the model beats persistence" : "persistence is as good or better");
 
+        PredictionIntervals intervals = settings.intervals()
+                ? intervals(split, fitted, forecasts, settings.intervalLevel(), metrics, log) : null;
+
         String version = ModelVersions.of(settings.name(), Instant.now(), fitted.network());
-        ModelMetadata metadata = metadata(settings, version, fitted.standardizer(), metrics);
+        ModelMetadata metadata = metadata(settings, version, fitted.standardizer(), metrics).withIntervals(intervals);
         List<ModelEvaluation.HeldOutForecast> heldOut = new ArrayList<>();
         for (int i = 0; i < forecasts.length; i++) {
             SeriesSample s = split.test().get(i);
@@ -82,6 +96,38 @@ public final class RegressionTraining {
         ModelEvaluation evaluation = new ModelEvaluation(version, "regression", settings.trainingData(), metrics,
                 heldOut, null, null);
         return new TrainedModel(metadata, fitted.network(), evaluation);
+    }
+
+    /**
+     * Split conformal intervals from the validation part's errors, and how much of the test part they cover. The
+     * validation part chose when training stopped, but the network was not fitted on it: the coverage measured on
+     * the test part, never seen, is the honest number.
+     */
+    private static PredictionIntervals intervals(TimeSplit<SeriesSample> split, Fitted fitted, double[] testForecasts,
+                                                 double level, Map<String, Double> metrics, PrintStream log) {
+        double[] validationForecasts = fitted.forecast(split.validation());
+        double[] errors = new double[validationForecasts.length];
+        for (int i = 0; i < errors.length; i++) {
+            errors[i] = validationForecasts[i] - split.validation().get(i).next();
+        }
+        double halfWidth = PredictionIntervals.halfWidth(errors, level);
+        double coverage = coverage(split.test(), testForecasts, halfWidth);
+        metrics.put("interval.level", level);
+        metrics.put("interval.halfWidth", halfWidth);
+        metrics.put("test.intervalCoverage", coverage);
+        log.printf("  %.0f%% prediction interval: forecast ± %.6g (from %d validation errors); it covers %.3f of "
+                + "the test part%n", level * 100, halfWidth, errors.length, coverage);
+        return new PredictionIntervals(level, List.of(halfWidth));
+    }
+
+    private static double coverage(List<SeriesSample> samples, double[] forecasts, double halfWidth) {
+        int inside = 0;
+        for (int i = 0; i < forecasts.length; i++) {
+            if (Math.abs(forecasts[i] - samples.get(i).next()) <= halfWidth) {
+                inside++;
+            }
+        }
+        return (double) inside / forecasts.length;
     }
 
     /**
@@ -101,7 +147,8 @@ public final class RegressionTraining {
         for (int i = 0; i < splits.size(); i++) {
             TimeSplit<SeriesSample> split = splits.get(i);
             Fitted fitted = fit(split, settings, QUIET);
-            ForecastErrors model = ForecastErrors.of(split.test(), fitted.forecast(split.test()));
+            double[] forecasts = fitted.forecast(split.test());
+            ForecastErrors model = ForecastErrors.of(split.test(), forecasts);
             ForecastErrors persistence = ForecastErrors.persistence(split.test());
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("mse", model.mse());
@@ -109,6 +156,11 @@ public final class RegressionTraining {
             metrics.put("mseRatioToPersistence", model.mse() / persistence.mse());
             metrics.put("validation.mse",
                     ForecastErrors.of(split.validation(), fitted.forecast(split.validation())).mse());
+            if (settings.intervals()) {
+                PredictionIntervals intervals = intervals(split, fitted, forecasts, settings.intervalLevel(),
+                        new LinkedHashMap<>(), QUIET);
+                metrics.put("intervalCoverage", coverage(split.test(), forecasts, intervals.nextHalfWidth()));
+            }
             folds.add(new ModelEvaluation.Fold(1, i + 1, split.train().size(), split.test().size(), metrics));
             log.printf("  origin %s: MSE %.6g on %d, persistence %.6g, ratio %.4f%n",
                     Instant.ofEpochMilli(split.testFrom()), model.mse(), split.test().size(), persistence.mse(),

@@ -36,6 +36,26 @@ class RegressionTrainingTest {
         assertThat(m.get("test.mse")).isLessThan(m.get("test.movingAverage.mse"));
     }
 
+    /** Noise of spread 0.5 around a sine the network learns: a 90% interval is about 1.645 spreads wide. */
+    @Test
+    void intervalsOnNoiseOfKnownSpreadHoldTheirLevelOnTheTestPartAndTravelWithTheArtifact() throws Exception {
+        RegressionTraining.Settings plain = settings(TargetMode.LEVEL);
+        RegressionTraining.Settings settings = new RegressionTraining.Settings(plain.name(), plain.trainingData(),
+                plain.target(), plain.windowSize(), plain.targetMode(), plain.validationFraction(),
+                plain.testFraction(), plain.fit(), 0.9);
+        TrainedModel model = RegressionTraining.train(noisySine(2000, 13), settings, QUIET);
+        model.save(dir);
+
+        Map<String, Double> m = model.metadata().metrics();
+        double halfWidth = model.metadata().intervals().nextHalfWidth();
+        assertThat(halfWidth).as("1.645 x 0.5, and a little for the model's own error").isBetween(0.75, 1.05);
+        assertThat(m.get("interval.halfWidth")).isEqualTo(halfWidth);
+        assertThat(m.get("test.intervalCoverage")).as("on %s test windows", m.get("test.samples"))
+                .isBetween(0.85, 0.95);
+        assertThat(ModelArtifact.load(dir.toString()).metadata().intervals())
+                .isEqualTo(model.metadata().intervals());
+    }
+
     @Test
     void anInterruptedTrainingStopsAtTheNextEpochInsteadOfRunningToItsEnd() {
         List<InputRecord> data = noisySine(600, 3);

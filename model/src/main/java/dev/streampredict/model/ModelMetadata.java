@@ -26,6 +26,7 @@ import java.util.Set;
  * @param runtime       what runs the network, and so which file holds it; absent in artifacts older than ONNX
  *                      support, which are DL4J
  * @param onnx          an ONNX model's input, output and output kind; {@code null} for any other runtime
+ * @param intervals     regression: the forecasts' prediction intervals; {@code null} without (as before they existed)
  */
 public record ModelMetadata(
         int formatVersion,
@@ -41,7 +42,8 @@ public record ModelMetadata(
         String trainingData,
         Map<String, Double> metrics,
         ModelRuntime runtime,
-        @JsonInclude(JsonInclude.Include.NON_NULL) OnnxSignature onnx) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) OnnxSignature onnx,
+        @JsonInclude(JsonInclude.Include.NON_NULL) PredictionIntervals intervals) {
 
     public static final int CURRENT_FORMAT = 1;
 
@@ -72,6 +74,16 @@ public record ModelMetadata(
             require(onnx.rowWidth() == inputs, "onnx.inputShape", onnx.inputShape() + " takes rows of "
                     + onnx.rowWidth() + " values; this " + task + " model's inputs make rows of " + inputs);
         }
+        require(intervals == null || task == Task.REGRESSION, "intervals", "are for forecasts, not " + task);
+    }
+
+    /** A model of any runtime without intervals. */
+    public ModelMetadata(int formatVersion, String modelVersion, Task task, int windowSize, List<String> features,
+                         String target, TargetMode targetMode, Standardizer standardizer, List<String> classes,
+                         String createdAt, String trainingData, Map<String, Double> metrics, ModelRuntime runtime,
+                         OnnxSignature onnx) {
+        this(formatVersion, modelVersion, task, windowSize, features, target, targetMode, standardizer, classes,
+                createdAt, trainingData, metrics, runtime, onnx, null);
     }
 
     /** A DL4J model, as training makes it. */
@@ -79,7 +91,13 @@ public record ModelMetadata(
                          String target, TargetMode targetMode, Standardizer standardizer, List<String> classes,
                          String createdAt, String trainingData, Map<String, Double> metrics) {
         this(formatVersion, modelVersion, task, windowSize, features, target, targetMode, standardizer, classes,
-                createdAt, trainingData, metrics, ModelRuntime.DL4J, null);
+                createdAt, trainingData, metrics, ModelRuntime.DL4J, null, null);
+    }
+
+    /** This metadata with {@code intervals}. */
+    public ModelMetadata withIntervals(PredictionIntervals intervals) {
+        return new ModelMetadata(formatVersion, modelVersion, task, windowSize, features, target, targetMode,
+                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, intervals);
     }
 
     static void require(boolean holds, String field, String problem) {
