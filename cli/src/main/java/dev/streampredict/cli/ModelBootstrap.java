@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ModelBootstrap {
 
     static final int WINDOW = 16;
+    /** The seed models' forecasts come with intervals, so the stack shows them and their live coverage. */
+    static final double INTERVAL_LEVEL = 0.9;
 
     private final PrintStream out;
 
@@ -71,7 +73,8 @@ public final class ModelBootstrap {
         FitOptions fit = new FitOptions(defaults.hidden(), defaults.maxEpochs(), defaults.patience(),
                 defaults.batchSize(), defaults.learningRate(), seed);
         var model = RegressionTraining.train(history, new RegressionTraining.Settings(name, source, target,
-                WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15, fit), new PrintStream(PrintStream.nullOutputStream()));
+                WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15, fit, INTERVAL_LEVEL),
+                new PrintStream(PrintStream.nullOutputStream()));
         model.save(dir);
         out.printf("trained %s in %.0f s%n", model.metadata().modelVersion(), (System.nanoTime() - start) / 1e9);
         describe(model.metadata());
@@ -91,6 +94,11 @@ public final class ModelBootstrap {
             out.printf("  trained on %s; held-out test MSE %.6g vs persistence (next = last) %.6g: ratio %.3f%n",
                     metadata.trainingData(), m.get("test.mse"), m.get("test.persistence.mse"),
                     m.get("test.mseRatioToPersistence"));
+        }
+        if (metadata.intervals() != null) {
+            out.printf("  %.0f%% prediction intervals of ± %.6g; they hold %.3f of the test part%n",
+                    metadata.intervals().level() * 100, metadata.intervals().nextHalfWidth(),
+                    m.getOrDefault("test.intervalCoverage", Double.NaN));
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.metrics.ScoringMetrics;
+import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.InputProducer;
@@ -105,13 +106,18 @@ final class PipelineTesting {
                 .map(r -> codec.parse(r.value())).toList();
     }
 
-    /** Sums of the forecast errors, as the job should have summed them. */
-    record ForecastErrors(double squaredErrorSum, long evaluated) {
+    /**
+     * Sums of the forecast errors, as the job should have summed them.
+     *
+     * @param covered how many of the evaluated forecasts had the value they forecast inside their interval
+     */
+    record ForecastErrors(double squaredErrorSum, long evaluated, long covered) {
     }
 
     /**
      * Checks that every forecast is the model's answer to its key's last {@link #WINDOW} values, counting every
      * value the key ever had: a key whose window was lost (a cold start after a failure or restore) fails here.
+     * A model with prediction intervals gives each forecast its own interval.
      */
     static ForecastErrors assertForecastsUseEachKeysWholeHistory(List<Prediction> predictions, Predictor model)
             throws InvalidRecordException {
@@ -125,6 +131,7 @@ final class PipelineTesting {
         JsonInputCodec codec = new JsonInputCodec();
         double squaredErrorSum = 0;
         long evaluated = 0;
+        long covered = 0;
         for (List<Prediction> ofKey : byKeyInOrder(predictions).values()) {
             List<Double> values = new ArrayList<>();
             for (int i = 0; i < ofKey.size(); i++) {
@@ -140,14 +147,24 @@ final class PipelineTesting {
                 // a float32 network: batches of other shapes and memory layouts round the last bits differently
                 assertThat(p.prediction()).as("forecast %d of key %s", i, p.key())
                         .isCloseTo(expected, within(1e-5 * Math.max(1, Math.abs(expected))));
+                PredictionIntervals intervals = model.metadata().intervals();
+                double halfWidth = intervals == null ? Double.NaN : intervals.nextHalfWidth();
+                assertThat(p.interval()).as("interval of forecast %d of key %s", i, p.key()).isEqualTo(
+                        intervals == null ? null : new Prediction.Interval(intervals.level(),
+                                p.prediction() - halfWidth, p.prediction() + halfWidth));
                 if (i > 0) {
-                    double error = ofKey.get(i - 1).prediction() - values.get(i);
+                    Prediction previous = ofKey.get(i - 1);
+                    double error = previous.prediction() - values.get(i);
                     squaredErrorSum += error * error;
                     evaluated++;
+                    if (previous.interval() != null && previous.interval().lower() <= values.get(i)
+                            && values.get(i) <= previous.interval().upper()) {
+                        covered++;
+                    }
                 }
             }
         }
-        return new ForecastErrors(squaredErrorSum, evaluated);
+        return new ForecastErrors(squaredErrorSum, evaluated, covered);
     }
 
     /** Predictions of one key are in one partition, in the order the job made them. */

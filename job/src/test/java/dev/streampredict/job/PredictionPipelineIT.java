@@ -21,6 +21,7 @@ import dev.streampredict.producer.ProducerCli;
 import dev.streampredict.producer.SyntheticSeries;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.MiniClusters;
+import dev.streampredict.testing.ReportedMetrics;
 import dev.streampredict.testing.TopicReader;
 import dev.streampredict.training.ClassificationTraining;
 import dev.streampredict.training.FitOptions;
@@ -142,6 +143,12 @@ class PredictionPipelineIT {
         assertThat(sum(REPORTER, id, ScoringMetrics.SQUARED_ERROR_SUM))
                 .isCloseTo(errors.squaredErrorSum(), within(1e-6 * errors.squaredErrorSum()));
         assertThat(sum(REPORTER, id, ScoringMetrics.PREDICTIONS)).isEqualTo(VALID);
+        // the intervals' coverage, reported by each subtask over its recent outcomes, is near the whole run's
+        double covered = (double) errors.covered() / errors.evaluated();
+        assertThat(covered).as("the 0.9 intervals' coverage of the run").isBetween(0.75, 1.0);
+        List<Double> coverage = ReportedMetrics.values(REPORTER, id, "", ScoringMetrics.INTERVAL_COVERAGE);
+        assertThat(coverage).hasSize(2).allSatisfy(c -> assertThat(c).isCloseTo(covered, within(0.1)));
+        assertThat(ReportedMetrics.values(REPORTER, id, "", ScoringMetrics.INTERVAL_LEVEL)).containsOnly(0.9);
         assertThat(sum(REPORTER, id, InputMetrics.INPUT_RECORDS)).isEqualTo(VALID + 3);
 
         // bad input: in the dead-letter topic with its reason and origin, and counted
@@ -206,7 +213,7 @@ class PredictionPipelineIT {
             assertThat(input.id()).isEqualTo(p.id()).isEqualTo(reference.get("id").asText());
             withInputs.add(new Prediction(p.id(), p.key(), new String(JsonInputCodec.toJson(input),
                     StandardCharsets.UTF_8), p.target(), p.prediction(), null, null, p.modelVersion(),
-                    p.predictionTimestamp(), p.latencyMs(), p.windowFill()));
+                    p.predictionTimestamp(), p.latencyMs(), p.windowFill(), p.interval()));
         }
         assertThat(withInputs).extracting(Prediction::id).doesNotHaveDuplicates().hasSize(600);
         assertForecastsUseEachKeysWholeHistory(withInputs, ModelArtifact.load(modelDir.toString()));

@@ -27,6 +27,8 @@ public final class TinyModels {
     /** Room for every model of the tests, at the batch sizes they use. */
     public static final ModelLimits LIMITS = new ModelLimits(256L * 1024 * 1024, 256);
     private static final int HISTORY = 3_000;
+    /** Every test forecaster has prediction intervals, so that each test sees them served too. */
+    public static final double INTERVAL_LEVEL = 0.9;
 
     private TinyModels() {
     }
@@ -38,7 +40,7 @@ public final class TinyModels {
 
     /**
      * Trains on {@value #HISTORY} values of {@code keys} series, its values named {@code feature}, and saves the
-     * model in {@code dir/name}.
+     * model, with {@value #INTERVAL_LEVEL} prediction intervals, in {@code dir/name}.
      */
     public static Path train(Path dir, String name, String feature, int keys, int window, TargetMode mode,
                              FitOptions fit) throws IOException {
@@ -51,7 +53,7 @@ public final class TinyModels {
         }
         Path modelDir = dir.resolve(name);
         RegressionTraining.train(records, new RegressionTraining.Settings(name, "generated", feature, window, mode,
-                0.15, 0.15, fit), new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
+                0.15, 0.15, fit, INTERVAL_LEVEL), new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
         return modelDir;
     }
 }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param windowFill          how many real past values the model saw: the window size once a key is warm, fewer
  *                            for a key's first events (the window is then padded with its oldest value); 1 for
  *                            classification
+ * @param interval            regression by a model with prediction intervals: the interval around
+ *                            {@code prediction}; otherwise {@code null}
  */
 public record Prediction(
         String id,
@@ -31,7 +33,15 @@ public record Prediction(
         String modelVersion,
         long predictionTimestamp,
         long latencyMs,
-        int windowFill) {
+        int windowFill,
+        Interval interval) {
+
+    /**
+     * Where the actual value should fall with probability {@code level}, if errors ahead are like those the model
+     * was calibrated on.
+     */
+    public record Interval(double level, double lower, double upper) {
+    }
 
     public Prediction {
         Objects.requireNonNull(id, "id");
@@ -41,19 +51,22 @@ public record Prediction(
         if ((prediction == null) == (predictedClass == null)) {
             throw new IllegalArgumentException("a prediction is either a number or a class, not both or neither");
         }
+        if (interval != null && prediction == null) {
+            throw new IllegalArgumentException("an interval is for a number, not a class");
+        }
     }
 
     public static Prediction regression(String id, String key, String input, String target, double value,
                                         String modelVersion, long predictionTimestamp, long latencyMs,
-                                        int windowFill) {
+                                        int windowFill, Interval interval) {
         return new Prediction(id, key, input, target, value, null, null, modelVersion, predictionTimestamp,
-                latencyMs, windowFill);
+                latencyMs, windowFill, interval);
     }
 
     public static Prediction classification(String id, String key, String input, String predictedClass,
                                             Map<String, Double> classProbabilities, String modelVersion,
                                             long predictionTimestamp, long latencyMs) {
         return new Prediction(id, key, input, null, null, predictedClass, classProbabilities, modelVersion,
-                predictionTimestamp, latencyMs, 1);
+                predictionTimestamp, latencyMs, 1, null);
     }
 }

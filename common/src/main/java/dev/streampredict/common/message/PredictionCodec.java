@@ -31,6 +31,7 @@ public final class PredictionCodec implements Serializable {
     private static final SerializedString PREDICTION_TIMESTAMP = new SerializedString("predictionTimestamp");
     private static final SerializedString LATENCY_MS = new SerializedString("latencyMs");
     private static final SerializedString WINDOW_FILL = new SerializedString("windowFill");
+    private static final SerializedString INTERVAL = new SerializedString("interval");
 
     /** Reused from one prediction to the next: a codec writes from one thread (each sink writer has its own). */
     private transient ByteArrayOutputStream buffer;
@@ -56,6 +57,14 @@ public final class PredictionCodec implements Serializable {
                 json.writeString(p.target());
                 json.writeFieldName(PREDICTION);
                 json.writeNumber(p.prediction());
+                if (p.interval() != null) {
+                    json.writeFieldName(INTERVAL);
+                    json.writeStartObject();
+                    json.writeNumberField("level", p.interval().level());
+                    json.writeNumberField("lower", p.interval().lower());
+                    json.writeNumberField("upper", p.interval().upper());
+                    json.writeEndObject();
+                }
             } else {
                 json.writeFieldName(PREDICTED_CLASS);
                 json.writeString(p.predictedClass());
@@ -102,6 +111,10 @@ public final class PredictionCodec implements Serializable {
             }
         }
         JsonNode predictionNode = root.get("prediction");
+        JsonNode intervalNode = root.get("interval");
+        Prediction.Interval interval = intervalNode == null || !intervalNode.isObject() ? null
+                : new Prediction.Interval(intervalNode.path("level").asDouble(), intervalNode.path("lower")
+                .asDouble(), intervalNode.path("upper").asDouble());
         return new Prediction(
                 text(root, "id"),
                 text(root, "key"),
@@ -113,7 +126,8 @@ public final class PredictionCodec implements Serializable {
                 text(root, "modelVersion"),
                 root.path("predictionTimestamp").asLong(),
                 root.path("latencyMs").asLong(),
-                root.path("windowFill").asInt());
+                root.path("windowFill").asInt(),
+                interval);
     }
 
     private static String text(JsonNode root, String field) {

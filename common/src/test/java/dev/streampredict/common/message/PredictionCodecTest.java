@@ -16,7 +16,8 @@ class PredictionCodecTest {
 
     @Test
     void regressionRoundTripEmbedsTheInputVerbatim() {
-        Prediction p = Prediction.regression("7", "k", input, "close", 2.75, "v1", 1000L, 12L, 16);
+        Prediction p = Prediction.regression("7", "k", input, "close", 2.75, "v1", 1000L, 12L, 16,
+                new Prediction.Interval(0.9, 2.5, 3.0));
 
         byte[] json = codec.toJson(p);
 
@@ -27,7 +28,7 @@ class PredictionCodecTest {
     @Test
     void aNonAsciiInputIsEmbeddedAsItsUtf8Bytes() {
         String zurich = "{\"id\":\"8\",\"key\":\"Zürich\",\"timestamp\":3,\"features\":{\"°C\":-2.5}}";
-        Prediction p = Prediction.regression("8", "Zürich", zurich, "°C", -2.0, "v1", 1000L, 12L, 16);
+        Prediction p = Prediction.regression("8", "Zürich", zurich, "°C", -2.0, "v1", 1000L, 12L, 16, null);
 
         byte[] json = codec.toJson(p);
 
@@ -50,7 +51,7 @@ class PredictionCodecTest {
 
     @Test
     void aPredictionIsANumberOrAClassNotBoth() {
-        assertThatThrownBy(() -> new Prediction("1", "k", input, "t", 1.0, "c", Map.of(), "v", 0, 0, 1))
+        assertThatThrownBy(() -> new Prediction("1", "k", input, "t", 1.0, "c", Map.of(), "v", 0, 0, 1, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

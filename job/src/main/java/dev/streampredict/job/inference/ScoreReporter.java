@@ -3,6 +3,7 @@ package dev.streampredict.job.inference;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.metrics.ModelMetrics;
+import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.job.promotion.Trial;
 import dev.streampredict.job.records.DeadLetter;
 import dev.streampredict.job.records.ScoringInput;
@@ -76,8 +77,17 @@ final class ScoreReporter implements Scored {
 
     @Override
     public void prediction(Prediction prediction, long timestamp) {
-        metrics.of(prediction.modelVersion()).predicted(prediction.latencyMs());
+        predicted(prediction);
         output.collect(new StreamRecord<>(prediction, timestamp));
+    }
+
+    private void predicted(Prediction prediction) {
+        ScoringMetrics version = metrics.of(prediction.modelVersion());
+        version.predicted(prediction.latencyMs());
+        Prediction.Interval interval = prediction.interval();
+        if (interval != null) {
+            version.intervals(interval.level(), (interval.upper() - interval.lower()) / 2);
+        }
     }
 
     @Override
@@ -92,7 +102,7 @@ final class ScoreReporter implements Scored {
 
     @Override
     public void shadowPrediction(Prediction prediction, long timestamp) {
-        metrics.of(prediction.modelVersion()).predicted(prediction.latencyMs());
+        predicted(prediction);
         output.collect(ModelScorer.SHADOW_PREDICTIONS, new StreamRecord<>(prediction, timestamp));
     }
 

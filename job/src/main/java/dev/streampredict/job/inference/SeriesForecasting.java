@@ -4,6 +4,7 @@ import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.records.InputEcho;
 import dev.streampredict.job.records.ScoringInput;
+import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
 import org.apache.flink.api.common.state.ValueState;
 
@@ -159,15 +160,15 @@ final class SeriesForecasting implements TaskScoring {
                 observeInput(model, batch.rows[i], fills[i]);
                 echoed = echo.of(input);
                 scored.prediction(Prediction.regression(input.id(), input.key(), echoed, target, served[i],
-                        version, now, now - input.ingestTimestamp(), Math.min(fills[i], width(model))),
-                        batch.timestamps[i]);
+                        version, now, now - input.ingestTimestamp(), Math.min(fills[i], width(model)),
+                        interval(model, served[i])), batch.timestamps[i]);
             }
             if (shadowed != null && Double.isFinite(shadowed[i])) {
                 observeInput(shadow, batch.rows[i], fills[i]);
                 scored.shadowPrediction(Prediction.regression(input.id(), input.key(),
                         echoed != null ? echoed : echo.of(input), target,
                         shadowed[i], shadowVersion, now, now - input.ingestTimestamp(),
-                        Math.min(fills[i], width(shadow))), batch.timestamps[i]);
+                        Math.min(fills[i], width(shadow)), interval(shadow, shadowed[i])), batch.timestamps[i]);
             }
         }
         // each key's latest forecasts wait in its state for the key's next value; one the model failed on does not
@@ -184,6 +185,16 @@ final class SeriesForecasting implements TaskScoring {
             windows.update(window);
         }
         lastSlotOfKey.clear();
+    }
+
+    /** The model's interval around {@code forecast}, or {@code null} for a model without intervals. */
+    private static Prediction.Interval interval(Predictor model, double forecast) {
+        PredictionIntervals intervals = model.metadata().intervals();
+        if (intervals == null) {
+            return null;
+        }
+        double halfWidth = intervals.nextHalfWidth();
+        return new Prediction.Interval(intervals.level(), forecast - halfWidth, forecast + halfWidth);
     }
 
     /** The key's latest step (or value), once the window holds two real values: padding is not an input. */

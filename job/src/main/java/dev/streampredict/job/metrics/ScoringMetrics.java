@@ -34,6 +34,10 @@ public final class ScoringMetrics {
     public static final String RECENT_PERSISTENCE_MSE = "recent_persistence_mse";
     /** Regression: recent MSE over recent persistence MSE; below 1 the model beats the naive forecast. */
     public static final String SKILL_RATIO = "skill_ratio";
+    /** Regression with prediction intervals: the share of the recent actual values inside their intervals. */
+    public static final String INTERVAL_COVERAGE = "interval_coverage";
+    /** Regression with prediction intervals: the share they were made to hold, the coverage to compare with. */
+    public static final String INTERVAL_LEVEL = "interval_level";
     /**
      * The recent inputs' distance from the version's training data: the largest root mean square of a standardised
      * feature; about 1 on inputs like the training data.
@@ -63,6 +67,10 @@ public final class ScoringMetrics {
     private final SlidingMean recentAbsoluteError = new SlidingMean(RECENT);
     private final SlidingMean recentCorrect = new SlidingMean(RECENT);
     private final SlidingMean recentPersistenceSquaredError = new SlidingMean(RECENT);
+    private final SlidingMean recentCovered = new SlidingMean(RECENT);
+    /** The version's interval half-width and level, once one of its predictions told them; NaN before or without. */
+    private volatile double intervalHalfWidth = Double.NaN;
+    private volatile double intervalLevel = Double.NaN;
     private final RecentMajority recentMajority = new RecentMajority(RECENT);
     private InputDrift inputDrift;
     private volatile double squaredErrorSum;
@@ -85,6 +93,8 @@ public final class ScoringMetrics {
             group.gauge(RECENT_PERSISTENCE_MSE, (Gauge<Double>) recentPersistenceSquaredError::mean);
             group.gauge(SKILL_RATIO, (Gauge<Double>) () -> recentSquaredError.mean()
                     / recentPersistenceSquaredError.mean());
+            group.gauge(INTERVAL_COVERAGE, (Gauge<Double>) recentCovered::mean);
+            group.gauge(INTERVAL_LEVEL, (Gauge<Double>) () -> intervalLevel);
         } else {
             group.gauge(ACCURACY, (Gauge<Double>) () -> ratio(correct.getCount()));
             group.gauge(RECENT_ACCURACY, (Gauge<Double>) recentCorrect::mean);
@@ -100,6 +110,12 @@ public final class ScoringMetrics {
     public void predicted(long latencyMs) {
         predictions.inc();
         latency.update(latencyMs);
+    }
+
+    /** This version's forecasts come with intervals of this half-width, made to hold a {@code level} share. */
+    public void intervals(double level, double halfWidth) {
+        intervalLevel = level;
+        intervalHalfWidth = halfWidth;
     }
 
     void role(Role role) {
@@ -129,6 +145,9 @@ public final class ScoringMetrics {
         absoluteErrorSum += Math.abs(error);
         recentSquaredError.add(error * error);
         recentAbsoluteError.add(Math.abs(error));
+        if (!Double.isNaN(intervalHalfWidth)) {
+            recentCovered.add(Math.abs(error) <= intervalHalfWidth ? 1 : 0);
+        }
         evaluated.inc();
     }
 

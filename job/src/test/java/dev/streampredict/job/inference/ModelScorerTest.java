@@ -12,6 +12,7 @@ import dev.streampredict.job.records.ScoringInput;
 import dev.streampredict.job.promotion.PromotionRule;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelLimits;
+import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.OnnxModels;
 import dev.streampredict.model.OnnxSignature;
 import dev.streampredict.model.OutputKind;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -67,6 +69,7 @@ class ModelScorerTest {
     @TempDir
     static Path dir;
     private static ModelArchive first;
+    private static Path firstDir;
     private static ModelArchive wider;
     /** A model of another series feature: it cannot score this job's inputs. */
     private static ModelArchive otherFeature;
@@ -83,7 +86,8 @@ class ModelScorerTest {
 
     @BeforeAll
     static void trainModels() throws Exception {
-        first = ModelArchive.of(train("tiny", WINDOW).toString());
+        firstDir = train("tiny", WINDOW);
+        first = ModelArchive.of(firstDir.toString());
         wider = ModelArchive.of(train("wider", WIDER_WINDOW).toString());
         otherFeature = ModelArchive.of(train("other", WINDOW, "level").toString());
         model = first.load();
@@ -490,6 +494,33 @@ class ModelScorerTest {
                 {a[0], a[0], a[0], a[0], a[1], a[2]}}, 1)[0], within(1e-6));
         assertThat(served.get(2).prediction()).isCloseTo(model.forecast(new double[][]{
                 {a[0], a[0], a[1], a[2]}}, 1)[0], within(1e-6));
+    }
+
+    @Test
+    void aForecastOfAModelWithIntervalsCarriesItsIntervalAndAShadowWithoutNone() throws Exception {
+        ModelMetadata m = first.metadata();
+        assertThat(m.intervals()).as("the tests' forecasters have intervals").isNotNull();
+        ModelArchive withoutIntervals = TestArtifacts.saved(dir.resolve("tiny-plain"), new ModelMetadata(
+                m.formatVersion(), "tiny-plain", m.task(), m.windowSize(), m.features(), m.target(),
+                m.targetMode(), m.standardizer(), m.classes(), m.createdAt(), m.trainingData(), m.metrics()),
+                Files.readAllBytes(firstDir.resolve("network.zip")));
+        open(2, 1_000);
+        publish(withoutIntervals);
+        command(ModelCommand.Action.SHADOW, withoutIntervals.version(), 0);
+        harness.prepareSnapshotPreBarrier(1);
+        for (double value : new double[]{1.0, 1.2, 1.1}) {
+            send("a", value);
+        }
+        harness.prepareSnapshotPreBarrier(2);
+
+        double halfWidth = m.intervals().nextHalfWidth();
+        assertThat(harness.extractOutputValues()).hasSize(3).allSatisfy(p -> {
+            assertThat(p.modelVersion()).isEqualTo(first.version());
+            assertThat(p.interval()).isEqualTo(new Prediction.Interval(m.intervals().level(),
+                    p.prediction() - halfWidth, p.prediction() + halfWidth));
+        });
+        assertThat(harness.getSideOutput(ModelScorer.SHADOW_PREDICTIONS)).hasSize(3)
+                .allSatisfy(r -> assertThat(r.getValue().interval()).isNull());
     }
 
     @Test

@@ -30,6 +30,21 @@ class ScoringMetricsTest {
     }
 
     @Test
+    void intervalCoverageIsTheShareOfErrorsWithinTheHalfWidthCountedOnceTheVersionToldIt() {
+        metrics.of("v1").forecastError(5.0, 1.0); // before any prediction with an interval: not counted
+        metrics.of("v1").intervals(0.9, 1.0);
+        metrics.of("v1").forecastError(0.5, 1.0);
+        metrics.of("v1").forecastError(-1.0, 1.0); // on the bound: inside
+        metrics.of("v1").forecastError(-1.5, 1.0);
+        metrics.of("v1").forecastError(2.0, 1.0);
+        metrics.of("v2").forecastError(0.1, 1.0);
+
+        assertThat(gauge("model_version_interval_coverage|v1")).isEqualTo(0.5);
+        assertThat(gauge("model_version_interval_level|v1")).isEqualTo(0.9);
+        assertThat(gauge("model_version_interval_coverage|v2")).as("a version without intervals").isNaN();
+    }
+
+    @Test
     void aClassifiersRecentAccuracyStandsBesideTheMajorityClassBaseline() {
         for (String label : new String[]{"a", "a", "a", "b"}) {
             classifierMetrics.of("v1").classified(label.equals("a"), label);
