@@ -3,6 +3,7 @@ package dev.streampredict.cli;
 import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.Architecture;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.TargetMode;
@@ -73,7 +74,7 @@ public final class ModelBootstrap {
         FitOptions fit = new FitOptions(defaults.hidden(), defaults.maxEpochs(), defaults.patience(),
                 defaults.batchSize(), defaults.learningRate(), seed);
         var model = RegressionTraining.train(history, new RegressionTraining.Settings(name, source, target,
-                WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15, fit, INTERVAL_LEVEL),
+                WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15, fit, INTERVAL_LEVEL, Architecture.MLP),
                 new PrintStream(PrintStream.nullOutputStream()));
         model.save(dir);
         out.printf("trained %s in %.0f s%n", model.metadata().modelVersion(), (System.nanoTime() - start) / 1e9);

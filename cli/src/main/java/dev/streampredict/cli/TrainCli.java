@@ -4,6 +4,7 @@ import dev.streampredict.common.csv.CsvColumnOptions;
 import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.Architecture;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.model.Task;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code train}: reads a CSV file, trains, evaluates on held-out data, writes the model artifact. */
@@ -58,6 +60,12 @@ public final class TrainCli implements Callable<Integer> {
     @Option(names = "--test-fraction", defaultValue = "0.15", description = "Latest part of the data, for the "
             + "reported metrics only.")
     double testFraction;
+
+    @Option(names = "--architecture", defaultValue = "mlp", paramLabel = "mlp|lstm|cnn",
+            description = "Regression: the network that reads the window: mlp (dense layers over the window), lstm "
+                    + "(an LSTM of the first --hidden size, read at its last step) or cnn (causal 1-D convolutions "
+                    + "of that many filters seeing the whole window); further --hidden sizes are dense layers.")
+    Architecture architecture;
 
     @Option(names = "--interval-level", paramLabel = "LEVEL", defaultValue = "0",
             description = "Regression: give each forecast a prediction interval meant to hold this share of actual "
@@ -133,6 +141,10 @@ public final class TrainCli implements Callable<Integer> {
                     throw new IllegalArgumentException("--interval-level is for regression: a classifier gives each "
                             + "class's probability");
                 }
+                if (architecture != Architecture.MLP) {
+                    throw new IllegalArgumentException("--architecture " + architecture.name().toLowerCase(
+                            Locale.ROOT) + " reads a window: a classifier reads one feature vector (mlp)");
+                }
                 List<String> features = List.copyOf(records.get(0).features().keySet());
                 var settings = new ClassificationTraining.Settings(
                         name != null ? name : spec.keyForFile() + "-" + spec.labelColumn(), source, features,
@@ -150,7 +162,7 @@ public final class TrainCli implements Callable<Integer> {
                 String targetFeature = target != null ? target : records.get(0).features().keySet().iterator().next();
                 var settings = new RegressionTraining.Settings(
                         name != null ? name : spec.keyForFile() + "-" + targetFeature, source, targetFeature, window,
-                        targetMode, validationFraction, testFraction, fit, intervalLevel);
+                        targetMode, validationFraction, testFraction, fit, intervalLevel, architecture);
                 if (crossValidationFolds != null && repeats != 1) {
                     throw new IllegalArgumentException("--repeats is for classification: rolling origins are fixed "
                             + "by time, so a repeat would train the same models again");

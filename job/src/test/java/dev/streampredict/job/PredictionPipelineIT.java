@@ -14,11 +14,16 @@ import dev.streampredict.job.PipelineTesting.ForecastErrors;
 import dev.streampredict.job.metrics.InputMetrics;
 import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.job.pipeline.KafkaIO;
+import dev.streampredict.model.Architecture;
+import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
+import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.ProducerCli;
 import dev.streampredict.producer.SyntheticSeries;
+import dev.streampredict.registry.ModelCommand;
+import dev.streampredict.registry.ModelRegistry;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.MiniClusters;
 import dev.streampredict.testing.ReportedMetrics;
@@ -78,7 +83,7 @@ class PredictionPipelineIT {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(Map.of("input-data", 2, "predictions", 2,
-            "input-data-dlq", 1));
+            "input-data-dlq", 1, "sequence-in", 2, "sequence-out", 2, "sequence-shadow", 2, "sequence-dlq", 1));
 
     @TempDir
     static Path dir;
@@ -164,6 +169,45 @@ class PredictionPipelineIT {
             assertThat(header(r, KafkaIO.HEADER_DETAIL)).isNotBlank();
         });
         assertThat(sum(REPORTER, id, InputMetrics.INVALID_RECORDS)).isEqualTo(3);
+    }
+
+    /**
+     * An LSTM and a CNN forecaster served side by side, one stable and one shadow, on the same records: each
+     * forecast is its network's answer to the key's window, as trained, with its interval.
+     */
+    @Test
+    void anLstmAndACnnServeBesideEachOtherEachAsTrained() throws Exception {
+        FitOptions fit = new FitOptions(List.of(8), 5, 2, 32, 0.01, 1);
+        Path cnn = TinyModels.train(dir, "tiny-cnn", SyntheticSeries.FEATURE, KEYS, PipelineTesting.WINDOW,
+                TargetMode.DIFFERENCE, fit, Architecture.CNN);
+        Path lstm = TinyModels.train(dir, "tiny-lstm", SyntheticSeries.FEATURE, KEYS, PipelineTesting.WINDOW,
+                TargetMode.DIFFERENCE, fit, Architecture.LSTM);
+        ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), "sequence-models");
+        registry.ensureTopic();
+        ModelArchive stable = ModelArchive.of(cnn.toString());
+        ModelArchive shadow = ModelArchive.of(lstm.toString());
+        registry.publish(stable, List.of(ModelCommand.of(ModelCommand.Action.STABLE, stable.version(), 0, "it")));
+        registry.publish(shadow, List.of(ModelCommand.of(ModelCommand.Action.SHADOW, shadow.version(), 0, "it")));
+        int count = 300;
+        try (InputProducer producer = new InputProducer(KAFKA.bootstrapServers(), "sequence-in")) {
+            syntheticRecords(KEYS, count, 5).forEach(producer::send);
+            producer.flush();
+        }
+
+        JobClient job = startJob(new Configuration(), "--bootstrap-servers", KAFKA.bootstrapServers(),
+                "--model-registry", "sequence-models", "--input-topic", "sequence-in", "--predictions-topic",
+                "sequence-out", "--shadow-topic", "sequence-shadow", "--dead-letter-topic", "sequence-dlq",
+                "--starting-offsets", "earliest", "--parallelism", "2", "--job-name", "sequence-it");
+        List<Prediction> served = readPredictions(KAFKA.bootstrapServers(), "sequence-out", count,
+                Duration.ofMinutes(2));
+        List<Prediction> shadowed = readPredictions(KAFKA.bootstrapServers(), "sequence-shadow", count,
+                Duration.ofMinutes(1));
+        job.cancel().get(1, TimeUnit.MINUTES);
+
+        assertThat(served).extracting(Prediction::modelVersion).containsOnly(stable.version());
+        assertThat(shadowed).extracting(Prediction::modelVersion).containsOnly(shadow.version());
+        assertForecastsUseEachKeysWholeHistory(served, stable.load());
+        assertForecastsUseEachKeysWholeHistory(shadowed, shadow.load());
     }
 
     /**

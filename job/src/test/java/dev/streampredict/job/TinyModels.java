@@ -1,6 +1,7 @@
 package dev.streampredict.job;
 
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.Architecture;
 import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.SyntheticSeries;
@@ -44,6 +45,12 @@ public final class TinyModels {
      */
     public static Path train(Path dir, String name, String feature, int keys, int window, TargetMode mode,
                              FitOptions fit) throws IOException {
+        return train(dir, name, feature, keys, window, mode, fit, Architecture.MLP);
+    }
+
+    /** As above, a network of {@code architecture}. */
+    public static Path train(Path dir, String name, String feature, int keys, int window, TargetMode mode,
+                             FitOptions fit, Architecture architecture) throws IOException {
         SyntheticSeries history = new SyntheticSeries(keys, PERIOD, NOISE, 1, new AtomicLong()::incrementAndGet);
         List<InputRecord> records = new ArrayList<>();
         for (int i = 0; i < HISTORY; i++) {
@@ -53,7 +60,8 @@ public final class TinyModels {
         }
         Path modelDir = dir.resolve(name);
         RegressionTraining.train(records, new RegressionTraining.Settings(name, "generated", feature, window, mode,
-                0.15, 0.15, fit, INTERVAL_LEVEL), new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
+                0.15, 0.15, fit, INTERVAL_LEVEL, architecture), new PrintStream(OutputStream.nullOutputStream()))
+                .save(modelDir);
         return modelDir;
     }
 }

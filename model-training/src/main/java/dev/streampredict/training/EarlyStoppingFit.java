@@ -1,5 +1,9 @@
 package dev.streampredict.training;
 
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -20,6 +24,7 @@ final class EarlyStoppingFit {
                       ToDoubleFunction<MultiLayerNetwork> validationScore, String scoreName, FitOptions options,
                       PrintStream log) {
         Random random = new Random(options.seed());
+        boolean sequence = readsSequence(network);
         int n = features.length;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -38,7 +43,7 @@ final class EarlyStoppingFit {
             int batches = 0;
             for (int from = 0; from < n; from += options.batchSize()) {
                 int to = Math.min(n, from + options.batchSize());
-                network.fit(batch(features, labels, order, from, to));
+                network.fit(batch(features, labels, order, from, to, sequence));
                 lossSum += network.score();
                 batches++;
             }
@@ -60,14 +65,23 @@ final class EarlyStoppingFit {
         network.setParams(bestParams);
     }
 
-    private static DataSet batch(float[][] features, float[][] labels, int[] order, int from, int to) {
+    /** Whether the network reads each row as one channel over time steps (an LSTM, a 1-D convolution). */
+    private static boolean readsSequence(MultiLayerNetwork network) {
+        Layer first = network.getLayerWiseConfigurations().getConf(0).getLayer();
+        return first instanceof LastTimeStep || first instanceof BaseRecurrentLayer
+                || first instanceof Convolution1DLayer;
+    }
+
+    private static DataSet batch(float[][] features, float[][] labels, int[] order, int from, int to,
+                                 boolean sequence) {
         float[][] x = new float[to - from][];
         float[][] y = new float[to - from][];
         for (int i = from; i < to; i++) {
             x[i - from] = features[order[i]];
             y[i - from] = labels[order[i]];
         }
-        return new DataSet(Nd4j.create(x), Nd4j.create(y));
+        INDArray rows = Nd4j.create(x);
+        return new DataSet(sequence ? rows.reshape(x.length, 1, rows.size(1)) : rows, Nd4j.create(y));
     }
 
     private static void shuffle(int[] order, Random random) {

@@ -1,6 +1,7 @@
 package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.Architecture;
 import dev.streampredict.model.Dl4jRuntime;
 import dev.streampredict.model.FeatureEncoder;
 import dev.streampredict.model.ModelMetadata;
@@ -27,12 +28,14 @@ public final class RegressionTraining {
      * @param trainingData where the records came from, recorded in the metadata
      */
     public record Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
-                           double validationFraction, double testFraction, FitOptions fit, double intervalLevel) {
+                           double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
+                           Architecture architecture) {
 
-        /** Without prediction intervals. */
+        /** A multilayer perceptron without prediction intervals. */
         public Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
                         double validationFraction, double testFraction, FitOptions fit) {
-            this(name, trainingData, target, windowSize, targetMode, validationFraction, testFraction, fit, 0);
+            this(name, trainingData, target, windowSize, targetMode, validationFraction, testFraction, fit, 0,
+                    Architecture.MLP);
         }
 
         boolean intervals() {
@@ -208,7 +211,7 @@ public final class RegressionTraining {
         ModelMetadata draft = metadata(settings, "draft", fitStandardizer(split.train(), settings.targetMode()),
                 Map.of());
         FeatureEncoder encoder = new FeatureEncoder(draft);
-        MultiLayerNetwork network = Networks.regression(encoder.inputs(), settings.fit());
+        MultiLayerNetwork network = Networks.regression(encoder.inputs(), settings.architecture(), settings.fit());
         float[][] x = new float[split.train().size()][encoder.inputs()];
         float[][] y = new float[split.train().size()][1];
         for (int i = 0; i < x.length; i++) {
@@ -216,7 +219,7 @@ public final class RegressionTraining {
             encoder.encodeWindow(s.window(), x[i], 0);
             y[i][0] = (float) encoder.encodeNext(s.window(), s.next());
         }
-        Fitted fitted = new Fitted(network, new Predictor(draft, new Dl4jRuntime(network)), draft.standardizer());
+        Fitted fitted = new Fitted(network, new Predictor(draft, Dl4jRuntime.of(network, draft)), draft.standardizer());
         EarlyStoppingFit.fit(network, x, y,
                 net -> ForecastErrors.of(split.validation(), fitted.forecast(split.validation())).mse(), "MSE",
                 settings.fit(), log);
@@ -234,6 +237,6 @@ public final class RegressionTraining {
                                           Map<String, Double> metrics) {
         return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, version, Task.REGRESSION, settings.windowSize(),
                 List.of(settings.target()), settings.target(), settings.targetMode(), standardizer, List.of(),
-                Instant.now().toString(), settings.trainingData(), metrics);
+                Instant.now().toString(), settings.trainingData(), metrics).withArchitecture(settings.architecture());
     }
 }

@@ -109,7 +109,8 @@ public final class Retrainer {
         TrainedModel candidate = metadata.task() == Task.REGRESSION
                 ? RegressionTraining.train(training, new RegressionTraining.Settings(name(metadata),
                 "retrained on the stream", metadata.target(), metadata.windowSize(), metadata.targetMode(), 0.15,
-                0.15, fit, metadata.intervals() == null ? 0 : metadata.intervals().level()), quiet)
+                0.15, fit, metadata.intervals() == null ? 0 : metadata.intervals().level(),
+                metadata.architecture()), quiet)
                 : ClassificationTraining.train(training.stream().filter(r -> r.label() != null).toList(),
                 new ClassificationTraining.Settings(name(metadata), "retrained on the stream", metadata.features(),
                         0.15, 0.15, fit), quiet);

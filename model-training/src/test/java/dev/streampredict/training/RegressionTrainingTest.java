@@ -1,11 +1,14 @@
 package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.Architecture;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -39,11 +42,8 @@ class RegressionTrainingTest {
     /** Noise of spread 0.5 around a sine the network learns: a 90% interval is about 1.645 spreads wide. */
     @Test
     void intervalsOnNoiseOfKnownSpreadHoldTheirLevelOnTheTestPartAndTravelWithTheArtifact() throws Exception {
-        RegressionTraining.Settings plain = settings(TargetMode.LEVEL);
-        RegressionTraining.Settings settings = new RegressionTraining.Settings(plain.name(), plain.trainingData(),
-                plain.target(), plain.windowSize(), plain.targetMode(), plain.validationFraction(),
-                plain.testFraction(), plain.fit(), 0.9);
-        TrainedModel model = RegressionTraining.train(noisySine(2000, 13), settings, QUIET);
+        TrainedModel model = RegressionTraining.train(noisySine(2000, 13), settings(TargetMode.LEVEL, 0.9,
+                Architecture.MLP), QUIET);
         model.save(dir);
 
         Map<String, Double> m = model.metadata().metrics();
@@ -54,6 +54,26 @@ class RegressionTrainingTest {
                 .isBetween(0.85, 0.95);
         assertThat(ModelArtifact.load(dir.toString()).metadata().intervals())
                 .isEqualTo(model.metadata().intervals());
+    }
+
+    /** Each architecture learns the sine, and its saved artifact loads as a job loads it and forecasts alike. */
+    @ParameterizedTest
+    @EnumSource(value = Architecture.class, names = {"LSTM", "CNN"})
+    void aSequenceNetworkBeatsPersistenceAndServesFromItsArtifactAsTrained(Architecture architecture)
+            throws Exception {
+        List<InputRecord> data = noisySine(1500, 7);
+        TrainedModel model = RegressionTraining.train(data, settings(TargetMode.DIFFERENCE, 0, architecture), QUIET);
+        model.save(dir);
+
+        Map<String, Double> m = model.metadata().metrics();
+        assertThat(m.get("test.mseRatioToPersistence")).as(architecture + " against persistence").isLessThan(0.5);
+        Predictor loaded = ModelArtifact.load(dir.toString());
+        assertThat(loaded.metadata().architecture()).isEqualTo(architecture);
+        List<SeriesSample> samples = SeriesSamples.build(data, "value", 16);
+        TimeSplit<SeriesSample> split = TimeSplit.of(samples, SeriesSample::timestamp, 0.15, 0.15);
+        double[][] windows = split.test().stream().map(SeriesSample::window).toArray(double[][]::new);
+        assertThat(ForecastErrors.of(split.test(), loaded.forecast(windows, windows.length)).mse())
+                .isCloseTo(m.get("test.mse"), within(1e-6 * m.get("test.mse")));
     }
 
     @Test
@@ -140,8 +160,12 @@ class RegressionTrainingTest {
     }
 
     static RegressionTraining.Settings settings(TargetMode mode) {
+        return settings(mode, 0, Architecture.MLP);
+    }
+
+    static RegressionTraining.Settings settings(TargetMode mode, double intervalLevel, Architecture architecture) {
         return new RegressionTraining.Settings("sine-value", "generated", "value", 16, mode, 0.15, 0.15,
-                new FitOptions(List.of(32, 32), 60, 8, 64, 0.003, 42));
+                new FitOptions(List.of(32, 32), 60, 8, 64, 0.003, 42), intervalLevel, architecture);
     }
 
     static List<InputRecord> noisySine(int n, long seed) {

@@ -3,6 +3,8 @@ package dev.streampredict.model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -66,13 +68,17 @@ final class Dl4jNetworkFile {
             throw corrupt(where, "its " + CONFIGURATION + " is not a DL4J network configuration", e);
         }
         Shape shape = Shape.of(configuration, where);
-        if (shape.inputs() != metadata.networkInputs() || shape.outputs() != metadata.networkOutputs()) {
+        // a sequence network takes one channel, the series, over the window's steps
+        boolean sequence = metadata.architecture().readsSequence();
+        long inputs = sequence ? 1 : metadata.networkInputs();
+        if (shape.inputs() != inputs || shape.outputs() != metadata.networkOutputs()) {
             throw new ModelArtifactException(RefusalReason.CORRUPT, "model network " + where + " takes "
                     + shape.inputs() + " inputs and gives " + shape.outputs() + " outputs, but its metadata "
-                    + "describes " + metadata.networkInputs() + " and " + metadata.networkOutputs()
+                    + "describes " + inputs + (sequence ? " channel" : "") + " and " + metadata.networkOutputs()
                     + ": the two files come from different models. Retrain.");
         }
-        long needed = shape.memory(configuration.getDataType(), limits.batchRows()) + file.length;
+        int steps = sequence ? metadata.networkInputs() : 1;
+        long needed = shape.memory(configuration.getDataType(), limits.batchRows() * steps) + file.length;
         if (needed > limits.memoryBudget()) {
             throw new ModelArtifactException(RefusalReason.OVER_BUDGET, "model network " + where + " has "
                     + shape.parameters() + " parameters and would take about " + ModelLimits.megabytes(needed)
@@ -158,7 +164,10 @@ final class Dl4jNetworkFile {
             long[] widths = new long[configuration.getConfs().size()];
             int i = 0;
             for (NeuralNetConfiguration layer : configuration.getConfs()) {
-                if (layer.getLayer() instanceof FeedForwardLayer dense
+                // an LSTM read at its last step is wrapped (LastTimeStep): its sizes are the wrapped layer's
+                Layer inner = layer.getLayer() instanceof BaseWrapperLayer wrapper ? wrapper.getUnderlying()
+                        : layer.getLayer();
+                if (inner instanceof FeedForwardLayer dense
                         && (dense.getNIn() > Integer.MAX_VALUE || dense.getNOut() > Integer.MAX_VALUE)) {
                     throw new ModelArtifactException(RefusalReason.OVER_BUDGET, "model network " + where
                             + " has a layer of " + dense.getNIn() + " inputs and " + dense.getNOut() + " outputs, "
@@ -169,7 +178,7 @@ final class Dl4jNetworkFile {
                     throw corrupt(where, "its configuration gives a layer " + count + " parameters", null);
                 }
                 parameters += count;
-                if (layer.getLayer() instanceof FeedForwardLayer dense) {
+                if (inner instanceof FeedForwardLayer dense) {
                     if (inputs < 0) {
                         inputs = dense.getNIn();
                     }

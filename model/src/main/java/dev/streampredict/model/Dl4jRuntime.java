@@ -4,17 +4,35 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** A DL4J network ({@code MultiLayerNetwork}) on ND4J's native CPU backend. */
+/**
+ * A DL4J network ({@code MultiLayerNetwork}) on ND4J's native CPU backend. A feed-forward network takes each row as
+ * it is; a sequence network (LSTM, 1-D convolution) takes it as one channel over {@code sequenceLength} time steps.
+ */
 public final class Dl4jRuntime implements InferenceRuntime {
 
     private final MultiLayerNetwork network;
     private final int inputWidth;
     private final int outputWidth;
+    /** 0 for a feed-forward network. */
+    private final int sequenceLength;
 
+    /** A feed-forward network. */
     public Dl4jRuntime(MultiLayerNetwork network) {
+        this(network, Math.toIntExact(network.layerInputSize(0)), 0);
+    }
+
+    private Dl4jRuntime(MultiLayerNetwork network, int inputWidth, int sequenceLength) {
         this.network = network;
-        this.inputWidth = Math.toIntExact(network.layerInputSize(0));
+        this.inputWidth = inputWidth;
+        this.sequenceLength = sequenceLength;
         this.outputWidth = Math.toIntExact(network.layerSize(network.getnLayers() - 1));
+    }
+
+    /** The network of a model with this metadata, read as its architecture says. */
+    public static Dl4jRuntime of(MultiLayerNetwork network, ModelMetadata metadata) {
+        int inputs = metadata.networkInputs();
+        return metadata.architecture().readsSequence() ? new Dl4jRuntime(network, inputs, inputs)
+                : new Dl4jRuntime(network);
     }
 
     /**
@@ -25,7 +43,7 @@ public final class Dl4jRuntime implements InferenceRuntime {
      * @throws ModelArtifactException with the reason, if it may not or cannot be loaded
      */
     public static Dl4jRuntime read(byte[] file, ModelMetadata metadata, ModelLimits limits, String where) {
-        return new Dl4jRuntime(Dl4jNetworkFile.read(file, metadata, limits, where));
+        return of(Dl4jNetworkFile.read(file, metadata, limits, where), metadata);
     }
 
     @Override
@@ -40,7 +58,8 @@ public final class Dl4jRuntime implements InferenceRuntime {
 
     @Override
     public double[] run(float[] rows, int count) {
-        long[] shape = {count, inputWidth};
+        // a row of a sequence network is its one channel's time steps: [rows, 1, steps] lays them out alike
+        long[] shape = sequenceLength > 0 ? new long[]{count, 1, sequenceLength} : new long[]{count, inputWidth};
         // from a buffer made of the array, which copies it in one go: Nd4j.create(float[], ...) copies element by
         // element (BaseDataBuffer.setData), which took a fifth of the scoring thread's time for 784-feature inputs
         INDArray input = Nd4j.create(Nd4j.createBuffer(rows), shape, Nd4j.getStrides(shape, 'c'), 0, 'c');

@@ -27,6 +27,8 @@ import java.util.Set;
  *                      support, which are DL4J
  * @param onnx          an ONNX model's input, output and output kind; {@code null} for any other runtime
  * @param intervals     regression: the forecasts' prediction intervals; {@code null} without (as before they existed)
+ * @param architecture  a DL4J forecaster's network: how it reads its window; absent in artifacts from before the
+ *                      choice, which are {@link Architecture#MLP}
  */
 public record ModelMetadata(
         int formatVersion,
@@ -43,7 +45,8 @@ public record ModelMetadata(
         Map<String, Double> metrics,
         ModelRuntime runtime,
         @JsonInclude(JsonInclude.Include.NON_NULL) OnnxSignature onnx,
-        @JsonInclude(JsonInclude.Include.NON_NULL) PredictionIntervals intervals) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) PredictionIntervals intervals,
+        Architecture architecture) {
 
     public static final int CURRENT_FORMAT = 1;
 
@@ -75,6 +78,9 @@ public record ModelMetadata(
                     + onnx.rowWidth() + " values; this " + task + " model's inputs make rows of " + inputs);
         }
         require(intervals == null || task == Task.REGRESSION, "intervals", "are for forecasts, not " + task);
+        architecture = architecture == null ? Architecture.MLP : architecture;
+        require(!architecture.readsSequence() || task == Task.REGRESSION && runtime == ModelRuntime.DL4J,
+                "architecture", architecture + " is for DL4J forecasters");
     }
 
     /** A model of any runtime without intervals. */
@@ -83,7 +89,7 @@ public record ModelMetadata(
                          String createdAt, String trainingData, Map<String, Double> metrics, ModelRuntime runtime,
                          OnnxSignature onnx) {
         this(formatVersion, modelVersion, task, windowSize, features, target, targetMode, standardizer, classes,
-                createdAt, trainingData, metrics, runtime, onnx, null);
+                createdAt, trainingData, metrics, runtime, onnx, null, null);
     }
 
     /** A DL4J model, as training makes it. */
@@ -91,13 +97,19 @@ public record ModelMetadata(
                          String target, TargetMode targetMode, Standardizer standardizer, List<String> classes,
                          String createdAt, String trainingData, Map<String, Double> metrics) {
         this(formatVersion, modelVersion, task, windowSize, features, target, targetMode, standardizer, classes,
-                createdAt, trainingData, metrics, ModelRuntime.DL4J, null, null);
+                createdAt, trainingData, metrics, ModelRuntime.DL4J, null, null, null);
     }
 
     /** This metadata with {@code intervals}. */
     public ModelMetadata withIntervals(PredictionIntervals intervals) {
         return new ModelMetadata(formatVersion, modelVersion, task, windowSize, features, target, targetMode,
-                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, intervals);
+                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, intervals, architecture);
+    }
+
+    /** This metadata with {@code architecture}. */
+    public ModelMetadata withArchitecture(Architecture architecture) {
+        return new ModelMetadata(formatVersion, modelVersion, task, windowSize, features, target, targetMode,
+                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, intervals, architecture);
     }
 
     static void require(boolean holds, String field, String problem) {
