@@ -20,7 +20,8 @@ import java.util.List;
  * and type, a STRING column for the predicted class (any name but {@code model_version}), and optionally
  * {@code probability DOUBLE} (the class's probability). A forecaster's INPUT is one array of numbers, the window
  * oldest first (SQL builds it with {@code ARRAY_AGG} over the key's last rows), and its OUTPUT one DOUBLE column
- * for the forecast (any name). Either may add {@code model_version STRING}.
+ * for the forecast (any name), and with prediction intervals {@code lower_bound DOUBLE} and
+ * {@code upper_bound DOUBLE}, its interval's bounds. Either may add {@code model_version STRING}.
  *
  * @param inputTypes the type of each input column, to read it as a double; a forecaster's one array
  * @param outputs    what each output column holds, in order
@@ -29,14 +30,26 @@ record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implemen
 
     static final String PROBABILITY = "probability";
     static final String MODEL_VERSION = "model_version";
+    static final String LOWER = "lower_bound";
+    static final String UPPER = "upper_bound";
 
     /** What an output column holds. */
-    enum Output { PREDICTED_CLASS, PROBABILITY, FORECAST, MODEL_VERSION }
+    enum Output { PREDICTED_CLASS, PROBABILITY, FORECAST, LOWER, UPPER, MODEL_VERSION }
 
     static ModelColumns of(ModelMetadata metadata, ResolvedSchema input, ResolvedSchema output, String model) {
         return metadata.task() == Task.CLASSIFICATION
                 ? new ModelColumns(featureTypes(metadata, input, model), outputs(output, model, Output.PREDICTED_CLASS))
-                : new ModelColumns(windowType(metadata, input, model), outputs(output, model, Output.FORECAST));
+                : new ModelColumns(windowType(metadata, input, model), forecastOutputs(metadata, output, model));
+    }
+
+    private static List<Output> forecastOutputs(ModelMetadata metadata, ResolvedSchema output, String model) {
+        List<Output> outputs = outputs(output, model, Output.FORECAST);
+        if (metadata.intervals() == null && (outputs.contains(Output.LOWER) || outputs.contains(Output.UPPER))) {
+            throw new ValidationException("model " + model + ": version " + metadata.modelVersion() + " has no "
+                    + "prediction intervals for OUTPUT lower_bound and upper_bound: train it with --interval-level, or "
+                    + "leave them out");
+        }
+        return outputs;
     }
 
     /** True for a forecaster, whose one input column is its window. */
@@ -98,6 +111,10 @@ record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implemen
         if (prediction == Output.PREDICTED_CLASS && name.equals(PROBABILITY) && type == LogicalTypeRoot.DOUBLE) {
             return Output.PROBABILITY;
         }
+        if (prediction == Output.FORECAST && type == LogicalTypeRoot.DOUBLE && (name.equals(LOWER)
+                || name.equals(UPPER))) {
+            return name.equals(LOWER) ? Output.LOWER : Output.UPPER;
+        }
         if (prediction == Output.PREDICTED_CLASS && string && !name.equals(PROBABILITY)
                 || prediction == Output.FORECAST && type == LogicalTypeRoot.DOUBLE) {
             return prediction;
@@ -108,7 +125,8 @@ record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implemen
 
     private static String describe(Output prediction) {
         return prediction == Output.FORECAST
-                ? "one DOUBLE column for the forecast (and may have model_version STRING)"
+                ? "one DOUBLE column for the forecast (and may have lower_bound DOUBLE and upper_bound DOUBLE, its "
+                        + "interval, and model_version STRING)"
                 : "one STRING column for the predicted class (and may have probability DOUBLE and model_version "
                         + "STRING)";
     }

@@ -3,6 +3,7 @@ package dev.streampredict.sql;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.ModelMetadata;
+import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -116,10 +117,18 @@ final class RowScorer implements AutoCloseable {
                         : StringData.fromString(predictor.metadata().classes().get(best));
                 case PROBABILITY -> best < 0 ? null : answer[best];
                 case FORECAST -> answer == null ? null : answer[0];
+                case LOWER -> bound(answer, -1);
+                case UPPER -> bound(answer, 1);
                 case MODEL_VERSION -> StringData.fromString(predictor.metadata().modelVersion());
             });
         }
         return output;
+    }
+
+    /** A bound of the forecast's interval; NULL when there is no forecast, or a newly stable version has none. */
+    private Double bound(double[] answer, int side) {
+        PredictionIntervals intervals = predictor.metadata().intervals();
+        return answer == null || intervals == null ? null : answer[0] + side * intervals.nextHalfWidth();
     }
 
     private static boolean isComplete(double[] features) {

@@ -10,6 +10,8 @@ import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.JobOptions;
 import dev.streampredict.job.PredictionJob;
 import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.PredictionIntervals;
+import dev.streampredict.model.TargetMode;
 import dev.streampredict.model.TestArtifacts;
 import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.registry.ModelRegistry;
@@ -78,6 +80,7 @@ class MlPredictIT {
     private static ModelArchive onnx;
     private static ModelArchive dl4j;
     private static ModelArchive forecaster;
+    private static ModelArchive withoutIntervals;
 
     @BeforeAll
     static void publish() throws Exception {
@@ -88,11 +91,15 @@ class MlPredictIT {
         registry.publish(onnx, List.of(ModelCommand.of(ModelCommand.Action.STABLE, onnx.version(), 0, "test")));
         registry.publish(dl4j, List.of());
 
-        forecaster = TestArtifacts.archive("close-forecaster", dir);
+        forecaster = TestArtifacts.saved(dir.resolve("close-forecaster"), TestArtifacts.regression(
+                "close-forecaster", 4, TargetMode.LEVEL).withIntervals(new PredictionIntervals(0.9, List.of(0.5))),
+                TestArtifacts.networkFile(TestArtifacts.network(4, 1)));
+        withoutIntervals = TestArtifacts.archive("close-plain", dir);
         ModelRegistry forecasters = new ModelRegistry(KAFKA.bootstrapServers(), FORECASTERS);
         forecasters.ensureTopic();
         forecasters.publish(forecaster, List.of(ModelCommand.of(ModelCommand.Action.STABLE, forecaster.version(),
                 0, "test")));
+        forecasters.publish(withoutIntervals, List.of());
     }
 
     @ParameterizedTest(name = "async {0}")
@@ -341,13 +348,13 @@ class MlPredictIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         PredictionJob.configure(env, options);
         JobClient job = env.executeAsync(options.jobName());
-        Map<String, Double> byJob = new HashMap<>();
+        Map<String, Prediction> byJob = new HashMap<>();
         try {
             PredictionCodec codec = new PredictionCodec();
             for (ConsumerRecord<byte[], byte[]> record : TopicReader.awaitRecords(KAFKA.bootstrapServers(),
                     "series-out", records.size(), Duration.ofMinutes(2))) {
                 Prediction prediction = codec.parse(record.value());
-                byJob.put(prediction.id(), prediction.prediction());
+                byJob.put(prediction.id(), prediction);
             }
         } finally {
             job.cancel().get(1, TimeUnit.MINUTES);
@@ -364,19 +371,23 @@ class MlPredictIT {
                 + "`key` ORDER BY ts ROWS BETWEEN " + (window - 1) + " PRECEDING AND CURRENT ROW) AS recent "
                 + "FROM series");
         sql.executeSql("CREATE TEMPORARY MODEL close_forecast INPUT (recent ARRAY<DOUBLE>) OUTPUT (forecast "
-                + "DOUBLE, model_version STRING) WITH ('provider' = 'stream-predict', 'registry.topic' = '"
-                + FORECASTERS + "', 'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "')");
+                + "DOUBLE, lower_bound DOUBLE, upper_bound DOUBLE, model_version STRING) WITH ('provider' = "
+                + "'stream-predict', 'registry.topic' = '" + FORECASTERS + "', 'properties.bootstrap.servers' = '"
+                + KAFKA.bootstrapServers() + "')");
 
-        List<Row> rows = collect(sql, "SELECT id, forecast, model_version FROM ML_PREDICT(TABLE windows, "
-                + "MODEL close_forecast, DESCRIPTOR(recent))");
+        List<Row> rows = collect(sql, "SELECT id, forecast, lower_bound, upper_bound, model_version FROM "
+                + "ML_PREDICT(TABLE windows, MODEL close_forecast, DESCRIPTOR(recent))");
 
         assertThat(byJob).as("one job prediction per record").hasSize(records.size());
         assertThat(rows).extracting(r -> r.getField("id")).as("one SQL forecast per record")
                 .containsExactlyInAnyOrderElementsOf(byJob.keySet());
         for (Row row : rows) {
             // the same float32 network and the same windows, a key's first ones padded alike
+            Prediction fromJob = byJob.get((String) row.getField("id"));
             assertThat((Double) row.getField("forecast")).as("forecast of %s", row.getField("id"))
-                    .isCloseTo(byJob.get((String) row.getField("id")), within(1e-9));
+                    .isCloseTo(fromJob.prediction(), within(1e-9));
+            assertThat((Double) row.getField("lower_bound")).isCloseTo(fromJob.interval().lower(), within(1e-9));
+            assertThat((Double) row.getField("upper_bound")).isCloseTo(fromJob.interval().upper(), within(1e-9));
             assertThat(row.getField("model_version")).isEqualTo(forecaster.version());
         }
     }
@@ -394,6 +405,23 @@ class MlPredictIT {
                 + "DESCRIPTOR(price))"))
                 .satisfies(e -> assertThat(causes(e)).contains("its INPUT must be one ARRAY<DOUBLE> column")
                         .contains("ROWS BETWEEN 3 PRECEDING AND CURRENT ROW"));
+    }
+
+    @Test
+    void intervalBoundsOfAForecasterWithoutIntervalsAreRefusedAtPlanning() {
+        StreamTableEnvironment sql = StreamTableEnvironment.create(
+                StreamExecutionEnvironment.getExecutionEnvironment());
+        sql.executeSql("CREATE TEMPORARY VIEW windows AS SELECT CAST(ARRAY[1.0, 2.0] AS ARRAY<DOUBLE>) "
+                + "AS recent");
+        sql.executeSql("CREATE TEMPORARY MODEL close_plain INPUT (recent ARRAY<DOUBLE>) OUTPUT (forecast DOUBLE, "
+                + "lower_bound DOUBLE) WITH ('provider' = 'stream-predict', 'registry.topic' = '" + FORECASTERS + "', "
+                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "', 'version' = '"
+                + withoutIntervals.version() + "')");
+
+        assertThatThrownBy(() -> sql.executeSql("SELECT * FROM ML_PREDICT(TABLE windows, MODEL close_plain, "
+                + "DESCRIPTOR(recent))"))
+                .satisfies(e -> assertThat(causes(e)).contains("version " + withoutIntervals.version() + " has no "
+                        + "prediction intervals for OUTPUT lower_bound and upper_bound"));
     }
 
     /** The model_version of each prediction in the topic, in order (one partition). */
