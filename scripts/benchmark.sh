@@ -3,6 +3,7 @@
 #   scripts/benchmark.sh                 (defaults; --help for all options)
 #   scripts/benchmark.sh --jmh           (inference alone, per prediction, batch 1 vs batched, with JMH)
 #   scripts/benchmark.sh --jmh RuntimeBenchmark   (one batch of the peer FFNN in DL4J and in ONNX Runtime)
+#   scripts/benchmark.sh --jmh ArchitectureBenchmark   (one batch of an MLP, LSTM and CNN forecaster)
 # Results: a table on stdout, and target/benchmark/results.{csv,json}. Run it on an otherwise idle machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -2,7 +2,9 @@
 # Trains and evaluates the models of REPORT 3.1 on the shipped datasets, with cross-validation, and keeps each
 # training's evaluation (metrics, baselines, held-out forecasts, folds) in benchmark/results/training/NAME.json,
 # from which scripts/figures.sh draws. The models themselves go to target/model-quality/ and are not kept.
-#   scripts/model-quality.sh            (all four, about 10 minutes on two cores)
+#   scripts/model-quality.sh                   (all four, about 10 minutes on two cores)
+#   scripts/model-quality.sh --architectures   (REPORT 3.11: both series with an MLP, an LSTM and a CNN, each with
+#                                               90% intervals, one split; in benchmark/results/training/architectures/)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,6 +17,18 @@ train() {
   scripts/train.sh "$@" --output "$work/$name" | grep -v "^epoch"
   cp "$work/$name/evaluation.json" "$results/$name.json"
 }
+if [ "${1:-}" = "--architectures" ]; then
+  results="$results/architectures"
+  mkdir -p "$results"
+  for architecture in mlp lstm cnn; do
+    train "sp500-close-$architecture" --csv data/sp500-2000.csv --key sp500 --timestamp-column date \
+      --feature-columns close --architecture "$architecture" --interval-level 0.9
+    train "seattle-temperature-$architecture" --csv data/seattle-weather-hourly-normals.csv --key seattle \
+      --timestamp-column date --feature-columns temperature --architecture "$architecture" --interval-level 0.9
+  done
+  echo "evaluations in $results"
+  exit 0
+fi
 train sp500-close --csv data/sp500-2000.csv --key sp500 --timestamp-column date --feature-columns close --cv 5
 train seattle-temperature --csv data/seattle-weather-hourly-normals.csv --key seattle --timestamp-column date \
   --feature-columns temperature --cv 5
