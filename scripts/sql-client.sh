@@ -49,7 +49,10 @@ fi
 
 classpath="$lib/*"
 work="$root/work/sql-client"
-mkdir -p "$work/conf"
+# this run's configuration and output, apart from another client's running beside it
+run="$(mktemp -d)"
+trap 'rm -rf "$run"' EXIT
+mkdir -p "$work" "$run/conf"
 if $cluster; then
   curl -fsS -o /dev/null "http://127.0.0.1:$rest_port/config" 2>/dev/null || {
     echo "error: no Flink cluster answers at http://127.0.0.1:$rest_port: start one with scripts/cluster.sh start" \
@@ -72,14 +75,14 @@ else
   shipped=()
   classpath="$classpath:$provider"
 fi
-cat >"$work/conf/config.yaml" <<EOF
+cat >"$run/conf/config.yaml" <<EOF
 # written by scripts/sql-client.sh for this run
 $target
 EOF
 
 # One ND4J thread per task slot, as on the cluster.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-export FLINK_CONF_DIR="$work/conf"
+export FLINK_CONF_DIR="$run/conf"
 java_opts="$(sed -n 's/^env\.java\.opts\.all: *"\(.*\)"$/\1/p' "$root/flink-conf/config.yaml")"
 client() {
   # shellcheck disable=SC2086  # the JVM options are separate words
@@ -88,12 +91,12 @@ client() {
 }
 if ! $script; then
   client "$@"
-  exit
+  exit  # with the client's status; the trap removes this run's files
 fi
 # A script's failed statement stops it, but the client still exits with 0: a caller (CI, a shell script) is told.
-client "$@" 2>&1 | tee "$work/output.txt"
+client "$@" 2>&1 | tee "$run/output.txt"
 status="${PIPESTATUS[0]}"
-if [ "$status" = 0 ] && grep -q '\[ERROR\]' "$work/output.txt"; then
+if [ "$status" = 0 ] && grep -q '\[ERROR\]' "$run/output.txt"; then
   echo "error: a statement failed (above; the client's log: $work/sql-client.log)" >&2
   exit 1
 fi
