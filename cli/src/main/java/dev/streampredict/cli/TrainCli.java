@@ -63,8 +63,9 @@ public final class TrainCli implements Callable<Integer> {
 
     @Option(names = "--architecture", defaultValue = "mlp", paramLabel = "mlp|lstm|cnn",
             description = "Regression: the network that reads the window: mlp (dense layers over the window), lstm "
-                    + "(an LSTM of the first --hidden size, read at its last step) or cnn (causal 1-D convolutions "
-                    + "of that many filters seeing the whole window); further --hidden sizes are dense layers.")
+                    + "(an LSTM of the first --hidden size, read at its last step) or cnn (two causal 1-D "
+                    + "convolutions of that many filters, whose last step sees the last 16 values); further --hidden "
+                    + "sizes are dense layers.")
     Architecture architecture;
 
     @Option(names = "--interval-level", paramLabel = "LEVEL", defaultValue = "0",

@@ -9,7 +9,7 @@ public enum Architecture {
     MLP,
     /** An LSTM read at its last time step. */
     LSTM,
-    /** Causal 1-D convolutions whose last time step sees the whole window. */
+    /** Causal 1-D convolutions whose last time step sees the last 16 steps (the default window). */
     CNN;
 
     /** Whether the network takes its input as {@code [rows, channels, time steps]} rather than a row. */
