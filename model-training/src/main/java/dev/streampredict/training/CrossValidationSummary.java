@@ -14,6 +14,9 @@ final class CrossValidationSummary {
     static Map<String, ModelEvaluation.Summary> of(List<ModelEvaluation.Fold> folds, PrintStream log) {
         Map<String, ModelEvaluation.Summary> summary = new LinkedHashMap<>();
         for (String metric : folds.get(0).metrics().keySet()) {
+            if (!folds.stream().allMatch(f -> f.metrics().containsKey(metric))) {
+                continue; // a baseline some folds cannot have (a season longer than their history) is not summed
+            }
             ModelEvaluation.Summary s = ModelEvaluation.Summary.of(
                     folds.stream().mapToDouble(f -> f.metrics().get(metric)).toArray());
             summary.put(metric, s);

@@ -27,6 +27,14 @@ public record ForecastErrors(double mse, double mae) {
         return of(samples, SeriesSample::last);
     }
 
+    /**
+     * The seasonal naive forecast: the next value equals the one a season before it. NaN errors when a sample has no
+     * value that far back.
+     */
+    public static ForecastErrors seasonalNaive(List<SeriesSample> samples, int season) {
+        return of(samples, s -> s.seasonAgo(season));
+    }
+
     /** The next value equals the mean of the window. */
     public static ForecastErrors movingAverage(List<SeriesSample> samples) {
         return of(samples, s -> Arrays.stream(s.window()).average().orElseThrow());

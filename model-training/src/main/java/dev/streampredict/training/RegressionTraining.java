@@ -71,6 +71,14 @@ public final class RegressionTraining {
         metrics.put("test.movingAverage.mse", movingAverage.mse());
         metrics.put("test.movingAverage.mae", movingAverage.mae());
         metrics.put("test.mseRatioToPersistence", model.mse() / persistence.mse());
+        int season = Seasonality.find(split.train());
+        ForecastErrors seasonal = season > 0 ? ForecastErrors.seasonalNaive(split.test(), season) : null;
+        if (seasonal != null && Double.isFinite(seasonal.mse())) {
+            metrics.put("season.length", (double) season);
+            metrics.put("test.seasonalNaive.mse", seasonal.mse());
+            metrics.put("test.seasonalNaive.mae", seasonal.mae());
+            metrics.put("test.mseRatioToSeasonalNaive", model.mse() / seasonal.mse());
+        }
         metrics.put("validation.mse", validation.mse());
         metrics.put("validation.persistence.mse", ForecastErrors.persistence(split.validation()).mse());
         metrics.put("train.samples", (double) split.train().size());
@@ -83,8 +91,18 @@ public final class RegressionTraining {
         log.printf("  %-22s %14.6g %12.6g%n", "persistence (next=last)", persistence.mse(), persistence.mae());
         log.printf("  %-22s %14.6g %12.6g%n", "moving average (" + settings.windowSize() + ")",
                 movingAverage.mse(), movingAverage.mae());
+        if (metrics.containsKey("season.length")) {
+            log.printf("  %-22s %14.6g %12.6g%n", "seasonal naive (" + season + ")", seasonal.mse(), seasonal.mae());
+        }
         log.printf("  model / persistence MSE ratio: %.4f (%s)%n", model.mse() / persistence.mse(),
                 model.mse() < persistence.mse() ? "the model beats persistence" : "persistence is as good or better");
+        if (metrics.containsKey("season.length")) {
+            log.printf("  model / seasonal naive MSE ratio: %.4f (a season of %d steps, found in the training part; "
+                    + "%s)%n", model.mse() / seasonal.mse(), season, model.mse() < seasonal.mse()
+                    ? "the model beats it" : "the seasonal naive forecast is as good or better");
+        } else {
+            log.printf("  no season found in the training part: no seasonal naive baseline%n");
+        }
 
         PredictionIntervals intervals = settings.intervals()
                 ? intervals(split, fitted, forecasts, settings.intervalLevel(), metrics, log) : null;
@@ -157,6 +175,12 @@ public final class RegressionTraining {
             metrics.put("mse", model.mse());
             metrics.put("persistence.mse", persistence.mse());
             metrics.put("mseRatioToPersistence", model.mse() / persistence.mse());
+            int season = Seasonality.find(split.train());
+            double seasonal = season > 0 ? ForecastErrors.seasonalNaive(split.test(), season).mse() : Double.NaN;
+            if (Double.isFinite(seasonal)) {
+                metrics.put("seasonalNaive.mse", seasonal);
+                metrics.put("mseRatioToSeasonalNaive", model.mse() / seasonal);
+            }
             metrics.put("validation.mse",
                     ForecastErrors.of(split.validation(), fitted.forecast(split.validation())).mse());
             if (settings.intervals()) {

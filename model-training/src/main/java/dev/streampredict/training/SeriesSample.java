@@ -7,10 +7,18 @@ package dev.streampredict.training;
  * @param window    the {@code windowSize} values before {@code next}, oldest first
  * @param next      the value to forecast
  * @param timestamp event time of {@code next}: decides which part of the time-ordered split it falls in
+ * @param series    the key's whole series in time order, shared by its samples: baselines that look further back
+ *                  than the window read it
+ * @param index     where {@code next} is in {@code series}
  */
-public record SeriesSample(String key, double[] window, double next, long timestamp) {
+public record SeriesSample(String key, double[] window, double next, long timestamp, double[] series, int index) {
 
     public double last() {
         return window[window.length - 1];
+    }
+
+    /** The value {@code season} steps before {@code next} (the seasonal naive forecast), or NaN before the series. */
+    public double seasonAgo(int season) {
+        return index >= season ? series[index - season] : Double.NaN;
     }
 }

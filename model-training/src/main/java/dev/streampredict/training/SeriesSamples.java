@@ -34,7 +34,8 @@ public final class SeriesSamples {
             double[] values = ordered.stream().mapToDouble(r -> r.features().get(target)).toArray();
             for (int t = windowSize; t < values.length; t++) {
                 double[] window = Arrays.copyOfRange(values, t - windowSize, t);
-                samples.add(new SeriesSample(series.getKey(), window, values[t], ordered.get(t).timestamp()));
+                samples.add(new SeriesSample(series.getKey(), window, values[t], ordered.get(t).timestamp(), values,
+                        t));
             }
         }
         return samples;
