@@ -130,6 +130,25 @@ class ModelArtifactTest {
                 .hasMessageContaining("takes 4 inputs").hasMessageContaining("describes 8");
     }
 
+    /** The fields added to format 1 since (runtime, architecture, intervals) have defaults for what lacks them. */
+    @Test
+    void metadataWrittenBeforeTheOptionalFieldsLoadsAsADl4jMlpWithoutIntervals() throws Exception {
+        ModelArtifact.save(dir, regression(4, TargetMode.LEVEL), network(4, 1));
+        Path json = dir.resolve(ModelArtifact.METADATA_FILE);
+        String now = Files.readString(json);
+        String before = now.replaceAll(",\\s*\"(runtime|architecture)\"\\s*:\\s*\"[A-Z0-9]+\"", "");
+        assertThat(before).isNotEqualTo(now).doesNotContain("runtime").doesNotContain("architecture")
+                .doesNotContain("intervals");
+        Files.writeString(json, before);
+
+        Predictor loaded = ModelArtifact.load(dir.toString());
+
+        assertThat(loaded.metadata().runtime()).isEqualTo(ModelRuntime.DL4J);
+        assertThat(loaded.metadata().architecture()).isEqualTo(Architecture.MLP);
+        assertThat(loaded.metadata().intervals()).isNull();
+        assertThat(loaded.forecast(new double[][]{{1, 2, 3, 4}}, 1)[0]).isFinite();
+    }
+
     @Test
     void unknownFormatVersionIsRefused() throws Exception {
         ModelArtifact.save(dir, regression(4, TargetMode.LEVEL), network(4, 1));
