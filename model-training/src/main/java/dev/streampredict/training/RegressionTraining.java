@@ -58,7 +58,8 @@ public final class RegressionTraining {
                 Instant.ofEpochMilli(split.testFrom()));
 
         Fitted fitted = fit(split, settings, log);
-        ForecastErrors validation = ForecastErrors.of(split.validation(), fitted.forecast(split.validation()));
+        double[] validationForecasts = fitted.forecast(split.validation());
+        ForecastErrors validation = ForecastErrors.of(split.validation(), validationForecasts);
         double[] forecasts = fitted.forecast(split.test());
         ForecastErrors model = ForecastErrors.of(split.test(), forecasts);
         ForecastErrors persistence = ForecastErrors.persistence(split.test());
@@ -73,7 +74,8 @@ public final class RegressionTraining {
         metrics.put("test.mseRatioToPersistence", model.mse() / persistence.mse());
         int season = Seasonality.find(split.train());
         ForecastErrors seasonal = season > 0 ? ForecastErrors.seasonalNaive(split.test(), season) : null;
-        if (seasonal != null && Double.isFinite(seasonal.mse())) {
+        boolean seasonalBaseline = seasonal != null && Double.isFinite(seasonal.mse());
+        if (seasonalBaseline) {
             metrics.put("season.length", (double) season);
             metrics.put("test.seasonalNaive.mse", seasonal.mse());
             metrics.put("test.seasonalNaive.mae", seasonal.mae());
@@ -91,12 +93,12 @@ public final class RegressionTraining {
         log.printf("  %-22s %14.6g %12.6g%n", "persistence (next=last)", persistence.mse(), persistence.mae());
         log.printf("  %-22s %14.6g %12.6g%n", "moving average (" + settings.windowSize() + ")",
                 movingAverage.mse(), movingAverage.mae());
-        if (metrics.containsKey("season.length")) {
+        if (seasonalBaseline) {
             log.printf("  %-22s %14.6g %12.6g%n", "seasonal naive (" + season + ")", seasonal.mse(), seasonal.mae());
         }
         log.printf("  model / persistence MSE ratio: %.4f (%s)%n", model.mse() / persistence.mse(),
                 model.mse() < persistence.mse() ? "the model beats persistence" : "persistence is as good or better");
-        if (metrics.containsKey("season.length")) {
+        if (seasonalBaseline) {
             log.printf("  model / seasonal naive MSE ratio: %.4f (a season of %d steps, found in the training part; "
                     + "%s)%n", model.mse() / seasonal.mse(), season, model.mse() < seasonal.mse()
                     ? "the model beats it" : "the seasonal naive forecast is as good or better");
@@ -104,8 +106,17 @@ public final class RegressionTraining {
             log.printf("  no season found in the training part: no seasonal naive baseline%n");
         }
 
-        PredictionIntervals intervals = settings.intervals()
-                ? intervals(split, fitted, forecasts, settings.intervalLevel(), metrics, log) : null;
+        PredictionIntervals intervals = null;
+        if (settings.intervals()) {
+            intervals = calibrate(split.validation(), validationForecasts, settings.intervalLevel());
+            double coverage = coverage(split.test(), forecasts, intervals.nextHalfWidth());
+            metrics.put("interval.level", intervals.level());
+            metrics.put("interval.halfWidth", intervals.nextHalfWidth());
+            metrics.put("test.intervalCoverage", coverage);
+            log.printf("  %.0f%% prediction interval: forecast ± %.6g (from %d validation errors); it covers %.3f "
+                    + "of the test part%n", intervals.level() * 100, intervals.nextHalfWidth(),
+                    split.validation().size(), coverage);
+        }
 
         String version = ModelVersions.of(settings.name(), Instant.now(), fitted.network());
         ModelMetadata metadata = metadata(settings, version, fitted.standardizer(), metrics).withIntervals(intervals);
@@ -120,25 +131,15 @@ public final class RegressionTraining {
     }
 
     /**
-     * Split conformal intervals from the validation part's errors, and how much of the test part they cover. The
-     * validation part chose when training stopped, but the network was not fitted on it: the coverage measured on
-     * the test part, never seen, is the honest number.
+     * Split conformal intervals from the validation part's errors. The validation part chose when training stopped,
+     * but the network was not fitted on it; the coverage measured on the test part, never seen, is the honest number.
      */
-    private static PredictionIntervals intervals(TimeSplit<SeriesSample> split, Fitted fitted, double[] testForecasts,
-                                                 double level, Map<String, Double> metrics, PrintStream log) {
-        double[] validationForecasts = fitted.forecast(split.validation());
-        double[] errors = new double[validationForecasts.length];
+    private static PredictionIntervals calibrate(List<SeriesSample> validation, double[] forecasts, double level) {
+        double[] errors = new double[forecasts.length];
         for (int i = 0; i < errors.length; i++) {
-            errors[i] = validationForecasts[i] - split.validation().get(i).next();
+            errors[i] = forecasts[i] - validation.get(i).next();
         }
-        double halfWidth = PredictionIntervals.halfWidth(errors, level);
-        double coverage = coverage(split.test(), testForecasts, halfWidth);
-        metrics.put("interval.level", level);
-        metrics.put("interval.halfWidth", halfWidth);
-        metrics.put("test.intervalCoverage", coverage);
-        log.printf("  %.0f%% prediction interval: forecast ± %.6g (from %d validation errors); it covers %.3f of "
-                + "the test part%n", level * 100, halfWidth, errors.length, coverage);
-        return new PredictionIntervals(level, List.of(halfWidth));
+        return new PredictionIntervals(level, List.of(PredictionIntervals.halfWidth(errors, level)));
     }
 
     private static double coverage(List<SeriesSample> samples, double[] forecasts, double halfWidth) {
@@ -181,12 +182,12 @@ public final class RegressionTraining {
                 metrics.put("seasonalNaive.mse", seasonal);
                 metrics.put("mseRatioToSeasonalNaive", model.mse() / seasonal);
             }
-            metrics.put("validation.mse",
-                    ForecastErrors.of(split.validation(), fitted.forecast(split.validation())).mse());
+            double[] validationForecasts = fitted.forecast(split.validation());
+            metrics.put("validation.mse", ForecastErrors.of(split.validation(), validationForecasts).mse());
             if (settings.intervals()) {
-                PredictionIntervals intervals = intervals(split, fitted, forecasts, settings.intervalLevel(),
-                        new LinkedHashMap<>(), QUIET);
-                metrics.put("intervalCoverage", coverage(split.test(), forecasts, intervals.nextHalfWidth()));
+                double halfWidth = calibrate(split.validation(), validationForecasts, settings.intervalLevel())
+                        .nextHalfWidth();
+                metrics.put("intervalCoverage", coverage(split.test(), forecasts, halfWidth));
             }
             folds.add(new ModelEvaluation.Fold(1, i + 1, split.train().size(), split.test().size(), metrics));
             log.printf("  origin %s: MSE %.6g on %d, persistence %.6g, ratio %.4f%n",
