@@ -76,10 +76,21 @@ case "$command" in
     echo "error: the cluster did not come up within 120 s; see $work/logs" >&2
     exit 1 ;;
   stop)
+    # Wait until each JVM is gone: a JVM still shutting down writes its log and cleans its blobs in the work dir,
+    # which a user (or a test) may be about to delete.
+    pids=()
     for pidfile in "$work"/*.pid; do
       [ -e "$pidfile" ] || continue
-      kill "$(cat "$pidfile")" 2>/dev/null || true
+      pid="$(cat "$pidfile")"
+      kill "$pid" 2>/dev/null && pids+=("$pid")
       rm -f "$pidfile"
+    done
+    for pid in "${pids[@]}"; do
+      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      if kill -0 "$pid" 2>/dev/null; then
+        echo "pid $pid did not stop within 30 s: killed" >&2
+        kill -9 "$pid" 2>/dev/null || true
+      fi
     done
     echo "stopped" ;;
   submit)
