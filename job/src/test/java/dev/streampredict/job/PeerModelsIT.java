@@ -16,6 +16,7 @@ import dev.streampredict.producer.InputProducer;
 import dev.streampredict.testing.KafkaBrokerExtension;
 import dev.streampredict.testing.MiniClusters;
 import dev.streampredict.training.ImportSpec;
+import dev.streampredict.training.KerasImport;
 import dev.streampredict.training.ModelImport;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -23,7 +24,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,7 +104,7 @@ class PeerModelsIT {
         }
         double[][] logits = metadata.runtime() == ModelRuntime.ONNX
                 ? OnnxModels.answer(file, metadata.onnx().input(), new long[]{1, 784}, inputs)
-                : KerasModelImport.importKerasSequentialModelAndWeights(file.toString(), false)
+                : KerasImport.sequential(file)
                 .output(Nd4j.create(inputs)).toDoubleMatrix();
         for (int i = 0; i < inputs.length; i++) {
             double[] expected = OnnxModels.softmax(logits[i]);

@@ -9,9 +9,11 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.modelimport.keras.KerasModel;
+import org.deeplearning4j.nn.modelimport.keras.KerasSequentialModel;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
+import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelBuilder;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
@@ -53,7 +55,7 @@ public final class KerasImport {
 
     private static MultiLayerNetwork read(Path h5) throws IOException {
         try {
-            return KerasModelImport.importKerasSequentialModelAndWeights(h5.toString(), false);
+            return sequential(h5);
         } catch (InvalidKerasConfigurationException e) {
             if (!String.valueOf(e.getMessage()).contains("Sequential")) {
                 throw unreadable(h5, e);
@@ -63,11 +65,28 @@ public final class KerasImport {
         }
         ComputationGraph functional;
         try {
-            functional = KerasModelImport.importKerasModelAndWeights(h5.toString(), false);
+            try (KerasModelBuilder builder = new KerasModel().modelBuilder()) {
+                functional = builder.modelHdf5Filename(h5.toString()).enforceTrainingConfig(false).buildModel()
+                        .getComputationGraph();
+            }
         } catch (InvalidKerasConfigurationException | UnsupportedKerasConfigurationException | RuntimeException e) {
             throw unreadable(h5, e);
         }
         return chain(functional, h5);
+    }
+
+    /**
+     * DL4J's {@code KerasModelImport.importKerasSequentialModelAndWeights(file, false)}, with the file closed when it
+     * returns. DL4J leaves its HDF5 file to the garbage collector, whose JavaCPP deallocator thread then closes it in
+     * the middle of whatever HDF5 call runs next; HDF5 is not thread-safe (seen as crashes in {@code H5F_get_nrefs}
+     * and {@code H5FL_reg_malloc}, and as "H5Aread failed", when one JVM imported several files).
+     */
+    public static MultiLayerNetwork sequential(Path h5) throws IOException, InvalidKerasConfigurationException,
+            UnsupportedKerasConfigurationException {
+        try (KerasModelBuilder builder = new KerasSequentialModel().modelBuilder()) {
+            return builder.modelHdf5Filename(h5.toString()).enforceTrainingConfig(false).buildSequential()
+                    .getMultiLayerNetwork();
+        }
     }
 
     /**

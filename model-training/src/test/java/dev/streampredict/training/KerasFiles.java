@@ -95,9 +95,15 @@ final class KerasFiles {
         try {
             file.removeAttr(new BytePointer("model_config"));
             StrType type = new StrType(PredType.C_S1(), bytes.length);
-            Attribute attribute = file.createAttribute("model_config", type, new DataSpace(hdf5.H5S_SCALAR));
+            DataSpace space = new DataSpace(hdf5.H5S_SCALAR);
+            Attribute attribute = file.createAttribute("model_config", type, space);
             attribute.write(type, new BytePointer(bytes));
+            // every HDF5 object closed here, in this thread: HDF5 is not thread-safe, and one left to JavaCPP's
+            // deallocator thread is closed whenever the collector gets to it, during another test's import (seen
+            // as a native crash in H5T_close_real and as "H5Aread failed")
             attribute.close();
+            space.close();
+            type.close();
         } finally {
             file.close();
         }
@@ -105,8 +111,10 @@ final class KerasFiles {
 
     private static void replace(Group group, String name, long[] shape, float[] values) {
         group.unlink(name);
-        DataSet data = group.createDataSet(name, PredType.NATIVE_FLOAT(), new DataSpace(shape.length, shape));
+        DataSpace space = new DataSpace(shape.length, shape);
+        DataSet data = group.createDataSet(name, PredType.NATIVE_FLOAT(), space);
         data.write(new FloatPointer(values), PredType.NATIVE_FLOAT());
         data.close();
+        space.close();
     }
 }
