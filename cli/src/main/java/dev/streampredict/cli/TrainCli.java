@@ -39,7 +39,8 @@ public final class TrainCli implements Callable<Integer> {
     Task task;
 
     @Option(names = "--target", description = "Regression: the feature to forecast (default: the first feature "
-            + "column).")
+            + "column). The model reads the window of each --feature-columns column, the target among them; without "
+            + "--feature-columns, of the target alone.")
     String target;
 
     @Option(names = "--window", defaultValue = "16", description = "Regression: past values per input.")
@@ -161,9 +162,12 @@ public final class TrainCli implements Callable<Integer> {
                             + "should hold, above 0 and below 1 (e.g. 0.9), or 0 for none; got " + intervalLevel);
                 }
                 String targetFeature = target != null ? target : records.get(0).features().keySet().iterator().next();
+                // the named columns are the input series; without them, the target alone (as before there were more)
+                List<String> series = csv.featureColumns() != null ? List.copyOf(csv.featureColumns())
+                        : List.of(targetFeature);
                 var settings = new RegressionTraining.Settings(
                         name != null ? name : spec.keyForFile() + "-" + targetFeature, source, targetFeature, window,
-                        targetMode, validationFraction, testFraction, fit, intervalLevel, architecture);
+                        targetMode, validationFraction, testFraction, fit, intervalLevel, architecture, series);
                 if (crossValidationFolds != null && repeats != 1) {
                     throw new IllegalArgumentException("--repeats is for classification: rolling origins are fixed "
                             + "by time, so a repeat would train the same models again");

@@ -1,5 +1,6 @@
 package dev.streampredict.cli;
 
+import dev.streampredict.model.ModelArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -30,6 +31,21 @@ class TrainCliTest {
         assertThat(train("--csv", "../data/no-such.csv", "--output", dir.resolve("model").toString()))
                 .startsWith("2|error: CSV file ").contains("no-such.csv does not exist")
                 .doesNotContain("\tat ").hasLineCount(1);
+    }
+
+    @Test
+    void theFeatureColumnsAreTheForecastersInputSeriesTheTargetAmongThem() throws Exception {
+        String seattle = "../data/seattle-weather-hourly-normals.csv";
+        assertThat(train("--csv", seattle, "--timestamp-column", "date", "--feature-columns", "temperature,wind",
+                "--target", "temperature", "--epochs", "1", "--hidden", "4", "--output", dir.resolve("two").toString()))
+                .isEqualTo("0|");
+        assertThat(ModelArchive.of(dir.resolve("two").toString()).metadata().features())
+                .containsExactly("temperature", "wind");
+
+        assertThat(train("--csv", seattle, "--timestamp-column", "date", "--feature-columns", "pressure,wind",
+                "--target", "temperature", "--output", dir.resolve("none").toString()))
+                .isEqualTo("2|error: target feature 'temperature' is not among the input features [pressure, wind]; "
+                        + "add it to --feature-columns or choose another --target" + System.lineSeparator());
     }
 
     /** Exit code, '|', and what went to standard error. */

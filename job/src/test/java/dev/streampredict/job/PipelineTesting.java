@@ -133,17 +133,19 @@ final class PipelineTesting {
         long evaluated = 0;
         long covered = 0;
         for (List<Prediction> ofKey : byKeyInOrder(predictions).values()) {
-            List<Double> values = new ArrayList<>();
+            List<Double> values = new ArrayList<>(); // the target's
+            List<Map<String, Double>> inputs = new ArrayList<>();
             for (int i = 0; i < ofKey.size(); i++) {
                 Prediction p = ofKey.get(i);
-                values.add(codec.parse(p.input().getBytes(StandardCharsets.UTF_8)).features()
-                        .get(SyntheticSeries.FEATURE));
                 Predictor model = models.get(p.modelVersion());
                 assertThat(model).as("model of version %s", p.modelVersion()).isNotNull();
+                inputs.add(codec.parse(p.input().getBytes(StandardCharsets.UTF_8)).features());
+                values.add(inputs.get(i).get(model.metadata().target()));
                 int window = model.metadata().windowSize();
                 assertThat(p.windowFill()).as("window fill of prediction %d of key %s", i, p.key())
                         .isEqualTo(Math.min(i + 1, window));
-                double expected = model.forecast(new double[][]{windowOf(values, window)}, 1)[0];
+                double expected = model.forecast(new double[][]{windowOf(inputs, model.metadata().features(),
+                        window)}, 1)[0];
                 // a float32 network: batches of other shapes and memory layouts round the last bits differently
                 assertThat(p.prediction()).as("forecast %d of key %s", i, p.key())
                         .isCloseTo(expected, within(1e-5 * Math.max(1, Math.abs(expected))));
@@ -176,12 +178,18 @@ final class PipelineTesting {
         return byKey;
     }
 
-    private static double[] windowOf(List<Double> values, int size) {
-        double[] window = new double[size];
-        int fill = Math.min(values.size(), size);
-        List<Double> last = values.subList(values.size() - fill, values.size());
-        for (int i = 0; i < size; i++) {
-            window[i] = last.get(Math.max(0, i - (size - fill)));
+    /**
+     * The window of each series, series after series, as the job keeps it: a key's first windows padded with the
+     * oldest value seen.
+     */
+    private static double[] windowOf(List<Map<String, Double>> inputs, List<String> series, int size) {
+        double[] window = new double[series.size() * size];
+        int fill = Math.min(inputs.size(), size);
+        List<Map<String, Double>> last = inputs.subList(inputs.size() - fill, inputs.size());
+        for (int s = 0; s < series.size(); s++) {
+            for (int i = 0; i < size; i++) {
+                window[s * size + i] = last.get(Math.max(0, i - (size - fill))).get(series.get(s));
+            }
         }
         return window;
     }

@@ -18,7 +18,6 @@ import dev.streampredict.model.Architecture;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
-import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.producer.ProducerCli;
 import dev.streampredict.producer.SyntheticSeries;
@@ -54,6 +53,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -175,13 +175,13 @@ class PredictionPipelineIT {
      * An LSTM and a CNN forecaster served side by side, one stable and one shadow, on the same records: each
      * forecast is its network's answer to the key's window, as trained, with its interval.
      */
+    /** Both read two series: each key's state keeps a window of each, and each network reads them as channels. */
     @Test
-    void anLstmAndACnnServeBesideEachOtherEachAsTrained() throws Exception {
+    void anLstmAndACnnOfTwoSeriesServeBesideEachOtherEachAsTrained() throws Exception {
         FitOptions fit = new FitOptions(List.of(8), 5, 2, 32, 0.01, 1);
-        Path cnn = TinyModels.train(dir, "tiny-cnn", SyntheticSeries.FEATURE, KEYS, PipelineTesting.WINDOW,
-                TargetMode.DIFFERENCE, fit, Architecture.CNN);
-        Path lstm = TinyModels.train(dir, "tiny-lstm", SyntheticSeries.FEATURE, KEYS, PipelineTesting.WINDOW,
-                TargetMode.DIFFERENCE, fit, Architecture.LSTM);
+        Path cnn = TinyModels.trainOnTwoSeries(dir, "tiny-cnn", KEYS, PipelineTesting.WINDOW, fit, Architecture.CNN);
+        Path lstm = TinyModels.trainOnTwoSeries(dir, "tiny-lstm", KEYS, PipelineTesting.WINDOW, fit,
+                Architecture.LSTM);
         ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), "sequence-models");
         registry.ensureTopic();
         ModelArchive stable = ModelArchive.of(cnn.toString());
@@ -190,7 +190,8 @@ class PredictionPipelineIT {
         registry.publish(shadow, List.of(ModelCommand.of(ModelCommand.Action.SHADOW, shadow.version(), 0, "it")));
         int count = 300;
         try (InputProducer producer = new InputProducer(KAFKA.bootstrapServers(), "sequence-in")) {
-            syntheticRecords(KEYS, count, 5).forEach(producer::send);
+            Random random = new Random(5);
+            syntheticRecords(KEYS, count, 5).forEach(r -> producer.send(TinyModels.withTwin(r, random)));
             producer.flush();
         }
 

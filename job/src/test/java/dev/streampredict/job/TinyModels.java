@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,6 +29,8 @@ public final class TinyModels {
     /** Room for every model of the tests, at the batch sizes they use. */
     public static final ModelLimits LIMITS = new ModelLimits(256L * 1024 * 1024, 256);
     private static final int HISTORY = 3_000;
+    /** The second series of the models of two series. */
+    public static final String TWIN = "twin";
     /** Every test forecaster has prediction intervals, so that each test sees them served too. */
     public static final double INTERVAL_LEVEL = 0.9;
 
@@ -58,10 +61,38 @@ public final class TinyModels {
             records.add(new InputRecord(r.id(), r.key(), r.timestamp(),
                     Map.of(feature, r.features().get(SyntheticSeries.FEATURE)), null));
         }
+        return save(dir, name, records, new RegressionTraining.Settings(name, "generated", feature, window, mode,
+                0.15, 0.15, fit, INTERVAL_LEVEL, architecture));
+    }
+
+    /**
+     * A forecaster of the synthetic series that also reads a second series beside it, {@value #TWIN} (see
+     * {@link #withTwin}): two input series, the target first.
+     */
+    public static Path trainOnTwoSeries(Path dir, String name, int keys, int window, FitOptions fit,
+                                        Architecture architecture) throws IOException {
+        SyntheticSeries history = new SyntheticSeries(keys, PERIOD, NOISE, 1, new AtomicLong()::incrementAndGet);
+        Random random = new Random(1);
+        List<InputRecord> records = new ArrayList<>();
+        for (int i = 0; i < HISTORY; i++) {
+            records.add(withTwin(history.next(), random));
+        }
+        return save(dir, name, records, new RegressionTraining.Settings(name, "generated", SyntheticSeries.FEATURE,
+                window, TargetMode.DIFFERENCE, 0.15, 0.15, fit, INTERVAL_LEVEL, architecture,
+                List.of(SyntheticSeries.FEATURE, TWIN)));
+    }
+
+    /** The record with a second series, {@value #TWIN}: the value's mirror image with noise of its own. */
+    public static InputRecord withTwin(InputRecord record, Random random) {
+        double value = record.features().get(SyntheticSeries.FEATURE);
+        return new InputRecord(record.id(), record.key(), record.timestamp(),
+                Map.of(SyntheticSeries.FEATURE, value, TWIN, 100 - value + random.nextGaussian()), null);
+    }
+
+    private static Path save(Path dir, String name, List<InputRecord> records, RegressionTraining.Settings settings)
+            throws IOException {
         Path modelDir = dir.resolve(name);
-        RegressionTraining.train(records, new RegressionTraining.Settings(name, "generated", feature, window, mode,
-                0.15, 0.15, fit, INTERVAL_LEVEL, architecture), new PrintStream(OutputStream.nullOutputStream()))
-                .save(modelDir);
+        RegressionTraining.train(records, settings, new PrintStream(OutputStream.nullOutputStream())).save(modelDir);
         return modelDir;
     }
 }

@@ -153,7 +153,7 @@ public final class ClassificationTraining {
         Predictor predictor = new Predictor(draft, new Dl4jRuntime(network));
         EarlyStoppingFit.fit(network, x, y,
                 net -> score(predictor, split.validation(), settings.features(), classes).crossEntropy(),
-                "cross-entropy", settings.fit(), log);
+                "cross-entropy", 0, settings.fit(), log);
         return new Fitted(network, predictor, draft.standardizer());
     }
 

@@ -1,9 +1,5 @@
 package dev.streampredict.training;
 
-import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
-import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -20,11 +16,14 @@ import java.util.function.ToDoubleFunction;
  */
 final class EarlyStoppingFit {
 
+    /**
+     * @param channels a sequence network's channels (see {@code ModelMetadata.sequenceChannels}): each row is that
+     *                 many series' steps, series after series; 0 for a network that reads each row as it is
+     */
     static void fit(MultiLayerNetwork network, float[][] features, float[][] labels,
-                      ToDoubleFunction<MultiLayerNetwork> validationScore, String scoreName, FitOptions options,
-                      PrintStream log) {
+                    ToDoubleFunction<MultiLayerNetwork> validationScore, String scoreName, int channels,
+                    FitOptions options, PrintStream log) {
         Random random = new Random(options.seed());
-        boolean sequence = readsSequence(network);
         int n = features.length;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -43,7 +42,7 @@ final class EarlyStoppingFit {
             int batches = 0;
             for (int from = 0; from < n; from += options.batchSize()) {
                 int to = Math.min(n, from + options.batchSize());
-                network.fit(batch(features, labels, order, from, to, sequence));
+                network.fit(batch(features, labels, order, from, to, channels));
                 lossSum += network.score();
                 batches++;
             }
@@ -65,15 +64,8 @@ final class EarlyStoppingFit {
         network.setParams(bestParams);
     }
 
-    /** Whether the network reads each row as one channel over time steps (an LSTM, a 1-D convolution). */
-    private static boolean readsSequence(MultiLayerNetwork network) {
-        Layer first = network.getLayerWiseConfigurations().getConf(0).getLayer();
-        return first instanceof LastTimeStep || first instanceof BaseRecurrentLayer
-                || first instanceof Convolution1DLayer;
-    }
-
     private static DataSet batch(float[][] features, float[][] labels, int[] order, int from, int to,
-                                 boolean sequence) {
+                                 int channels) {
         float[][] x = new float[to - from][];
         float[][] y = new float[to - from][];
         for (int i = from; i < to; i++) {
@@ -81,7 +73,8 @@ final class EarlyStoppingFit {
             y[i - from] = labels[order[i]];
         }
         INDArray rows = Nd4j.create(x);
-        return new DataSet(sequence ? rows.reshape(x.length, 1, rows.size(1)) : rows, Nd4j.create(y));
+        return new DataSet(channels > 0 ? rows.reshape(x.length, channels, rows.size(1) / channels) : rows,
+                Nd4j.create(y));
     }
 
     private static void shuffle(int[] order, Random random) {

@@ -26,20 +26,21 @@ final class Networks {
     }
 
     /**
-     * A forecaster of one value from {@code inputs} values. An LSTM or a CNN reads them as one channel over
-     * {@code inputs} time steps: its first hidden size is the LSTM's units or the convolutions' filters, and any
-     * further hidden sizes are dense layers before the output.
+     * A forecaster of one value from {@code series} series of {@code steps} values each. An MLP reads them all as
+     * one row; an LSTM or a CNN reads them as a channel per series over {@code steps} time steps: its first hidden
+     * size is the LSTM's units or the convolutions' filters, and any further hidden sizes are dense layers before
+     * the output.
      */
-    static MultiLayerNetwork regression(int inputs, Architecture architecture, FitOptions options) {
+    static MultiLayerNetwork regression(int series, int steps, Architecture architecture, FitOptions options) {
         return switch (architecture) {
-            case MLP -> mlp(inputs, 1, Activation.IDENTITY, LossFunction.MSE, options);
-            case LSTM -> sequence(inputs, options, layers -> layers.layer(new LastTimeStep(new LSTM.Builder()
-                    .nIn(1).nOut(options.hidden().get(0)).activation(Activation.TANH).build())));
-            case CNN -> sequence(inputs, options, layers -> {
+            case MLP -> mlp(series * steps, 1, Activation.IDENTITY, LossFunction.MSE, options);
+            case LSTM -> sequence(series, steps, options, layers -> layers.layer(new LastTimeStep(new LSTM.Builder()
+                    .nIn(series).nOut(options.hidden().get(0)).activation(Activation.TANH).build())));
+            case CNN -> sequence(series, steps, options, layers -> {
                 // kernel 4 at dilations 1 and 4: the last step's receptive field is 1 + 3 + 12 = 16 steps
                 int filters = options.hidden().get(0);
-                layers.layer(causalConvolution(1, filters, 1)).layer(causalConvolution(filters, filters, 4))
-                        .layer(new Cropping1D.Builder(inputs - 1, 0).build()); // keeps the last step
+                layers.layer(causalConvolution(series, filters, 1)).layer(causalConvolution(filters, filters, 4))
+                        .layer(new Cropping1D.Builder(steps - 1, 0).build()); // keeps the last step
             });
         };
     }
@@ -50,7 +51,7 @@ final class Networks {
     }
 
     /** {@code first}'s layers over the sequence, then dense layers of the further hidden sizes, and the output. */
-    private static MultiLayerNetwork sequence(int inputs, FitOptions options,
+    private static MultiLayerNetwork sequence(int channels, int steps, FitOptions options,
                                               Consumer<NeuralNetConfiguration.ListBuilder> first) {
         NeuralNetConfiguration.ListBuilder layers = builder(options);
         first.accept(layers);
@@ -59,7 +60,7 @@ final class Networks {
         }
         layers.layer(new OutputLayer.Builder(LossFunction.MSE).nOut(1).activation(Activation.IDENTITY).build());
         // sizes between the layers, and the reshape from the last step to a row, follow from the input's shape
-        layers.setInputType(InputType.recurrent(1, inputs));
+        layers.setInputType(InputType.recurrent(channels, steps));
         MultiLayerNetwork network = new MultiLayerNetwork(layers.build());
         network.init();
         return network;

@@ -20,16 +20,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Trains a next-value forecaster on a sliding window and measures it against naive baselines. */
+/**
+ * Trains a next-value forecaster on a sliding window of one or several series and measures it against naive
+ * baselines.
+ */
 public final class RegressionTraining {
 
     /**
      * @param name         short name that starts the model version, e.g. {@code sp500-close}
      * @param trainingData where the records came from, recorded in the metadata
+     * @param features     the series the model reads, {@code target} among them; {@code null}: the target alone
      */
     public record Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
                            double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
-                           Architecture architecture) {
+                           Architecture architecture, List<String> features) {
+
+        public Settings {
+            features = features == null ? List.of(target) : List.copyOf(features);
+        }
+
+        /** A model of the target alone. */
+        public Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
+                        double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
+                        Architecture architecture) {
+            this(name, trainingData, target, windowSize, targetMode, validationFraction, testFraction, fit,
+                    intervalLevel, architecture, null);
+        }
 
         /** A multilayer perceptron without prediction intervals. */
         public Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
@@ -52,8 +68,9 @@ public final class RegressionTraining {
         List<SeriesSample> samples = samples(records, settings);
         TimeSplit<SeriesSample> split = TimeSplit.of(samples, SeriesSample::timestamp,
                 settings.validationFraction(), settings.testFraction());
-        log.printf("%d windows of %d values: %d train, %d validation (from %s), %d test (from %s)%n",
-                samples.size(), settings.windowSize(), split.train().size(), split.validation().size(),
+        log.printf("%d windows of %d values%s: %d train, %d validation (from %s), %d test (from %s)%n",
+                samples.size(), settings.windowSize(), settings.features().size() > 1 ? " of each of "
+                        + settings.features() : "", split.train().size(), split.validation().size(),
                 Instant.ofEpochMilli(split.validationFrom()), split.test().size(),
                 Instant.ofEpochMilli(split.testFrom()));
 
@@ -200,7 +217,8 @@ public final class RegressionTraining {
 
     /** The windows, or an error that says how much data or how short a window would do. */
     private static List<SeriesSample> samples(List<InputRecord> records, Settings settings) {
-        List<SeriesSample> samples = SeriesSamples.build(records, settings.target(), settings.windowSize());
+        List<SeriesSample> samples = SeriesSamples.build(records, settings.features(), settings.target(),
+                settings.windowSize());
         if (samples.size() >= TimeSplit.MIN_SAMPLES) {
             return samples;
         }
@@ -227,41 +245,56 @@ public final class RegressionTraining {
     private record Fitted(MultiLayerNetwork network, Predictor predictor, Standardizer standardizer) {
 
         double[] forecast(List<SeriesSample> samples) {
-            double[][] windows = samples.stream().map(SeriesSample::window).toArray(double[][]::new);
+            double[][] windows = samples.stream().map(SeriesSample::inputs).toArray(double[][]::new);
             return predictor.forecast(windows, windows.length);
         }
     }
 
     private static Fitted fit(TimeSplit<SeriesSample> split, Settings settings, PrintStream log) {
-        ModelMetadata draft = metadata(settings, "draft", fitStandardizer(split.train(), settings.targetMode()),
-                Map.of());
+        ModelMetadata draft = metadata(settings, "draft", fitStandardizer(split.train(), settings), Map.of());
         FeatureEncoder encoder = new FeatureEncoder(draft);
-        MultiLayerNetwork network = Networks.regression(encoder.inputs(), settings.architecture(), settings.fit());
+        int series = settings.features().size();
+        MultiLayerNetwork network = Networks.regression(series, encoder.inputs() / series, settings.architecture(),
+                settings.fit());
         float[][] x = new float[split.train().size()][encoder.inputs()];
         float[][] y = new float[split.train().size()][1];
         for (int i = 0; i < x.length; i++) {
             SeriesSample s = split.train().get(i);
-            encoder.encodeWindow(s.window(), x[i], 0);
-            y[i][0] = (float) encoder.encodeNext(s.window(), s.next());
+            encoder.encodeWindow(s.inputs(), x[i], 0);
+            y[i][0] = (float) encoder.encodeNext(s.inputs(), s.next());
         }
         Fitted fitted = new Fitted(network, new Predictor(draft, Dl4jRuntime.of(network, draft)), draft.standardizer());
         EarlyStoppingFit.fit(network, x, y,
                 net -> ForecastErrors.of(split.validation(), fitted.forecast(split.validation())).mse(), "MSE",
-                settings.fit(), log);
+                draft.sequenceChannels(), settings.fit(), log);
         return fitted;
     }
 
-    private static Standardizer fitStandardizer(List<SeriesSample> train, TargetMode mode) {
-        double[][] values = train.stream()
-                .map(s -> new double[]{mode == TargetMode.DIFFERENCE ? s.next() - s.last() : s.next()})
-                .toArray(double[][]::new);
+    /**
+     * One column per series, in the target mode: the target's from the values it forecasts (as the network's output
+     * is scaled), every other series' from its latest value in each window (it is never forecast).
+     */
+    private static Standardizer fitStandardizer(List<SeriesSample> train, Settings settings) {
+        boolean differences = settings.targetMode() == TargetMode.DIFFERENCE;
+        int series = settings.features().size();
+        int target = settings.features().indexOf(settings.target());
+        double[][] values = new double[train.size()][series];
+        for (int i = 0; i < values.length; i++) {
+            SeriesSample sample = train.get(i);
+            for (int s = 0; s < series; s++) {
+                int last = (s + 1) * settings.windowSize() - 1;
+                double latest = s == target ? sample.next() : sample.inputs()[last];
+                double before = s == target ? sample.last() : sample.inputs()[last - 1];
+                values[i][s] = differences ? latest - before : latest;
+            }
+        }
         return Standardizer.fit(values);
     }
 
     private static ModelMetadata metadata(Settings settings, String version, Standardizer standardizer,
                                           Map<String, Double> metrics) {
         return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, version, Task.REGRESSION, settings.windowSize(),
-                List.of(settings.target()), settings.target(), settings.targetMode(), standardizer, List.of(),
+                settings.features(), settings.target(), settings.targetMode(), standardizer, List.of(),
                 Instant.now().toString(), settings.trainingData(), metrics).withArchitecture(settings.architecture());
     }
 }

@@ -110,7 +110,7 @@ public final class Retrainer {
                 ? RegressionTraining.train(training, new RegressionTraining.Settings(name(metadata),
                 "retrained on the stream", metadata.target(), metadata.windowSize(), metadata.targetMode(), 0.15,
                 0.15, fit, metadata.intervals() == null ? 0 : metadata.intervals().level(),
-                metadata.architecture()), quiet)
+                metadata.architecture(), metadata.features()), quiet)
                 : ClassificationTraining.train(training.stream().filter(r -> r.label() != null).toList(),
                 new ClassificationTraining.Settings(name(metadata), "retrained on the stream", metadata.features(),
                         0.15, 0.15, fit), quiet);
@@ -180,7 +180,7 @@ public final class Retrainer {
         private final List<SeriesSample> windows;
 
         HeldOutWindows(List<InputRecord> records, long cut, ModelMetadata like) {
-            windows = SeriesSamples.build(records, like.target(), like.windowSize()).stream()
+            windows = SeriesSamples.build(records, like.features(), like.target(), like.windowSize()).stream()
                     .filter(s -> s.timestamp() >= cut).toList();
         }
 
@@ -196,7 +196,7 @@ public final class Retrainer {
 
         @Override
         public double error(Predictor model) {
-            double[][] rows = windows.stream().map(SeriesSample::window).toArray(double[][]::new);
+            double[][] rows = windows.stream().map(SeriesSample::inputs).toArray(double[][]::new);
             return ForecastErrors.of(windows, model.forecast(rows, rows.length)).mse();
         }
 

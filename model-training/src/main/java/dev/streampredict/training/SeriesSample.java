@@ -1,17 +1,21 @@
 package dev.streampredict.training;
 
 /**
- * One supervised example for next-value regression: the last values of one key's series and the value that
+ * One supervised example for next-value regression: the last values of one key's series and the target's value that
  * came next.
  *
- * @param window    the {@code windowSize} values before {@code next}, oldest first
+ * @param window    the target's {@code windowSize} values before {@code next}, oldest first: what the baselines read
+ * @param inputs    what the model reads: the window of each input series, series after series (the target's among
+ *                  them), as {@code FeatureEncoder.encodeWindow} takes them; {@code window} itself for a model of
+ *                  the target alone
  * @param next      the value to forecast
  * @param timestamp event time of {@code next}: decides which part of the time-ordered split it falls in
- * @param series    the key's whole series in time order, shared by its samples: baselines that look further back
- *                  than the window read it
+ * @param series    the key's whole target series in time order, shared by its samples: baselines that look further
+ *                  back than the window read it
  * @param index     where {@code next} is in {@code series}
  */
-public record SeriesSample(String key, double[] window, double next, long timestamp, double[] series, int index) {
+public record SeriesSample(String key, double[] window, double[] inputs, double next, long timestamp, double[] series,
+                           int index) {
 
     public double last() {
         return window[window.length - 1];

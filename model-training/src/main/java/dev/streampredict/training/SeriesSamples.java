@@ -9,33 +9,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Cuts each key's series, in event-time order, into sliding windows of past values and the next value. */
+/**
+ * Cuts each key's series, in event-time order, into sliding windows of past values and the target's next value.
+ */
 public final class SeriesSamples {
 
     private SeriesSamples() {
     }
 
+    /** Windows of the target alone. */
     public static List<SeriesSample> build(List<InputRecord> records, String target, int windowSize) {
+        return build(records, List.of(target), target, windowSize);
+    }
+
+    /** Windows of each of {@code features} (the target one of them), series after series. */
+    public static List<SeriesSample> build(List<InputRecord> records, List<String> features, String target,
+                                           int windowSize) {
         if (windowSize < 2) {
             throw new IllegalArgumentException("--window must be at least 2, was " + windowSize);
         }
+        if (!features.contains(target)) {
+            throw new IllegalArgumentException("target feature '" + target + "' is not among the input features "
+                    + features + "; add it to --feature-columns or choose another --target");
+        }
         Map<String, List<InputRecord>> byKey = new LinkedHashMap<>();
         for (InputRecord record : records) {
-            if (!record.features().containsKey(target)) {
-                throw new IllegalArgumentException("target feature '" + target + "' is not among the features "
-                        + record.features().keySet() + "; choose it with --target");
+            for (String feature : features) {
+                if (!record.features().containsKey(feature)) {
+                    throw new IllegalArgumentException("feature '" + feature + "' is not among the record's features "
+                            + record.features().keySet() + "; choose the series with --feature-columns and --target");
+                }
             }
             byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
         }
+        int targetIndex = features.indexOf(target);
         List<SeriesSample> samples = new ArrayList<>();
-        for (Map.Entry<String, List<InputRecord>> series : byKey.entrySet()) {
-            List<InputRecord> ordered = new ArrayList<>(series.getValue());
+        for (Map.Entry<String, List<InputRecord>> key : byKey.entrySet()) {
+            List<InputRecord> ordered = new ArrayList<>(key.getValue());
             ordered.sort(Comparator.comparingLong(InputRecord::timestamp)); // stable: ties keep file order
-            double[] values = ordered.stream().mapToDouble(r -> r.features().get(target)).toArray();
+            double[][] series = features.stream()
+                    .map(f -> ordered.stream().mapToDouble(r -> r.features().get(f)).toArray())
+                    .toArray(double[][]::new);
+            double[] values = series[targetIndex];
             for (int t = windowSize; t < values.length; t++) {
                 double[] window = Arrays.copyOfRange(values, t - windowSize, t);
-                samples.add(new SeriesSample(series.getKey(), window, values[t], ordered.get(t).timestamp(), values,
-                        t));
+                double[] inputs = window;
+                if (series.length > 1) {
+                    inputs = new double[series.length * windowSize];
+                    for (int s = 0; s < series.length; s++) {
+                        System.arraycopy(series[s], t - windowSize, inputs, s * windowSize, windowSize);
+                    }
+                }
+                samples.add(new SeriesSample(key.getKey(), window, inputs, values[t], ordered.get(t).timestamp(),
+                        values, t));
             }
         }
         return samples;

@@ -76,6 +76,50 @@ class RegressionTrainingTest {
                 .isCloseTo(m.get("test.mse"), within(1e-6 * m.get("test.mse")));
     }
 
+    /**
+     * A target that is a known function of another series' last value, plus little noise: a model of the target
+     * alone cannot forecast it, a model that reads both does, in each architecture, and its artifact serves alike.
+     */
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void aTargetDrivenByAnotherSeriesIsForecastFromBoth(Architecture architecture) throws Exception {
+        List<InputRecord> data = drivenSeries(1200, 5);
+        RegressionTraining.Settings both = new RegressionTraining.Settings("driven", "generated", "load", 8,
+                TargetMode.DIFFERENCE, 0.15, 0.15, new FitOptions(List.of(32, 32), 60, 8, 64, 0.003, 42), 0,
+                architecture, List.of("speed", "load"));
+        TrainedModel model = RegressionTraining.train(data, both, QUIET);
+        model.save(dir);
+
+        Map<String, Double> m = model.metadata().metrics();
+        assertThat(m.get("test.mseRatioToPersistence")).as(architecture + " reading both series").isLessThan(0.1);
+        assertThat(model.metadata().features()).containsExactly("speed", "load");
+        assertThat(model.metadata().standardizer().columns()).isEqualTo(2);
+        Predictor loaded = ModelArtifact.load(dir.toString());
+        List<SeriesSample> samples = SeriesSamples.build(data, List.of("speed", "load"), "load", 8);
+        TimeSplit<SeriesSample> split = TimeSplit.of(samples, SeriesSample::timestamp, 0.15, 0.15);
+        double[][] inputs = split.test().stream().map(SeriesSample::inputs).toArray(double[][]::new);
+        assertThat(ForecastErrors.of(split.test(), loaded.forecast(inputs, inputs.length)).mse())
+                .isCloseTo(m.get("test.mse"), within(1e-6 * m.get("test.mse")));
+        if (architecture == Architecture.MLP) { // the other series is what makes it forecastable
+            TrainedModel alone = RegressionTraining.train(data, new RegressionTraining.Settings("driven", "generated",
+                    "load", 8, TargetMode.DIFFERENCE, 0.15, 0.15, both.fit()), QUIET);
+            assertThat(alone.metadata().metrics().get("test.mseRatioToPersistence")).isGreaterThan(0.3);
+        }
+    }
+
+    /** {@code load} is three times the previous {@code speed}, which is noise: only {@code speed} tells it. */
+    static List<InputRecord> drivenSeries(int n, long seed) {
+        Random random = new Random(seed);
+        List<InputRecord> records = new ArrayList<>();
+        double speed = 0;
+        for (int t = 0; t < n; t++) {
+            double load = 3 * speed + 0.1 * random.nextGaussian();
+            speed = random.nextGaussian();
+            records.add(new InputRecord("id-" + t, "machine", 1_000L * t, Map.of("speed", speed, "load", load)));
+        }
+        return records;
+    }
+
     @Test
     void anInterruptedTrainingStopsAtTheNextEpochInsteadOfRunningToItsEnd() {
         List<InputRecord> data = noisySine(600, 3);

@@ -68,16 +68,16 @@ final class Dl4jNetworkFile {
             throw corrupt(where, "its " + CONFIGURATION + " is not a DL4J network configuration", e);
         }
         Shape shape = Shape.of(configuration, where);
-        // a sequence network takes one channel, the series, over the window's steps
-        boolean sequence = metadata.architecture().readsSequence();
-        long inputs = sequence ? 1 : metadata.networkInputs();
+        // a sequence network takes a channel per series over the window's steps
+        int channels = metadata.sequenceChannels();
+        long inputs = channels > 0 ? channels : metadata.networkInputs();
         if (shape.inputs() != inputs || shape.outputs() != metadata.networkOutputs()) {
             throw new ModelArtifactException(RefusalReason.CORRUPT, "model network " + where + " takes "
                     + shape.inputs() + " inputs and gives " + shape.outputs() + " outputs, but its metadata "
-                    + "describes " + inputs + (sequence ? " channel" : "") + " and " + metadata.networkOutputs()
+                    + "describes " + inputs + (channels > 0 ? " channels" : "") + " and " + metadata.networkOutputs()
                     + ": the two files come from different models. Retrain.");
         }
-        int steps = sequence ? metadata.networkInputs() : 1;
+        int steps = channels > 0 ? metadata.networkInputs() / channels : 1;
         long needed = shape.memory(configuration.getDataType(), limits.batchRows() * steps) + file.length;
         if (needed > limits.memoryBudget()) {
             throw new ModelArtifactException(RefusalReason.OVER_BUDGET, "model network " + where + " has "

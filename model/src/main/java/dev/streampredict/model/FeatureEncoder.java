@@ -9,11 +9,16 @@ public final class FeatureEncoder {
     private final ModelMetadata metadata;
     private final Standardizer standardizer;
     private final boolean differences;
+    /** How many series a forecaster reads, and which of them is the target. */
+    private final int series;
+    private final int target;
 
     public FeatureEncoder(ModelMetadata metadata) {
         this.metadata = metadata;
         this.standardizer = metadata.standardizer();
         this.differences = metadata.targetMode() == TargetMode.DIFFERENCE;
+        this.series = metadata.features().size();
+        this.target = metadata.targetIndex();
     }
 
     public int inputs() {
@@ -21,43 +26,56 @@ public final class FeatureEncoder {
     }
 
     /**
-     * Writes the inputs for one regression window into {@code row} at {@code offset}.
+     * Writes the inputs for one regression window into {@code row} at {@code offset}: each series' steps, series
+     * after series, which is also how a sequence network's channels lie in a row.
      *
-     * @param window past values of the target, oldest first: the model reads the last {@code windowSize} of them
+     * @param window the past values of each series the model reads, series after series (in
+     *               {@link ModelMetadata#features()} order), each as long as the others and oldest first: the model
+     *               reads the last {@code windowSize} of each
      */
     public void encodeWindow(double[] window, float[] row, int offset) {
-        int start = window.length - metadata.windowSize();
-        if (differences) {
-            for (int i = start + 1; i < window.length; i++) {
-                row[offset + i - start - 1] = (float) standardizer.standardize(0, window[i] - window[i - 1]);
-            }
-        } else {
-            for (int i = start; i < window.length; i++) {
-                row[offset + i - start] = (float) standardizer.standardize(0, window[i]);
+        int length = window.length / series;
+        int size = metadata.windowSize();
+        int steps = differences ? size - 1 : size;
+        for (int s = 0; s < series; s++) {
+            int start = s * length + length - size;
+            int to = offset + s * steps;
+            if (differences) {
+                for (int i = start + 1; i < start + size; i++) {
+                    row[to + i - start - 1] = (float) standardizer.standardize(s, window[i] - window[i - 1]);
+                }
+            } else {
+                for (int i = start; i < start + size; i++) {
+                    row[to + i - start] = (float) standardizer.standardize(s, window[i]);
+                }
             }
         }
     }
 
-    /** The network's training target for the value that followed {@code window}. */
+    /** The network's training target for the target's value that followed {@code window}. */
     public double encodeNext(double[] window, double next) {
-        double last = window[window.length - 1];
-        return differences ? standardizer.standardize(0, next - last) : standardizer.standardize(0, next);
+        return differences ? standardizer.standardize(target, next - lastOfTarget(window))
+                : standardizer.standardize(target, next);
     }
 
     /**
-     * The latest input of {@code window} as the network sees it: the standardised last step (differences) or
-     * value (levels). Training inputs have mean 0 and spread 1 on this scale.
+     * The target's latest input in {@code window} as the network sees it: the standardised last step (differences)
+     * or value (levels). Training inputs have mean 0 and spread 1 on this scale.
      */
     public double standardisedLatest(double[] window) {
-        int last = window.length - 1;
-        return differences ? standardizer.standardize(0, window[last] - window[last - 1])
-                : standardizer.standardize(0, window[last]);
+        int last = (target + 1) * (window.length / series) - 1;
+        return differences ? standardizer.standardize(target, window[last] - window[last - 1])
+                : standardizer.standardize(target, window[last]);
     }
 
-    /** The forecast next value, from the network's output for {@code window}. */
+    /** The forecast next value of the target, from the network's output for {@code window}. */
     public double decodeForecast(double[] window, double output) {
-        double restored = standardizer.restore(0, output);
-        return differences ? window[window.length - 1] + restored : restored;
+        double restored = standardizer.restore(target, output);
+        return differences ? lastOfTarget(window) + restored : restored;
+    }
+
+    private double lastOfTarget(double[] window) {
+        return window[(target + 1) * (window.length / series) - 1];
     }
 
     /** Each feature standardised as the training data was, into {@code out}. */

@@ -14,11 +14,13 @@ import java.util.Set;
  * @param formatVersion version of this metadata layout; a reader refuses versions it does not know
  * @param modelVersion  unique, human-readable version of this artifact, echoed in every prediction
  * @param task          regression or classification
- * @param windowSize    regression: how many past values of the target make one input; classification: 1
- * @param features      names of the input features the model reads from each message
+ * @param windowSize    regression: how many past values of each series make one input; classification: 1
+ * @param features      names of the input features the model reads from each message; a forecaster reads the
+ *                      window of each (its input series)
  * @param target        regression: the feature whose next value is forecast; classification: {@code null}
  * @param targetMode    regression: levels or differences; classification: {@code null}
- * @param standardizer  fitted on the training part only
+ * @param standardizer  fitted on the training part only; one column per feature (a forecaster's in its target
+ *                      mode: levels, or differences of consecutive values)
  * @param classes       classification: class names in output order; regression: empty
  * @param createdAt     ISO-8601 time of training
  * @param trainingData  where the training data came from
@@ -135,6 +137,19 @@ public record ModelMetadata(
     /** Size of the network's input layer that this metadata implies. */
     public int networkInputs() {
         return task.networkInputs(windowSize, features, targetMode);
+    }
+
+    /** Where the target is among the features (a forecaster's input series); -1 for a classifier. */
+    public int targetIndex() {
+        return target == null ? -1 : features.indexOf(target);
+    }
+
+    /**
+     * A sequence network's channels (the series it reads), the time steps being {@link #networkInputs()} divided by
+     * them; 0 for a network that reads each row as it is.
+     */
+    public int sequenceChannels() {
+        return architecture.readsSequence() ? features.size() : 0;
     }
 
     /** Size of the network's output layer that this metadata implies. */

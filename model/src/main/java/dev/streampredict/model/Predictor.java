@@ -26,10 +26,11 @@ public final class Predictor implements AutoCloseable {
     }
 
     /**
-     * Forecasts the next value after each window, in one network call.
+     * Forecasts the target's next value after each window, in one network call.
      *
-     * @param windows the first {@code count} entries are windows of at least {@code windowSize} values, oldest
-     *                first; the model reads the last {@code windowSize} of each
+     * @param windows the first {@code count} entries are windows of the series the model reads, series after series
+     *                as {@link FeatureEncoder#encodeWindow} takes them: of at least {@code windowSize} values each,
+     *                oldest first; the model reads the last {@code windowSize} of each
      */
     public double[] forecast(double[][] windows, int count) {
         requireTask(Task.REGRESSION);

@@ -9,7 +9,10 @@ import java.util.List;
  */
 public enum Task {
 
-    /** Forecast the next value of one series from a sliding window of its last values. */
+    /**
+     * Forecast the next value of one series (the target) from a sliding window of the last values of the series the
+     * model reads: the target alone, or the target and others beside it (several input series).
+     */
     REGRESSION {
         @Override
         void check(int windowSize, List<String> features, String target, TargetMode targetMode,
@@ -20,14 +23,14 @@ public enum Task {
             int least = targetMode == TargetMode.DIFFERENCE ? 2 : 1;
             ModelMetadata.require(windowSize >= least && windowSize <= ModelLimits.MAX_WINDOW, "windowSize",
                     "must be from " + least + " to " + ModelLimits.MAX_WINDOW + ", got " + windowSize);
-            ModelMetadata.require(standardizer.columns() == 1, "standardizer", "of a forecaster has one column, got "
-                    + standardizer.columns());
+            ModelMetadata.require(standardizer.columns() == features.size(), "standardizer", "of a forecaster has "
+                    + "one column per series it reads (" + features.size() + "), got " + standardizer.columns());
         }
 
         @Override
         int networkInputs(int windowSize, List<String> features, TargetMode targetMode) {
-            // differences of consecutive values: one fewer than the window
-            return targetMode == TargetMode.DIFFERENCE ? windowSize - 1 : windowSize;
+            // each series' window, one after the other; differences of consecutive values: one fewer than the window
+            return features.size() * (targetMode == TargetMode.DIFFERENCE ? windowSize - 1 : windowSize);
         }
 
         @Override
@@ -37,11 +40,12 @@ public enum Task {
 
         @Override
         double[][] probeRows(ModelMetadata metadata, double[] spreads) {
-            double[][] rows = new double[spreads.length][metadata.windowSize()];
+            int window = metadata.windowSize();
+            double[][] rows = new double[spreads.length][metadata.features().size() * window];
             for (int r = 0; r < rows.length; r++) {
                 for (int c = 0; c < rows[r].length; c++) {
-                    // a zig-zag series: its differences are not zero
-                    rows[r][c] = metadata.standardizer().restore(0, spreads[r] * (c % 2 == 0 ? 1 : -1));
+                    // zig-zag series: their differences are not zero
+                    rows[r][c] = metadata.standardizer().restore(c / window, spreads[r] * (c % 2 == 0 ? 1 : -1));
                 }
             }
             return rows;

@@ -37,6 +37,27 @@ class FeatureEncoderTest {
     }
 
     @Test
+    void severalSeriesAreEncodedSeriesAfterSeriesEachWithItsOwnStatisticsAndTheTargetDecoded() {
+        // two series, the target second; each with its own step statistics
+        ModelMetadata metadata = new ModelMetadata(1, "v", Task.REGRESSION, 3, List.of("load", "temp"), "temp",
+                TargetMode.DIFFERENCE, new Standardizer(new double[]{0, 1}, new double[]{10, 2}), List.of(), "t", "d",
+                Map.of());
+        FeatureEncoder encoder = new FeatureEncoder(metadata);
+        // a row as the job keeps it, one value wider than the model's window: the model reads the last 3 of each
+        double[] window = {999, 0, 10, 30, -1, 20, 21, 25};
+        float[] row = new float[4];
+
+        encoder.encodeWindow(window, row, 0);
+
+        assertThat(encoder.inputs()).isEqualTo(4);
+        assertThat(row).containsExactly(1f, 2f, 0f, 1.5f); // load's steps 10, 20 /10; temp's steps 1, 4 (-1) /2
+        assertThat(encoder.standardisedLatest(window)).isEqualTo(1.5);
+        assertThat(encoder.decodeForecast(window, 0.5)).as("temp's last value plus a step of 0.5 * 2 + 1")
+                .isEqualTo(27.0);
+        assertThat(encoder.encodeNext(window, 27)).isEqualTo(0.5);
+    }
+
+    @Test
     void classificationStandardisesEachFeatureWithItsOwnStatistics() {
         ModelMetadata metadata = new ModelMetadata(1, "v", Task.CLASSIFICATION, 1, List.of("a", "b"), null, null,
                 new Standardizer(new double[]{1, 10}, new double[]{1, 5}), List.of("x", "y"), "t", "d", Map.of());

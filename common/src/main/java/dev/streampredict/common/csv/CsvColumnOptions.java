@@ -33,6 +33,11 @@ public class CsvColumnOptions {
             description = "Column holding the true class, for classification data.")
     String labelColumn;
 
+    /** The columns named with --feature-columns, in that order; {@code null} when the option is not given. */
+    public List<String> featureColumns() {
+        return featureColumns;
+    }
+
     public boolean hasFile() {
         return file != null;
     }

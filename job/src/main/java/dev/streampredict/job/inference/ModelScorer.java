@@ -162,8 +162,9 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         recentIds = getRuntimeContext().getState(keyed("recent-ids", RecentIds.class));
         reporter = new ScoreReporter(output, metrics, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         task = schema.task() == Task.REGRESSION
-                ? new SeriesForecasting(schema.target(), getRuntimeContext().getState(keyed("series-window",
-                        SeriesWindow.class)), this::setCurrentKey, reporter, echo, maxBatch)
+                ? new SeriesForecasting(schema.features(), schema.target(),
+                        getRuntimeContext().getState(keyed("series-window", SeriesWindow.class)), this::setCurrentKey,
+                        reporter, echo, maxBatch)
                 : new Classifying(schema.features().size(), reporter, echo, maxBatch);
         batch = new Batch(maxBatch);
         if (models.fresh()) { // a new job reports the refusals of its start

@@ -10,18 +10,23 @@ import org.apache.flink.api.common.state.ValueState;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Regression of a series: the key's last values live in keyed state ({@link SeriesWindow}); each new value is first
- * compared with the forecasts made from the previous window (the serving one and the shadow's, each counted for the
+ * Regression of a series: the key's last values of each series the models read (the target, and any others beside
+ * it) live in keyed state ({@link SeriesWindow}); each new value of the target is first compared with the forecasts
+ * made from the previous window (the serving one and the shadow's, each counted for the
  * version that made it), then joins the window, and the models forecast the next value. When the previous forecast
  * of the key is in the same batch, the comparison happens once the batch is scored.
  */
 final class SeriesForecasting implements TaskScoring {
 
     private final String target;
+    /** The series every model of the job reads (its input schema's features), and where the target is among them. */
+    private final int series;
+    private final int targetIndex;
     private final ValueState<SeriesWindow> windows;
     /** Sets the key of the keyed state, to update each key's window after the batch is scored. */
     private final Consumer<String> currentKey;
@@ -39,9 +44,11 @@ final class SeriesForecasting implements TaskScoring {
     /** A shadow's failures cost only its shadow predictions: they are not dead-lettered. */
     private final Failures shadowFailures;
 
-    SeriesForecasting(String target, ValueState<SeriesWindow> windows, Consumer<String> currentKey, Scored scored,
-                      InputEcho echo, int capacity) {
+    SeriesForecasting(List<String> features, String target, ValueState<SeriesWindow> windows,
+                      Consumer<String> currentKey, Scored scored, InputEcho echo, int capacity) {
         this.target = target;
+        this.series = features.size();
+        this.targetIndex = features.indexOf(target);
         this.windows = windows;
         this.currentKey = currentKey;
         this.scored = scored;
@@ -56,27 +63,27 @@ final class SeriesForecasting implements TaskScoring {
 
     @Override
     public int width(Predictor model) {
-        return model.metadata().windowSize();
+        return series * model.metadata().windowSize();
     }
 
     @Override
     public int width(ServingModels serving) {
-        return serving.widestWindow();
+        return series * serving.widestWindow();
     }
 
     @Override
     public void add(ScoringInput input, int slot, Batch batch) throws Exception {
-        double value = input.features()[0];
+        double value = input.features()[targetIndex];
         double[] row = batch.rows[slot];
         SeriesWindow window = windows.value();
-        if (window == null) {
-            window = SeriesWindow.empty(row.length);
+        if (window == null || window.series() != series) { // new, or restored from a job of other inputs
+            window = SeriesWindow.empty(series, row.length / series);
         }
-        window.growTo(row.length);
+        window.growTo(row.length / series);
         Integer previous = lastSlotOfKey.put(input.key(), slot);
         previousSlot[slot] = previous == null ? -1 : previous;
         // a pending forecast means the key had a value before: the naive forecast of this one
-        double persistenceError = window.fill() > 0 ? window.last() - value : Double.NaN;
+        double persistenceError = window.fill() > 0 ? window.last(targetIndex) - value : Double.NaN;
         if (!Double.isNaN(window.pendingForecast)) { // forecast from an earlier batch: check it now
             double error = window.pendingForecast - value;
             window.evaluated++;
@@ -90,7 +97,7 @@ final class SeriesForecasting implements TaskScoring {
             scored.forecastMet(window.shadowVersion, window.shadowForecast - value, persistenceError);
             window.shadowForecast = Double.NaN;
         }
-        window.add(value);
+        window.add(input.features());
         window.copyTo(row);
         fills[slot] = window.fill();
         windows.update(window);
@@ -138,10 +145,10 @@ final class SeriesForecasting implements TaskScoring {
             ScoringInput input = batch.inputs[i];
             Predictor model = batch.servedBy[i];
             String version = model.metadata().modelVersion();
-            double value = input.features()[0];
+            double value = input.features()[targetIndex];
             int previous = previousSlot[i];
             if (previous >= 0) { // the key's previous forecasts were made in this batch, by the same models
-                double persistenceError = batch.inputs[previous].features()[0] - value;
+                double persistenceError = batch.inputs[previous].features()[targetIndex] - value;
                 if (!failures.failed(previous)) {
                     double error = served[previous] - value;
                     int last = lastSlotOfKey.get(input.key());
@@ -160,7 +167,7 @@ final class SeriesForecasting implements TaskScoring {
                 observeInput(model, batch.rows[i], fills[i]);
                 echoed = echo.of(input);
                 scored.prediction(Prediction.regression(input.id(), input.key(), echoed, target, served[i],
-                        version, now, now - input.ingestTimestamp(), Math.min(fills[i], width(model)),
+                        version, now, now - input.ingestTimestamp(), Math.min(fills[i], model.metadata().windowSize()),
                         interval(model, served[i])), batch.timestamps[i]);
             }
             if (shadowed != null && Double.isFinite(shadowed[i])) {
@@ -168,7 +175,8 @@ final class SeriesForecasting implements TaskScoring {
                 scored.shadowPrediction(Prediction.regression(input.id(), input.key(),
                         echoed != null ? echoed : echo.of(input), target,
                         shadowed[i], shadowVersion, now, now - input.ingestTimestamp(),
-                        Math.min(fills[i], width(shadow)), interval(shadow, shadowed[i])), batch.timestamps[i]);
+                        Math.min(fills[i], shadow.metadata().windowSize()), interval(shadow, shadowed[i])),
+                        batch.timestamps[i]);
             }
         }
         // each key's latest forecasts wait in its state for the key's next value; one the model failed on does not

@@ -1,20 +1,24 @@
 package dev.streampredict.job.inference;
 
 /**
- * Per-key state of a regression series: the last values in a primitive ring buffer (O(window) doubles per key,
- * no boxing), the forecasts waiting for the next value with the versions that made them, and the key's running
- * error. A Flink POJO: public fields and a no-argument constructor, so it is serialised without Kryo and can evolve
- * (fields added later restore as their defaults from older savepoints).
+ * Per-key state of a regression series: the last values of each series the models read (the target, and any others
+ * beside it) in one primitive array of ring buffers (O(series x window) doubles per key, no boxing), the forecasts
+ * waiting for the target's next value with the versions that made them, and the key's running error. A Flink POJO:
+ * public fields and a no-argument constructor, so it is serialised without Kryo and can evolve (fields added later
+ * restore as their defaults from older savepoints).
  * <p>
- * The buffer holds as many values as the widest model that has served the key needs. A model with a smaller window
+ * The buffers hold as many values as the widest model that has served the key needs. A model with a smaller window
  * reads the latest values; a model with a larger one (a swap, or a savepoint restored with another model) makes the
- * buffer grow, and until it has filled, the missing older values are padded exactly as for a new key, and the
+ * buffers grow, and until they have filled, the missing older values are padded exactly as for a new key, and the
  * prediction says so in its window fill.
  */
 public class SeriesWindow {
 
+    /** Each series' ring buffer, series after series, each {@code values.length / series} long. */
     public double[] values;
-    /** Position of the next write, as a count of values written since the buffer last changed size. */
+    /** How many series; 0 in state from before there could be more than one, which held one. */
+    public int series;
+    /** Position of the next write, as a count of values written since the buffers last changed size. */
     public long seen;
     /** Forecast for this key's next value, NaN when there is none yet. */
     public double pendingForecast = Double.NaN;
@@ -29,59 +33,84 @@ public class SeriesWindow {
     public SeriesWindow() {
     }
 
-    public static SeriesWindow empty(int size) {
+    public static SeriesWindow empty(int series, int size) {
         SeriesWindow window = new SeriesWindow();
-        window.values = new double[size];
+        window.series = series;
+        window.values = new double[series * size];
         return window;
     }
 
-    public void add(double value) {
-        values[(int) (seen % values.length)] = value;
+    /** How many series the buffers hold. */
+    public int series() {
+        return Math.max(1, series);
+    }
+
+    /** Appends one value of each series, in the order the buffers hold them. */
+    public void add(double[] latest) {
+        int size = size();
+        int at = (int) (seen % size);
+        for (int s = 0; s < latest.length; s++) {
+            values[s * size + at] = latest[s];
+        }
         seen++;
     }
 
-    /** The latest value; only when {@link #fill()} is above 0. */
-    public double last() {
-        return values[(int) ((seen - 1) % values.length)];
+    /** The latest value of series {@code s}; only when {@link #fill()} is above 0. */
+    public double last(int s) {
+        int size = size();
+        return values[s * size + (int) ((seen - 1) % size)];
     }
 
-    /** How many real values the window holds. */
+    /** How many real values each series' buffer holds. */
     public int fill() {
-        return (int) Math.min(seen, values.length);
+        return (int) Math.min(seen, size());
     }
 
-    /** Makes room for {@code size} values, keeping the ones held, oldest first. */
+    /** Makes room for {@code size} values of each series, keeping the ones held, oldest first. */
     public void growTo(int size) {
-        if (size <= values.length) {
+        if (size <= size()) {
             return;
         }
-        double[] grown = new double[size];
+        double[] grown = new double[series() * size];
         int fill = fill();
-        copyTo(grown, fill, 0);
+        for (int s = 0; s < series(); s++) {
+            copyTo(s, grown, s * size, fill, 0);
+        }
         values = grown;
         seen = fill;
     }
 
     /**
-     * Copies the latest {@code out.length} values into {@code out}, oldest first. Before the window is full the
-     * missing older values are the oldest value seen, so a key's first events get a forecast from a flat history
-     * instead of none.
+     * Copies the latest {@code out.length / series()} values of each series into {@code out}, series after series,
+     * oldest first. Before the buffers are full the missing older values are each series' oldest value seen, so a
+     * key's first events get a forecast from a flat history instead of none.
      */
     public void copyTo(double[] out) {
-        int count = Math.min(fill(), out.length);
-        copyTo(out, count, out.length - count);
+        int length = out.length / series();
+        int count = Math.min(fill(), length);
+        for (int s = 0; s < series(); s++) {
+            copyTo(s, out, s * length, count, length - count);
+        }
     }
 
-    /** Copies the latest {@code count} values to {@code out[padding...]}, the oldest of them into the padding. */
-    private void copyTo(double[] out, int count, int padding) {
-        int size = values.length;
+    private int size() {
+        return values.length / series();
+    }
+
+    /**
+     * Copies series {@code s}'s latest {@code count} values to {@code out[from + padding...]}, the oldest of them
+     * into the padding before.
+     */
+    private void copyTo(int s, double[] out, int from, int count, int padding) {
+        int size = size();
         int oldest = seen > size ? (int) (seen % size) : 0;
         int skip = fill() - count;
+        int base = s * size;
         for (int i = 0; i < padding; i++) {
-            out[i] = values[(oldest + skip) % size];
+            out[from + i] = values[base + (oldest + skip) % size];
         }
         for (int i = 0; i < count; i++) {
-            out[padding + i] = values[(oldest + skip + i) % size];
+            out[from + padding + i] = values[base + (oldest + skip + i) % size];
         }
     }
 }

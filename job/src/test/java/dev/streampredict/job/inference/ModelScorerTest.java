@@ -297,7 +297,8 @@ class ModelScorerTest {
     }
 
     private SeriesForecasting task(InMemoryState<SeriesWindow> windows, Scored scored) {
-        return new SeriesForecasting(SyntheticSeries.FEATURE, windows, windows::key, scored,
+        return new SeriesForecasting(List.of(SyntheticSeries.FEATURE), SyntheticSeries.FEATURE, windows, windows::key,
+                scored,
                 new InputEcho(InputEcho.Mode.COPY, InputFormat.JSON, List.of(SyntheticSeries.FEATURE)), 8);
     }
 
