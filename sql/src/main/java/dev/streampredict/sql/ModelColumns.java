@@ -18,12 +18,13 @@ import java.util.List;
  * How a model's declared INPUT and OUTPUT columns meet its metadata, checked when the statement is planned.
  * A classifier's INPUT names the model's features, in its order, each of a numeric type; its OUTPUT holds, by name
  * and type, a STRING column for the predicted class (any name but {@code model_version}), and optionally
- * {@code probability DOUBLE} (the class's probability). A forecaster's INPUT is one array of numbers, the window
- * oldest first (SQL builds it with {@code ARRAY_AGG} over the key's last rows), and its OUTPUT one DOUBLE column
+ * {@code probability DOUBLE} (the class's probability). A forecaster's INPUT is an array of numbers per series it
+ * reads, in its features' order, each that series' window oldest first (SQL builds it with {@code ARRAY_AGG} over
+ * the key's last rows), and its OUTPUT one DOUBLE column
  * for the forecast (any name), and with prediction intervals {@code lower_bound DOUBLE} and
  * {@code upper_bound DOUBLE}, its interval's bounds. Either may add {@code model_version STRING}.
  *
- * @param inputTypes the type of each input column, to read it as a double; a forecaster's one array
+ * @param inputTypes the type of each input column, to read it as a double; a forecaster's arrays
  * @param outputs    what each output column holds, in order
  */
 record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implements Serializable {
@@ -52,9 +53,9 @@ record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implemen
         return outputs;
     }
 
-    /** True for a forecaster, whose one input column is its window. */
+    /** True for a forecaster, whose input columns are its series' windows. */
     boolean readsWindow() {
-        return inputTypes.size() == 1 && inputTypes.get(0).is(LogicalTypeRoot.ARRAY);
+        return inputTypes.get(0).is(LogicalTypeRoot.ARRAY);
     }
 
     private static List<LogicalType> featureTypes(ModelMetadata metadata, ResolvedSchema input, String model) {
@@ -77,16 +78,21 @@ record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implemen
 
     private static List<LogicalType> windowType(ModelMetadata metadata, ResolvedSchema input, String model) {
         List<Column> columns = input.getColumns();
-        LogicalType type = columns.size() == 1 ? columns.get(0).getDataType().getLogicalType() : null;
-        if (type == null || !type.is(LogicalTypeRoot.ARRAY)
-                || !((ArrayType) type).getElementType().is(LogicalTypeRoot.DOUBLE)) {
+        List<String> series = metadata.features();
+        boolean arrays = columns.size() == series.size() && columns.stream().map(c -> c.getDataType()
+                .getLogicalType()).allMatch(t -> t.is(LogicalTypeRoot.ARRAY)
+                && ((ArrayType) t).getElementType().is(LogicalTypeRoot.DOUBLE));
+        if (!arrays) {
+            String frame = "OVER (PARTITION BY ... ORDER BY ... ROWS BETWEEN " + (metadata.windowSize() - 1)
+                    + " PRECEDING AND CURRENT ROW)";
             throw new ValidationException("model " + model + ": version " + metadata.modelVersion() + " forecasts "
-                    + metadata.features().get(0) + " from its last " + metadata.windowSize() + " values: its INPUT "
-                    + "must be one ARRAY<DOUBLE> column, the window oldest first (ARRAY_AGG(" + metadata.features()
-                    .get(0) + ") OVER (PARTITION BY ... ORDER BY ... ROWS BETWEEN " + (metadata.windowSize() - 1)
-                    + " PRECEDING AND CURRENT ROW)), got " + input.getColumns());
+                    + metadata.target() + " from the last " + metadata.windowSize() + " values of " + series
+                    + ": its INPUT must be " + (series.size() == 1 ? "one ARRAY<DOUBLE> column, the window"
+                    : series.size() + " ARRAY<DOUBLE> columns, one window per series in that order, each")
+                    + " oldest first (ARRAY_AGG(" + series.get(0) + ") " + frame + (series.size() > 1 ? ", ..." : "")
+                    + "), got " + input.getColumns());
         }
-        return List.of(type);
+        return columns.stream().map(c -> c.getDataType().getLogicalType()).toList();
     }
 
     private static List<Output> outputs(ResolvedSchema output, String model, Output prediction) {

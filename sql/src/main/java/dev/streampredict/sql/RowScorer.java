@@ -67,7 +67,7 @@ final class RowScorer implements AutoCloseable {
      */
     static double[] features(RowData input, ModelColumns columns) {
         if (columns.readsWindow()) {
-            return window(input);
+            return windows(input, columns.inputTypes().size());
         }
         double[] features = new double[columns.inputTypes().size()];
         for (int i = 0; i < features.length; i++) {
@@ -87,7 +87,7 @@ final class RowScorer implements AutoCloseable {
         int scored = 0;
         for (int i = 0; i < count; i++) {
             if (columns.readsWindow()) {
-                features[i] = padded(features[i], predictor.metadata().windowSize());
+                features[i] = padded(features[i], columns.inputTypes().size(), predictor.metadata().windowSize());
             }
             if (isComplete(features[i])) {
                 complete[scored++] = features[i];
@@ -143,27 +143,42 @@ final class RowScorer implements AutoCloseable {
         return true;
     }
 
-    /** A window of at least {@code size} values, the missing older ones its oldest; an empty one stays empty. */
-    private static double[] padded(double[] window, int size) {
-        if (window.length == 0 || window.length >= size) {
-            return window;
+    /**
+     * Windows of {@code series} series, series after series, each of at least {@code size} values, the missing older
+     * ones its oldest; an empty one stays empty.
+     */
+    private static double[] padded(double[] windows, int series, int size) {
+        int length = windows.length / series;
+        if (length == 0 || length >= size) {
+            return windows;
         }
-        double[] padded = new double[size];
-        Arrays.fill(padded, 0, size - window.length, window[0]);
-        System.arraycopy(window, 0, padded, size - window.length, window.length);
+        double[] padded = new double[series * size];
+        for (int s = 0; s < series; s++) {
+            Arrays.fill(padded, s * size, s * size + size - length, windows[s * length]);
+            System.arraycopy(windows, s * length, padded, s * size + size - length, length);
+        }
         return padded;
     }
 
-    private static double[] window(RowData input) {
-        if (input.isNullAt(0)) {
-            return new double[0];
+    /**
+     * The windows of the row's {@code series} arrays, series after series; empty when one is NULL or they differ in
+     * length (one frame builds them all: a row whose arrays differ was not built so, and gets NULL predictions).
+     */
+    private static double[] windows(RowData input, int series) {
+        for (int s = 0; s < series; s++) {
+            if (input.isNullAt(s) || input.getArray(s).size() != input.getArray(0).size()) {
+                return new double[0];
+            }
         }
-        ArrayData array = input.getArray(0);
-        double[] window = new double[array.size()];
-        for (int i = 0; i < window.length; i++) {
-            window[i] = array.isNullAt(i) ? Double.NaN : array.getDouble(i);
+        int length = input.getArray(0).size();
+        double[] windows = new double[series * length];
+        for (int s = 0; s < series; s++) {
+            ArrayData array = input.getArray(s);
+            for (int i = 0; i < length; i++) {
+                windows[s * length + i] = array.isNullAt(i) ? Double.NaN : array.getDouble(i);
+            }
         }
-        return window;
+        return windows;
     }
 
     private static double number(RowData input, int i, LogicalType type) {

@@ -10,8 +10,12 @@ import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.JobOptions;
 import dev.streampredict.job.PredictionJob;
 import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.PredictionIntervals;
+import dev.streampredict.model.Predictor;
+import dev.streampredict.model.Standardizer;
 import dev.streampredict.model.TargetMode;
+import dev.streampredict.model.Task;
 import dev.streampredict.model.TestArtifacts;
 import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.registry.ModelRegistry;
@@ -66,6 +70,7 @@ class MlPredictIT {
     private static final float[] WEIGHTS = {0.5f, -1f, 2f, -0.25f};
     private static final String TOPIC = "sql-models";
     private static final String FORECASTERS = "sql-forecasters";
+    private static final String TWO_SERIES = "sql-two-series";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
@@ -81,6 +86,7 @@ class MlPredictIT {
     private static ModelArchive dl4j;
     private static ModelArchive forecaster;
     private static ModelArchive withoutIntervals;
+    private static ModelArchive ofTwoSeries;
 
     @BeforeAll
     static void publish() throws Exception {
@@ -100,6 +106,16 @@ class MlPredictIT {
         forecasters.publish(forecaster, List.of(ModelCommand.of(ModelCommand.Action.STABLE, forecaster.version(),
                 0, "test")));
         forecasters.publish(withoutIntervals, List.of());
+        // reads close and volume, forecasts close: 2 series of 4 values
+        ofTwoSeries = TestArtifacts.saved(dir.resolve("close-volume"), new ModelMetadata(ModelMetadata.CURRENT_FORMAT,
+                "close-volume", Task.REGRESSION, 4, List.of("close", "volume"), "close", TargetMode.LEVEL,
+                new Standardizer(new double[]{5, 100}, new double[]{2, 30}), List.of(), "2026-01-01T00:00:00Z", "test",
+                Map.of()), TestArtifacts.networkFile(TestArtifacts.network(8, 1)));
+        // a registry serves models of one set of inputs: these read two series
+        ModelRegistry twoSeries = new ModelRegistry(KAFKA.bootstrapServers(), TWO_SERIES);
+        twoSeries.ensureTopic();
+        twoSeries.publish(ofTwoSeries, List.of(ModelCommand.of(ModelCommand.Action.STABLE, ofTwoSeries.version(), 0,
+                "test")));
     }
 
     @ParameterizedTest(name = "async {0}")
@@ -390,6 +406,73 @@ class MlPredictIT {
             assertThat((Double) row.getField("upper_bound")).isCloseTo(fromJob.interval().upper(), within(1e-9));
             assertThat(row.getField("model_version")).isEqualTo(forecaster.version());
         }
+    }
+
+    /** One array per series, in the model's order; a key's first windows padded series by series, as the job does. */
+    @Test
+    void aForecasterOfTwoSeriesReadsAWindowOfEachFromItsOwnArrayAgg() throws Exception {
+        Topics.ensure(KAFKA.bootstrapServers(), Map.of("two-series-in", 1));
+        Random random = new Random(11);
+        Map<String, List<double[]>> byKey = new HashMap<>();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long start = System.currentTimeMillis() - 600_000;
+        for (int i = 0; i < 12; i++) {
+            String key = i % 3 == 0 ? "south" : "north";
+            double[] tick = {5 + 2 * random.nextGaussian(), 100 + 30 * random.nextGaussian()};
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(tick);
+            records.add(new ProducerRecord<>("two-series-in", key.getBytes(StandardCharsets.UTF_8),
+                    JsonInputCodec.toJson(new InputRecord(key + "-" + (byKey.get(key).size() - 1), key,
+                            start + i * 1000L, Map.of("close", tick[0], "volume", tick[1])))));
+        }
+        TopicWriter.write(KAFKA.bootstrapServers(), records.toArray(ProducerRecord[]::new));
+        StreamTableEnvironment sql = StreamTableEnvironment.create(
+                StreamExecutionEnvironment.getExecutionEnvironment());
+        sql.executeSql("CREATE TABLE ticks (id STRING, `key` STRING, `timestamp` BIGINT, features ROW<`close` "
+                + "DOUBLE, volume DOUBLE>, ts AS TO_TIMESTAMP_LTZ(`timestamp`, 3), WATERMARK FOR ts AS ts) WITH ("
+                + "'connector' = 'kafka', 'topic' = 'two-series-in', 'properties.bootstrap.servers' = '"
+                + KAFKA.bootstrapServers() + "', 'scan.startup.mode' = 'earliest-offset', "
+                + "'scan.bounded.mode' = 'latest-offset', 'format' = 'json')");
+        sql.executeSql("CREATE TEMPORARY VIEW windows AS SELECT id, ARRAY_AGG(features.`close`) OVER w AS closes, "
+                + "ARRAY_AGG(features.volume) OVER w AS volumes FROM ticks "
+                + "WINDOW w AS (PARTITION BY `key` ORDER BY ts ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)");
+        sql.executeSql("CREATE TEMPORARY MODEL close_volume INPUT (closes ARRAY<DOUBLE>, volumes ARRAY<DOUBLE>) "
+                + "OUTPUT (forecast DOUBLE, model_version STRING) WITH ('provider' = 'stream-predict', "
+                + "'registry.topic' = '" + TWO_SERIES + "', 'properties.bootstrap.servers' = '"
+                + KAFKA.bootstrapServers() + "', 'version' = '" + ofTwoSeries.version() + "')");
+
+        List<Row> rows = collect(sql, "SELECT id, forecast, model_version FROM ML_PREDICT(TABLE windows, "
+                + "MODEL close_volume, DESCRIPTOR(closes, volumes))");
+
+        Predictor model = ofTwoSeries.load();
+        assertThat(rows).hasSize(12);
+        for (Row row : rows) {
+            String[] id = ((String) row.getField("id")).split("-");
+            List<double[]> seen = byKey.get(id[0]).subList(0, Integer.parseInt(id[1]) + 1);
+            double[] windows = new double[8];
+            for (int s = 0; s < 2; s++) {
+                for (int i = 0; i < 4; i++) { // the oldest value stands in for the ones before it
+                    windows[s * 4 + i] = seen.get(Math.max(0, seen.size() - 4 + i))[s];
+                }
+            }
+            assertThat((Double) row.getField("forecast")).as("forecast of %s", row.getField("id"))
+                    .isCloseTo(model.forecast(new double[][]{windows}, 1)[0], within(1e-9));
+        }
+    }
+
+    @Test
+    void aForecasterOfTwoSeriesGivenOneArrayIsRefusedAtPlanningSayingItNeedsOnePerSeries() {
+        StreamTableEnvironment sql = StreamTableEnvironment.create(
+                StreamExecutionEnvironment.getExecutionEnvironment());
+        sql.executeSql("CREATE TEMPORARY VIEW closes AS SELECT * FROM (VALUES (ARRAY[1.0E0, 2.0E0])) AS t(recent)");
+        sql.executeSql("CREATE TEMPORARY MODEL close_only INPUT (recent ARRAY<DOUBLE>) OUTPUT (forecast DOUBLE) WITH ("
+                + "'provider' = 'stream-predict', 'registry.topic' = '" + TWO_SERIES + "', "
+                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "', 'version' = '"
+                + ofTwoSeries.version() + "')");
+
+        assertThatThrownBy(() -> sql.executeSql("SELECT * FROM ML_PREDICT(TABLE closes, MODEL close_only, "
+                + "DESCRIPTOR(recent))"))
+                .satisfies(e -> assertThat(causes(e)).contains("from the last 4 values of [close, volume]")
+                        .contains("2 ARRAY<DOUBLE> columns, one window per series in that order"));
     }
 
     @Test
