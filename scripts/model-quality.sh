@@ -5,6 +5,8 @@
 #   scripts/model-quality.sh                   (all four, about 10 minutes on two cores)
 #   scripts/model-quality.sh --architectures   (REPORT 3.11: both series with an MLP, an LSTM and a CNN, each with
 #                                               90% intervals, one split; in benchmark/results/training/architectures/)
+#   scripts/model-quality.sh --series          (REPORT 3.12: Seattle's temperature from temperature, pressure and
+#                                               wind, each architecture, as above; in .../training/series/)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -25,6 +27,17 @@ if [ "${1:-}" = "--architectures" ]; then
       --feature-columns close --architecture "$architecture" --interval-level 0.9
     train "seattle-temperature-$architecture" --csv data/seattle-weather-hourly-normals.csv --key seattle \
       --timestamp-column date --feature-columns temperature --architecture "$architecture" --interval-level 0.9
+  done
+  echo "evaluations in $results"
+  exit 0
+fi
+if [ "${1:-}" = "--series" ]; then
+  results="$results/series"
+  mkdir -p "$results"
+  for architecture in mlp lstm cnn; do
+    train "seattle-temperature-pressure-wind-$architecture" --csv data/seattle-weather-hourly-normals.csv \
+      --key seattle --timestamp-column date --feature-columns temperature,pressure,wind --target temperature \
+      --architecture "$architecture" --interval-level 0.9
   done
   echo "evaluations in $results"
   exit 0
