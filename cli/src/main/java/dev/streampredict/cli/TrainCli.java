@@ -46,6 +46,11 @@ public final class TrainCli implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "16", description = "Regression: past values per input.")
     int window;
 
+    @Option(names = "--horizon", defaultValue = "1", paramLabel = "H",
+            description = "Regression: forecast the next H values at once; each step is evaluated against "
+                    + "persistence and the seasonal naive forecast at that step, and gets its own interval.")
+    int horizon;
+
     @Option(names = "--target-mode", defaultValue = "DIFFERENCE",
             description = "Regression: LEVEL (forecast the value) or DIFFERENCE (forecast the step from the "
                     + "last value).")
@@ -143,6 +148,10 @@ public final class TrainCli implements Callable<Integer> {
                     throw new IllegalArgumentException("--interval-level is for regression: a classifier gives each "
                             + "class's probability");
                 }
+                if (horizon != 1) {
+                    throw new IllegalArgumentException("--horizon is for regression: a classifier labels the input "
+                            + "it reads");
+                }
                 if (architecture != Architecture.MLP) {
                     throw new IllegalArgumentException("--architecture " + architecture.name().toLowerCase(
                             Locale.ROOT) + " reads a window: a classifier reads one feature vector (mlp)");
@@ -167,7 +176,8 @@ public final class TrainCli implements Callable<Integer> {
                         : List.of(targetFeature);
                 var settings = new RegressionTraining.Settings(
                         name != null ? name : spec.keyForFile() + "-" + targetFeature, source, targetFeature, window,
-                        targetMode, validationFraction, testFraction, fit, intervalLevel, architecture, series);
+                        targetMode, validationFraction, testFraction, fit, intervalLevel, architecture, series,
+                        horizon);
                 if (crossValidationFolds != null && repeats != 1) {
                     throw new IllegalArgumentException("--repeats is for classification: rolling origins are fixed "
                             + "by time, so a repeat would train the same models again");

@@ -144,12 +144,22 @@ final class PipelineTesting {
                 int window = model.metadata().windowSize();
                 assertThat(p.windowFill()).as("window fill of prediction %d of key %s", i, p.key())
                         .isEqualTo(Math.min(i + 1, window));
-                double expected = model.forecast(new double[][]{windowOf(inputs, model.metadata().features(),
+                double[] steps = model.forecastSteps(new double[][]{windowOf(inputs, model.metadata().features(),
                         window)}, 1)[0];
+                double expected = steps[0];
                 // a float32 network: batches of other shapes and memory layouts round the last bits differently
                 assertThat(p.prediction()).as("forecast %d of key %s", i, p.key())
                         .isCloseTo(expected, within(1e-5 * Math.max(1, Math.abs(expected))));
                 PredictionIntervals intervals = model.metadata().intervals();
+                assertThat(p.steps() == null ? 1 : p.steps().size()).as("steps of forecast %d of key %s", i, p.key())
+                        .isEqualTo(steps.length);
+                for (int k = 2; k <= steps.length; k++) {
+                    Prediction.Step step = p.steps().get(k - 1);
+                    assertThat(step.forecast()).as("step %d of forecast %d of key %s", k, i, p.key())
+                            .isCloseTo(steps[k - 1], within(1e-5 * Math.max(1, Math.abs(steps[k - 1]))));
+                    assertThat(step.interval() == null ? 0 : step.interval().upper() - step.interval().lower())
+                            .isCloseTo(intervals == null ? 0 : 2 * intervals.halfWidth(k), within(1e-9));
+                }
                 double halfWidth = intervals == null ? Double.NaN : intervals.nextHalfWidth();
                 assertThat(p.interval()).as("interval of forecast %d of key %s", i, p.key()).isEqualTo(
                         intervals == null ? null : new Prediction.Interval(intervals.level(),

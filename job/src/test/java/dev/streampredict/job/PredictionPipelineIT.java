@@ -175,11 +175,15 @@ class PredictionPipelineIT {
      * An LSTM and a CNN forecaster served side by side, one stable and one shadow, on the same records: each
      * forecast is its network's answer to the key's window, as trained, with its interval.
      */
-    /** Both read two series: each key's state keeps a window of each, and each network reads them as channels. */
+    /**
+     * Both read two series: each key's state keeps a window of each, and each network reads them as channels. The
+     * CNN forecasts three steps at once, each with its interval and time.
+     */
     @Test
     void anLstmAndACnnOfTwoSeriesServeBesideEachOtherEachAsTrained() throws Exception {
         FitOptions fit = new FitOptions(List.of(8), 5, 2, 32, 0.01, 1);
-        Path cnn = TinyModels.trainOnTwoSeries(dir, "tiny-cnn", KEYS, PipelineTesting.WINDOW, fit, Architecture.CNN);
+        Path cnn = TinyModels.trainOnTwoSeries(dir, "tiny-cnn", KEYS, PipelineTesting.WINDOW, fit, Architecture.CNN,
+                3);
         Path lstm = TinyModels.trainOnTwoSeries(dir, "tiny-lstm", KEYS, PipelineTesting.WINDOW, fit,
                 Architecture.LSTM);
         ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), "sequence-models");

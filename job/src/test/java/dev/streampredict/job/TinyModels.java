@@ -71,6 +71,12 @@ public final class TinyModels {
      */
     public static Path trainOnTwoSeries(Path dir, String name, int keys, int window, FitOptions fit,
                                         Architecture architecture) throws IOException {
+        return trainOnTwoSeries(dir, name, keys, window, fit, architecture, 1);
+    }
+
+    /** As above, forecasting {@code horizon} steps at once. */
+    public static Path trainOnTwoSeries(Path dir, String name, int keys, int window, FitOptions fit,
+                                        Architecture architecture, int horizon) throws IOException {
         SyntheticSeries history = new SyntheticSeries(keys, PERIOD, NOISE, 1, new AtomicLong()::incrementAndGet);
         Random random = new Random(1);
         List<InputRecord> records = new ArrayList<>();
@@ -79,7 +85,7 @@ public final class TinyModels {
         }
         return save(dir, name, records, new RegressionTraining.Settings(name, "generated", SyntheticSeries.FEATURE,
                 window, TargetMode.DIFFERENCE, 0.15, 0.15, fit, INTERVAL_LEVEL, architecture,
-                List.of(SyntheticSeries.FEATURE, TWIN)));
+                List.of(SyntheticSeries.FEATURE, TWIN), horizon));
     }
 
     /** The record with a second series, {@value #TWIN}: the value's mirror image with noise of its own. */

@@ -26,17 +26,19 @@ final class Networks {
     }
 
     /**
-     * A forecaster of one value from {@code series} series of {@code steps} values each. An MLP reads them all as
+     * A forecaster of {@code outputs} values (the steps ahead) from {@code series} series of {@code steps} values
+     * each. An MLP reads them all as
      * one row; an LSTM or a CNN reads them as a channel per series over {@code steps} time steps: its first hidden
      * size is the LSTM's units or the convolutions' filters, and any further hidden sizes are dense layers before
      * the output.
      */
-    static MultiLayerNetwork regression(int series, int steps, Architecture architecture, FitOptions options) {
+    static MultiLayerNetwork regression(int series, int steps, int outputs, Architecture architecture,
+                                        FitOptions options) {
         return switch (architecture) {
-            case MLP -> mlp(series * steps, 1, Activation.IDENTITY, LossFunction.MSE, options);
-            case LSTM -> sequence(series, steps, options, layers -> layers.layer(new LastTimeStep(new LSTM.Builder()
-                    .nIn(series).nOut(options.hidden().get(0)).activation(Activation.TANH).build())));
-            case CNN -> sequence(series, steps, options, layers -> {
+            case MLP -> mlp(series * steps, outputs, Activation.IDENTITY, LossFunction.MSE, options);
+            case LSTM -> sequence(series, steps, outputs, options, layers -> layers.layer(new LastTimeStep(
+                    new LSTM.Builder().nIn(series).nOut(options.hidden().get(0)).activation(Activation.TANH).build())));
+            case CNN -> sequence(series, steps, outputs, options, layers -> {
                 // kernel 4 at dilations 1 and 4: the last step's receptive field is 1 + 3 + 12 = 16 steps
                 int filters = options.hidden().get(0);
                 layers.layer(causalConvolution(series, filters, 1)).layer(causalConvolution(filters, filters, 4))
@@ -51,14 +53,14 @@ final class Networks {
     }
 
     /** {@code first}'s layers over the sequence, then dense layers of the further hidden sizes, and the output. */
-    private static MultiLayerNetwork sequence(int channels, int steps, FitOptions options,
+    private static MultiLayerNetwork sequence(int channels, int steps, int outputs, FitOptions options,
                                               Consumer<NeuralNetConfiguration.ListBuilder> first) {
         NeuralNetConfiguration.ListBuilder layers = builder(options);
         first.accept(layers);
         for (int size : options.hidden().subList(1, options.hidden().size())) {
             layers.layer(new DenseLayer.Builder().nOut(size).activation(Activation.TANH).build());
         }
-        layers.layer(new OutputLayer.Builder(LossFunction.MSE).nOut(1).activation(Activation.IDENTITY).build());
+        layers.layer(new OutputLayer.Builder(LossFunction.MSE).nOut(outputs).activation(Activation.IDENTITY).build());
         // sizes between the layers, and the reshape from the last step to a row, follow from the input's shape
         layers.setInputType(InputType.recurrent(channels, steps));
         MultiLayerNetwork network = new MultiLayerNetwork(layers.build());

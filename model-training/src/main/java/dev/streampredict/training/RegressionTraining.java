@@ -4,6 +4,7 @@ import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.Architecture;
 import dev.streampredict.model.Dl4jRuntime;
 import dev.streampredict.model.FeatureEncoder;
+import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
@@ -30,13 +31,26 @@ public final class RegressionTraining {
      * @param name         short name that starts the model version, e.g. {@code sp500-close}
      * @param trainingData where the records came from, recorded in the metadata
      * @param features     the series the model reads, {@code target} among them; {@code null}: the target alone
+     * @param horizon      how many steps ahead the model forecasts at once (1: the next value)
      */
     public record Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
                            double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
-                           Architecture architecture, List<String> features) {
+                           Architecture architecture, List<String> features, int horizon) {
 
         public Settings {
             features = features == null ? List.of(target) : List.copyOf(features);
+            if (horizon < 1 || horizon > ModelLimits.MAX_HORIZON) {
+                throw new IllegalArgumentException("--horizon is the number of steps to forecast, from 1 to "
+                        + ModelLimits.MAX_HORIZON + "; got " + horizon);
+            }
+        }
+
+        /** A model of the next value. */
+        public Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
+                        double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
+                        Architecture architecture, List<String> features) {
+            this(name, trainingData, target, windowSize, targetMode, validationFraction, testFraction, fit,
+                    intervalLevel, architecture, features, 1);
         }
 
         /** A model of the target alone. */
@@ -68,16 +82,20 @@ public final class RegressionTraining {
         List<SeriesSample> samples = samples(records, settings);
         TimeSplit<SeriesSample> split = TimeSplit.of(samples, SeriesSample::timestamp,
                 settings.validationFraction(), settings.testFraction());
-        log.printf("%d windows of %d values%s: %d train, %d validation (from %s), %d test (from %s)%n",
+        log.printf("%d windows of %d values%s%s: %d train, %d validation (from %s), %d test (from %s)%n",
                 samples.size(), settings.windowSize(), settings.features().size() > 1 ? " of each of "
-                        + settings.features() : "", split.train().size(), split.validation().size(),
+                        + settings.features() : "", settings.horizon() > 1 ? ", each followed by the "
+                        + settings.horizon() + " values it forecasts" : "", split.train().size(),
+                split.validation().size(),
                 Instant.ofEpochMilli(split.validationFrom()), split.test().size(),
                 Instant.ofEpochMilli(split.testFrom()));
 
         Fitted fitted = fit(split, settings, log);
-        double[] validationForecasts = fitted.forecast(split.validation());
+        double[][] validationSteps = fitted.forecast(split.validation());
+        double[] validationForecasts = ForecastErrors.atStep(validationSteps, 1);
         ForecastErrors validation = ForecastErrors.of(split.validation(), validationForecasts);
-        double[] forecasts = fitted.forecast(split.test());
+        double[][] steps = fitted.forecast(split.test());
+        double[] forecasts = ForecastErrors.atStep(steps, 1);
         ForecastErrors model = ForecastErrors.of(split.test(), forecasts);
         ForecastErrors persistence = ForecastErrors.persistence(split.test());
         ForecastErrors movingAverage = ForecastErrors.movingAverage(split.test());
@@ -125,14 +143,18 @@ public final class RegressionTraining {
 
         PredictionIntervals intervals = null;
         if (settings.intervals()) {
-            intervals = calibrate(split.validation(), validationForecasts, settings.intervalLevel());
-            double coverage = coverage(split.test(), forecasts, intervals.nextHalfWidth());
+            intervals = calibrate(split.validation(), validationSteps, settings.intervalLevel());
+            double coverage = coverage(split.test(), forecasts, 1, intervals.nextHalfWidth());
             metrics.put("interval.level", intervals.level());
             metrics.put("interval.halfWidth", intervals.nextHalfWidth());
             metrics.put("test.intervalCoverage", coverage);
             log.printf("  %.0f%% prediction interval: forecast ± %.6g (from %d validation errors); it covers %.3f "
                     + "of the test part%n", intervals.level() * 100, intervals.nextHalfWidth(),
                     split.validation().size(), coverage);
+        }
+
+        if (settings.horizon() > 1) {
+            stepTable(split, steps, season, intervals, metrics, log);
         }
 
         String version = ModelVersions.of(settings.name(), Instant.now(), fitted.network());
@@ -148,21 +170,61 @@ public final class RegressionTraining {
     }
 
     /**
-     * Split conformal intervals from the validation part's errors. The validation part chose when training stopped,
-     * but the network was not fitted on it; the coverage measured on the test part, never seen, is the honest number.
+     * Every step's errors on the test part beside persistence and the seasonal naive forecast at that step, printed
+     * as a table and kept as {@code test.step<K>.*} metrics (step 1's are the ones above).
      */
-    private static PredictionIntervals calibrate(List<SeriesSample> validation, double[] forecasts, double level) {
-        double[] errors = new double[forecasts.length];
-        for (int i = 0; i < errors.length; i++) {
-            errors[i] = forecasts[i] - validation.get(i).next();
+    private static void stepTable(TimeSplit<SeriesSample> split, double[][] steps, int season,
+                                  PredictionIntervals intervals, Map<String, Double> metrics, PrintStream log) {
+        List<SeriesSample> test = split.test();
+        log.printf("%n  each step ahead on the test part:%n  %5s %14s %14s %8s %14s %8s%s%n", "step", "model MSE",
+                "persistence", "ratio", season > 0 ? "seasonal (" + season + ")" : "seasonal", "ratio",
+                intervals != null ? "  coverage" : "");
+        for (int step = 1; step <= steps[0].length; step++) {
+            double[] forecasts = ForecastErrors.atStep(steps, step);
+            double mse = ForecastErrors.of(test, forecasts, step).mse();
+            double persistence = ForecastErrors.persistence(test, step).mse();
+            double seasonal = season > 0 ? ForecastErrors.seasonalNaive(test, season, step).mse() : Double.NaN;
+            String prefix = "test.step" + step + ".";
+            metrics.put(prefix + "mse", mse);
+            metrics.put(prefix + "persistence.mse", persistence);
+            metrics.put(prefix + "mseRatioToPersistence", mse / persistence);
+            if (Double.isFinite(seasonal)) {
+                metrics.put(prefix + "seasonalNaive.mse", seasonal);
+                metrics.put(prefix + "mseRatioToSeasonalNaive", mse / seasonal);
+            }
+            double coverage = intervals == null ? Double.NaN
+                    : coverage(test, forecasts, step, intervals.halfWidth(step));
+            if (intervals != null) {
+                metrics.put(prefix + "intervalCoverage", coverage);
+                metrics.put(prefix + "interval.halfWidth", intervals.halfWidth(step));
+            }
+            log.printf("  %5d %14.6g %14.6g %8.4f %14.6g %8.4f%s%n", step, mse, persistence, mse / persistence,
+                    seasonal, mse / seasonal, intervals != null ? String.format("  %.3f ± %.4g", coverage,
+                            intervals.halfWidth(step)) : "");
         }
-        return new PredictionIntervals(level, List.of(PredictionIntervals.halfWidth(errors, level)));
     }
 
-    private static double coverage(List<SeriesSample> samples, double[] forecasts, double halfWidth) {
+    /**
+     * Split conformal intervals, one per step, from the validation part's errors at that step. The validation part
+     * chose when training stopped, but the network was not fitted on it; the coverage measured on the test part,
+     * never seen, is the honest number.
+     */
+    private static PredictionIntervals calibrate(List<SeriesSample> validation, double[][] steps, double level) {
+        List<Double> halfWidths = new ArrayList<>();
+        for (int step = 1; step <= steps[0].length; step++) {
+            double[] errors = new double[steps.length];
+            for (int i = 0; i < errors.length; i++) {
+                errors[i] = steps[i][step - 1] - validation.get(i).actual(step);
+            }
+            halfWidths.add(PredictionIntervals.halfWidth(errors, level));
+        }
+        return new PredictionIntervals(level, halfWidths);
+    }
+
+    private static double coverage(List<SeriesSample> samples, double[] forecasts, int step, double halfWidth) {
         int inside = 0;
         for (int i = 0; i < forecasts.length; i++) {
-            if (Math.abs(forecasts[i] - samples.get(i).next()) <= halfWidth) {
+            if (Math.abs(forecasts[i] - samples.get(i).actual(step)) <= halfWidth) {
                 inside++;
             }
         }
@@ -186,7 +248,8 @@ public final class RegressionTraining {
         for (int i = 0; i < splits.size(); i++) {
             TimeSplit<SeriesSample> split = splits.get(i);
             Fitted fitted = fit(split, settings, QUIET);
-            double[] forecasts = fitted.forecast(split.test());
+            double[][] steps = fitted.forecast(split.test());
+            double[] forecasts = ForecastErrors.atStep(steps, 1);
             ForecastErrors model = ForecastErrors.of(split.test(), forecasts);
             ForecastErrors persistence = ForecastErrors.persistence(split.test());
             Map<String, Double> metrics = new LinkedHashMap<>();
@@ -199,12 +262,23 @@ public final class RegressionTraining {
                 metrics.put("seasonalNaive.mse", seasonal);
                 metrics.put("mseRatioToSeasonalNaive", model.mse() / seasonal);
             }
-            double[] validationForecasts = fitted.forecast(split.validation());
-            metrics.put("validation.mse", ForecastErrors.of(split.validation(), validationForecasts).mse());
-            if (settings.intervals()) {
-                double halfWidth = calibrate(split.validation(), validationForecasts, settings.intervalLevel())
-                        .nextHalfWidth();
-                metrics.put("intervalCoverage", coverage(split.test(), forecasts, halfWidth));
+            double[][] validationSteps = fitted.forecast(split.validation());
+            metrics.put("validation.mse", ForecastErrors.of(split.validation(),
+                    ForecastErrors.atStep(validationSteps, 1)).mse());
+            PredictionIntervals intervals = settings.intervals()
+                    ? calibrate(split.validation(), validationSteps, settings.intervalLevel()) : null;
+            if (intervals != null) {
+                metrics.put("intervalCoverage", coverage(split.test(), forecasts, 1, intervals.nextHalfWidth()));
+            }
+            int last = settings.horizon();
+            if (last > 1) { // the last step says how far the skill reaches
+                double[] lastForecasts = ForecastErrors.atStep(steps, last);
+                metrics.put("step" + last + ".mseRatioToPersistence", ForecastErrors.of(split.test(), lastForecasts,
+                        last).mse() / ForecastErrors.persistence(split.test(), last).mse());
+                if (intervals != null) {
+                    metrics.put("step" + last + ".intervalCoverage", coverage(split.test(), lastForecasts, last,
+                            intervals.halfWidth(last)));
+                }
             }
             folds.add(new ModelEvaluation.Fold(1, i + 1, split.train().size(), split.test().size(), metrics));
             log.printf("  origin %s: MSE %.6g on %d, persistence %.6g, ratio %.4f%n",
@@ -218,35 +292,49 @@ public final class RegressionTraining {
     /** The windows, or an error that says how much data or how short a window would do. */
     private static List<SeriesSample> samples(List<InputRecord> records, Settings settings) {
         List<SeriesSample> samples = SeriesSamples.build(records, settings.features(), settings.target(),
-                settings.windowSize());
+                settings.windowSize(), settings.horizon());
         if (samples.size() >= TimeSplit.MIN_SAMPLES) {
             return samples;
         }
         Map<String, Integer> lengths = new LinkedHashMap<>();
         records.forEach(r -> lengths.merge(r.key(), 1, Integer::sum));
         int longest = lengths.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        int horizon = settings.horizon();
         String problem = String.format("with --window %d the data give %d windows (%d series, the longest has %d "
-                        + "values; a window needs %d past values and the next one), and at least %d are needed "
+                        + "values; a window needs %d past values and the %s), and at least %d are needed "
                         + "to train, validate and test", settings.windowSize(), samples.size(), lengths.size(),
-                longest, settings.windowSize(), TimeSplit.MIN_SAMPLES);
+                longest, settings.windowSize(), horizon == 1 ? "next one" : horizon + " it forecasts",
+                TimeSplit.MIN_SAMPLES);
+        int needed = settings.windowSize() + horizon - 1 + TimeSplit.MIN_SAMPLES;
         for (int window = settings.windowSize() - 1; window >= 2; window--) {
             int w = window;
-            if (lengths.values().stream().mapToInt(n -> Math.max(0, n - w)).sum() >= TimeSplit.MIN_SAMPLES) {
+            if (lengths.values().stream().mapToInt(n -> Math.max(0, n - w - horizon + 1)).sum()
+                    >= TimeSplit.MIN_SAMPLES) {
                 throw new IllegalArgumentException(problem + ": use --window " + window + " or shorter, or give "
-                        + "one series at least " + (settings.windowSize() + TimeSplit.MIN_SAMPLES) + " values");
+                        + "one series at least " + needed + " values");
             }
         }
-        throw new IllegalArgumentException(problem + ": give one series at least "
-                + (settings.windowSize() + TimeSplit.MIN_SAMPLES) + " values (or "
-                + (2 + TimeSplit.MIN_SAMPLES) + " with --window 2)");
+        throw new IllegalArgumentException(problem + ": give one series at least " + needed + " values (or "
+                + (2 + horizon - 1 + TimeSplit.MIN_SAMPLES) + " with --window 2)");
     }
 
     /** A network fitted on one split's training part, early-stopped on its validation part. */
     private record Fitted(MultiLayerNetwork network, Predictor predictor, Standardizer standardizer) {
 
-        double[] forecast(List<SeriesSample> samples) {
+        /** Every step's forecasts: {@code [sample][step - 1]}. */
+        double[][] forecast(List<SeriesSample> samples) {
             double[][] windows = samples.stream().map(SeriesSample::inputs).toArray(double[][]::new);
-            return predictor.forecast(windows, windows.length);
+            return predictor.forecastSteps(windows, windows.length);
+        }
+
+        /** The mean over the steps of each step's MSE: for one step, the MSE. */
+        double meanSquaredError(List<SeriesSample> samples) {
+            double[][] steps = forecast(samples);
+            double sum = 0;
+            for (int step = 1; step <= steps[0].length; step++) {
+                sum += ForecastErrors.of(samples, ForecastErrors.atStep(steps, step), step).mse();
+            }
+            return sum / steps[0].length;
         }
     }
 
@@ -254,19 +342,21 @@ public final class RegressionTraining {
         ModelMetadata draft = metadata(settings, "draft", fitStandardizer(split.train(), settings), Map.of());
         FeatureEncoder encoder = new FeatureEncoder(draft);
         int series = settings.features().size();
-        MultiLayerNetwork network = Networks.regression(series, encoder.inputs() / series, settings.architecture(),
-                settings.fit());
+        int horizon = settings.horizon();
+        MultiLayerNetwork network = Networks.regression(series, encoder.inputs() / series, horizon,
+                settings.architecture(), settings.fit());
         float[][] x = new float[split.train().size()][encoder.inputs()];
-        float[][] y = new float[split.train().size()][1];
+        float[][] y = new float[split.train().size()][horizon];
         for (int i = 0; i < x.length; i++) {
             SeriesSample s = split.train().get(i);
             encoder.encodeWindow(s.inputs(), x[i], 0);
-            y[i][0] = (float) encoder.encodeNext(s.inputs(), s.next());
+            for (int step = 1; step <= horizon; step++) {
+                y[i][step - 1] = (float) encoder.encodeNext(s.inputs(), s.actual(step));
+            }
         }
         Fitted fitted = new Fitted(network, new Predictor(draft, Dl4jRuntime.of(network, draft)), draft.standardizer());
-        EarlyStoppingFit.fit(network, x, y,
-                net -> ForecastErrors.of(split.validation(), fitted.forecast(split.validation())).mse(), "MSE",
-                draft.sequenceChannels(), settings.fit(), log);
+        EarlyStoppingFit.fit(network, x, y, net -> fitted.meanSquaredError(split.validation()),
+                horizon == 1 ? "MSE" : "MSE (mean over steps)", draft.sequenceChannels(), settings.fit(), log);
         return fitted;
     }
 
@@ -295,6 +385,7 @@ public final class RegressionTraining {
                                           Map<String, Double> metrics) {
         return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, version, Task.REGRESSION, settings.windowSize(),
                 settings.features(), settings.target(), settings.targetMode(), standardizer, List.of(),
-                Instant.now().toString(), settings.trainingData(), metrics).withArchitecture(settings.architecture());
+                Instant.now().toString(), settings.trainingData(), metrics).withArchitecture(settings.architecture())
+                .withHorizon(settings.horizon());
     }
 }

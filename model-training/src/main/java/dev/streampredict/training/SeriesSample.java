@@ -11,7 +11,7 @@ package dev.streampredict.training;
  * @param next      the value to forecast
  * @param timestamp event time of {@code next}: decides which part of the time-ordered split it falls in
  * @param series    the key's whole target series in time order, shared by its samples: baselines that look further
- *                  back than the window read it
+ *                  back than the window read it, and the values further ahead than {@code next} are in it
  * @param index     where {@code next} is in {@code series}
  */
 public record SeriesSample(String key, double[] window, double[] inputs, double next, long timestamp, double[] series,
@@ -23,6 +23,21 @@ public record SeriesSample(String key, double[] window, double[] inputs, double 
 
     /** The value {@code season} steps before {@code next} (the seasonal naive forecast), or NaN before the series. */
     public double seasonAgo(int season) {
-        return index >= season ? series[index - season] : Double.NaN;
+        return seasonAgo(season, 1);
+    }
+
+    /** The target's actual value {@code step} steps ahead (1: {@code next}). */
+    public double actual(int step) {
+        return series[index + step - 1];
+    }
+
+    /**
+     * The seasonal naive forecast {@code step} steps ahead: the value whole seasons before that step's, the fewest
+     * that reach back to before {@code next}; NaN before the series.
+     */
+    public double seasonAgo(int season, int step) {
+        int back = season * ((step + season - 1) / season);
+        int at = index + step - 1 - back;
+        return at >= 0 ? series[at] : Double.NaN;
     }
 }

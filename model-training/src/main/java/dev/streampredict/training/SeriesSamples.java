@@ -25,6 +25,12 @@ public final class SeriesSamples {
     /** Windows of each of {@code features} (the target one of them), series after series. */
     public static List<SeriesSample> build(List<InputRecord> records, List<String> features, String target,
                                            int windowSize) {
+        return build(records, features, target, windowSize, 1);
+    }
+
+    /** As above, each window followed by at least {@code horizon} values of the target (the steps it forecasts). */
+    public static List<SeriesSample> build(List<InputRecord> records, List<String> features, String target,
+                                           int windowSize, int horizon) {
         if (windowSize < 2) {
             throw new IllegalArgumentException("--window must be at least 2, was " + windowSize);
         }
@@ -51,7 +57,7 @@ public final class SeriesSamples {
                     .map(f -> ordered.stream().mapToDouble(r -> r.features().get(f)).toArray())
                     .toArray(double[][]::new);
             double[] values = series[targetIndex];
-            for (int t = windowSize; t < values.length; t++) {
+            for (int t = windowSize; t + horizon <= values.length; t++) {
                 double[] window = Arrays.copyOfRange(values, t - windowSize, t);
                 double[] inputs = window;
                 if (series.length > 1) {

@@ -120,6 +120,38 @@ class RegressionTrainingTest {
         return records;
     }
 
+    /**
+     * Six steps ahead on a sine of period 20: persistence is far off at step 6, the model is not; each step has its
+     * errors, baselines and interval, and the saved artifact forecasts every step as training measured it.
+     */
+    @Test
+    void aHorizonOfStepsIsForecastEvaluatedAndCalibratedStepByStep() throws Exception {
+        List<InputRecord> data = noisySine(2000, 17);
+        RegressionTraining.Settings settings = new RegressionTraining.Settings("sine-value", "generated", "value", 16,
+                TargetMode.DIFFERENCE, 0.15, 0.15, new FitOptions(List.of(32, 32), 60, 8, 64, 0.003, 42), 0.9,
+                Architecture.MLP, null, 6);
+        TrainedModel model = RegressionTraining.train(data, settings, QUIET);
+        model.save(dir);
+
+        Map<String, Double> m = model.metadata().metrics();
+        assertThat(model.metadata().horizon()).isEqualTo(6);
+        assertThat(model.metadata().intervals().halfWidths()).hasSize(6);
+        Predictor loaded = ModelArtifact.load(dir.toString());
+        List<SeriesSample> samples = SeriesSamples.build(data, List.of("value"), "value", 16, 6);
+        TimeSplit<SeriesSample> split = TimeSplit.of(samples, SeriesSample::timestamp, 0.15, 0.15);
+        double[][] windows = split.test().stream().map(SeriesSample::inputs).toArray(double[][]::new);
+        double[][] steps = loaded.forecastSteps(windows, windows.length);
+        for (int step = 1; step <= 6; step++) {
+            String prefix = "test.step" + step + ".";
+            assertThat(m.get(prefix + "mseRatioToPersistence")).as("step %d against persistence", step)
+                    .isLessThan(step == 1 ? 0.5 : 0.1);
+            assertThat(m.get(prefix + "intervalCoverage")).as("step %d's 90%% interval", step).isBetween(0.82, 0.97);
+            assertThat(ForecastErrors.of(split.test(), ForecastErrors.atStep(steps, step), step).mse())
+                    .isCloseTo(m.get(prefix + "mse"), within(1e-6 * m.get(prefix + "mse")));
+        }
+        assertThat(m.get("test.step1.mse")).isEqualTo(m.get("test.mse"));
+    }
+
     @Test
     void anInterruptedTrainingStopsAtTheNextEpochInsteadOfRunningToItsEnd() {
         List<InputRecord> data = noisySine(600, 3);

@@ -52,7 +52,10 @@ public final class FeatureEncoder {
         }
     }
 
-    /** The network's training target for the target's value that followed {@code window}. */
+    /**
+     * The network's training target for a value of the target that followed {@code window}, at any step ahead: the
+     * value, or its difference from the window's last.
+     */
     public double encodeNext(double[] window, double next) {
         return differences ? standardizer.standardize(target, next - lastOfTarget(window))
                 : standardizer.standardize(target, next);
@@ -68,7 +71,7 @@ public final class FeatureEncoder {
                 : standardizer.standardize(target, window[last]);
     }
 
-    /** The forecast next value of the target, from the network's output for {@code window}. */
+    /** The target's forecast value, at the step of the network output {@code output} for {@code window}. */
     public double decodeForecast(double[] window, double output) {
         double restored = standardizer.restore(target, output);
         return differences ? lastOfTarget(window) + restored : restored;

@@ -30,6 +30,8 @@ public record ModelLimits(long memoryBudget, int batchRows, int threads) impleme
     /** A series window: every key of the job keeps this many values per feature it reads. */
     public static final int MAX_WINDOW = 10_000;
     public static final int MAX_CLASSES = 10_000;
+    /** Steps a forecaster forecasts at once: every key of the job keeps this many forecasts of this many values. */
+    public static final int MAX_HORIZON = 1_000;
     /** The setting that raises {@link #memoryBudget}, named in every refusal over it. */
     public static final String BUDGET_SETTING = "--model-memory-budget";
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]?)b?");

@@ -31,6 +31,8 @@ import java.util.Set;
  * @param intervals     regression: the forecasts' prediction intervals; {@code null} without (as before they existed)
  * @param architecture  a DL4J forecaster's network: how it reads its window; absent in artifacts from before the
  *                      choice, which are {@link Architecture#MLP}
+ * @param horizon       regression: how many steps ahead the forecaster forecasts at once, the network's outputs (the
+ *                      next value first); 1 for a classifier, and absent (read as 1) in artifacts from before
  */
 public record ModelMetadata(
         int formatVersion,
@@ -48,7 +50,8 @@ public record ModelMetadata(
         ModelRuntime runtime,
         @JsonInclude(JsonInclude.Include.NON_NULL) OnnxSignature onnx,
         @JsonInclude(JsonInclude.Include.NON_NULL) PredictionIntervals intervals,
-        Architecture architecture) {
+        Architecture architecture,
+        int horizon) {
 
     public static final int CURRENT_FORMAT = 1;
 
@@ -83,6 +86,13 @@ public record ModelMetadata(
         architecture = architecture == null ? Architecture.MLP : architecture;
         require(!architecture.readsSequence() || task == Task.REGRESSION && runtime == ModelRuntime.DL4J,
                 "architecture", architecture + " is for DL4J forecasters");
+        horizon = horizon == 0 ? 1 : horizon;
+        require(horizon >= 1 && horizon <= ModelLimits.MAX_HORIZON && (horizon == 1 || task == Task.REGRESSION),
+                "horizon", "must be from 1 to " + ModelLimits.MAX_HORIZON + " steps for a forecaster and 1 for a "
+                        + "classifier, got " + horizon);
+        require(intervals == null || intervals.halfWidths().size() == horizon, "intervals.halfWidths",
+                "must hold one half-width per step of the horizon (" + horizon + "), got "
+                        + (intervals == null ? null : intervals.halfWidths()));
     }
 
     /** A model of any runtime without intervals. */
@@ -91,7 +101,7 @@ public record ModelMetadata(
                          String createdAt, String trainingData, Map<String, Double> metrics, ModelRuntime runtime,
                          OnnxSignature onnx) {
         this(formatVersion, modelVersion, task, windowSize, features, target, targetMode, standardizer, classes,
-                createdAt, trainingData, metrics, runtime, onnx, null, null);
+                createdAt, trainingData, metrics, runtime, onnx, null, null, 1);
     }
 
     /** A DL4J model, as training makes it. */
@@ -99,19 +109,27 @@ public record ModelMetadata(
                          String target, TargetMode targetMode, Standardizer standardizer, List<String> classes,
                          String createdAt, String trainingData, Map<String, Double> metrics) {
         this(formatVersion, modelVersion, task, windowSize, features, target, targetMode, standardizer, classes,
-                createdAt, trainingData, metrics, ModelRuntime.DL4J, null, null, null);
+                createdAt, trainingData, metrics, ModelRuntime.DL4J, null, null, null, 1);
     }
 
     /** This metadata with {@code intervals}. */
     public ModelMetadata withIntervals(PredictionIntervals intervals) {
         return new ModelMetadata(formatVersion, modelVersion, task, windowSize, features, target, targetMode,
-                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, intervals, architecture);
+                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, intervals, architecture,
+                horizon);
     }
 
     /** This metadata with {@code architecture}. */
     public ModelMetadata withArchitecture(Architecture architecture) {
         return new ModelMetadata(formatVersion, modelVersion, task, windowSize, features, target, targetMode,
-                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, intervals, architecture);
+                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, intervals, architecture,
+                horizon);
+    }
+
+    /** This forecaster's metadata with a {@code horizon} of steps (and no intervals: they are per step). */
+    public ModelMetadata withHorizon(int horizon) {
+        return new ModelMetadata(formatVersion, modelVersion, task, windowSize, features, target, targetMode,
+                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, null, architecture, horizon);
     }
 
     static void require(boolean holds, String field, String problem) {

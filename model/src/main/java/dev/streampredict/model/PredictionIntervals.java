@@ -15,8 +15,8 @@ public record PredictionIntervals(double level, List<Double> halfWidths) {
 
     public PredictionIntervals {
         ModelMetadata.require(level > 0 && level < 1, "intervals.level", "must be between 0 and 1, got " + level);
-        ModelMetadata.require(halfWidths != null && halfWidths.size() == 1, "intervals.halfWidths",
-                "must hold one half-width, for the next value");
+        ModelMetadata.require(halfWidths != null && !halfWidths.isEmpty(), "intervals.halfWidths",
+                "must hold one half-width per forecast step, the next value's first");
         for (Double halfWidth : halfWidths) {
             ModelMetadata.require(halfWidth != null && Double.isFinite(halfWidth) && halfWidth >= 0,
                     "intervals.halfWidths", "must be finite and not negative, got " + halfWidths);
@@ -27,6 +27,11 @@ public record PredictionIntervals(double level, List<Double> halfWidths) {
     /** The half-width of the next value's interval. */
     public double nextHalfWidth() {
         return halfWidths.get(0);
+    }
+
+    /** The half-width of the interval {@code step} steps ahead (1: the next value). */
+    public double halfWidth(int step) {
+        return halfWidths.get(step - 1);
     }
 
     /**

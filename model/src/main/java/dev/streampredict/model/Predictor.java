@@ -33,6 +33,31 @@ public final class Predictor implements AutoCloseable {
      *                oldest first; the model reads the last {@code windowSize} of each
      */
     public double[] forecast(double[][] windows, int count) {
+        double[] flat = forecastFlat(windows, count);
+        int horizon = metadata.horizon();
+        if (horizon == 1) {
+            return flat;
+        }
+        double[] next = new double[count];
+        for (int i = 0; i < count; i++) {
+            next[i] = flat[i * horizon];
+        }
+        return next;
+    }
+
+    /** As {@link #forecast}, every step of the horizon: {@code [input][step - 1]}. */
+    public double[][] forecastSteps(double[][] windows, int count) {
+        double[] flat = forecastFlat(windows, count);
+        int horizon = metadata.horizon();
+        double[][] steps = new double[count][];
+        for (int i = 0; i < count; i++) {
+            steps[i] = Arrays.copyOfRange(flat, i * horizon, (i + 1) * horizon);
+        }
+        return steps;
+    }
+
+    /** Each input's forecasts, step after step, input after input. */
+    private double[] forecastFlat(double[][] windows, int count) {
         requireTask(Task.REGRESSION);
         int inputs = encoder.inputs();
         float[] rows = rows(count, inputs);
@@ -40,8 +65,9 @@ public final class Predictor implements AutoCloseable {
             encoder.encodeWindow(windows[i], rows, i * inputs);
         }
         double[] forecasts = runtime.run(rows, count);
-        for (int i = 0; i < count; i++) {
-            forecasts[i] = encoder.decodeForecast(windows[i], forecasts[i]);
+        int horizon = metadata.horizon();
+        for (int i = 0; i < forecasts.length; i++) {
+            forecasts[i] = encoder.decodeForecast(windows[i / horizon], forecasts[i]);
         }
         return forecasts;
     }

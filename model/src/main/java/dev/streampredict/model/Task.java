@@ -35,7 +35,7 @@ public enum Task {
 
         @Override
         int networkOutputs(ModelMetadata metadata) {
-            return 1;
+            return metadata.horizon();
         }
 
         @Override
@@ -53,12 +53,7 @@ public enum Task {
 
         @Override
         double[][] outputs(Predictor predictor, double[][] rows, int count) {
-            double[] forecasts = predictor.forecast(rows, count);
-            double[][] outputs = new double[count][];
-            for (int i = 0; i < count; i++) {
-                outputs[i] = new double[]{forecasts[i]};
-            }
-            return outputs;
+            return predictor.forecastSteps(rows, count);
         }
     },
 
@@ -113,6 +108,6 @@ public enum Task {
     /** Inputs as a job would give them, each at the training mean plus one of {@code spreads} standard deviations. */
     abstract double[][] probeRows(ModelMetadata metadata, double[] spreads);
 
-    /** The model's outputs for the first {@code count} inputs: a forecast, or every class's probability. */
+    /** The model's outputs for the first {@code count} inputs: each step's forecast, or every class's probability. */
     abstract double[][] outputs(Predictor predictor, double[][] rows, int count);
 }

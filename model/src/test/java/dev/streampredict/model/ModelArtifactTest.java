@@ -136,9 +136,10 @@ class ModelArtifactTest {
         ModelArtifact.save(dir, regression(4, TargetMode.LEVEL), network(4, 1));
         Path json = dir.resolve(ModelArtifact.METADATA_FILE);
         String now = Files.readString(json);
-        String before = now.replaceAll(",\\s*\"(runtime|architecture)\"\\s*:\\s*\"[A-Z0-9]+\"", "");
+        String before = now.replaceAll(",\\s*\"(runtime|architecture)\"\\s*:\\s*\"[A-Z0-9]+\"", "")
+                .replaceAll(",\\s*\"horizon\"\\s*:\\s*1", "");
         assertThat(before).isNotEqualTo(now).doesNotContain("runtime").doesNotContain("architecture")
-                .doesNotContain("intervals");
+                .doesNotContain("intervals").doesNotContain("horizon");
         Files.writeString(json, before);
 
         Predictor loaded = ModelArtifact.load(dir.toString());
@@ -146,7 +147,26 @@ class ModelArtifactTest {
         assertThat(loaded.metadata().runtime()).isEqualTo(ModelRuntime.DL4J);
         assertThat(loaded.metadata().architecture()).isEqualTo(Architecture.MLP);
         assertThat(loaded.metadata().intervals()).isNull();
+        assertThat(loaded.metadata().horizon()).isEqualTo(1);
         assertThat(loaded.forecast(new double[][]{{1, 2, 3, 4}}, 1)[0]).isFinite();
+    }
+
+    @Test
+    void aHorizonOfStepsNeedsAnOutputAndAnIntervalPerStepAndIsForForecastersOnly() throws Exception {
+        ModelMetadata threeSteps = regression(4, TargetMode.LEVEL).withHorizon(3);
+        ModelArtifact.save(dir, threeSteps, network(4, 3));
+        Predictor loaded = ModelArtifact.load(dir.toString());
+        double[][] steps = loaded.forecastSteps(new double[][]{{1, 2, 3, 4}, {2, 2, 2, 2}}, 2);
+
+        assertThat(steps).hasDimensions(2, 3);
+        assertThat(loaded.forecast(new double[][]{{1, 2, 3, 4}}, 1)[0]).isEqualTo(steps[0][0]);
+        assertThatThrownBy(() -> threeSteps.withIntervals(new PredictionIntervals(0.9, List.of(1.0, 2.0))))
+                .hasMessageContaining("one half-width per step of the horizon (3)");
+        assertThatThrownBy(() -> TestArtifacts.classification("c", List.of("a"), List.of("x", "y")).withHorizon(2))
+                .hasMessageContaining("field 'horizon'");
+        ModelArtifact.save(dir.resolve("one-output"), threeSteps, network(4, 1));
+        assertThatThrownBy(() -> ModelArtifact.load(dir.resolve("one-output").toString()))
+                .hasMessageContaining("gives 1 outputs, but its metadata describes 4 and 3");
     }
 
     @Test

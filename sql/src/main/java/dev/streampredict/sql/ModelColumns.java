@@ -44,6 +44,11 @@ record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implemen
     }
 
     private static List<Output> forecastOutputs(ModelMetadata metadata, ResolvedSchema output, String model) {
+        if (metadata.horizon() > 1) {
+            throw new ValidationException("model " + model + ": version " + metadata.modelVersion() + " forecasts "
+                    + metadata.horizon() + " steps at once; ML_PREDICT serves forecasters of the next value (train "
+                    + "one without --horizon), and the DataStream job serves every step");
+        }
         List<Output> outputs = outputs(output, model, Output.FORECAST);
         if (metadata.intervals() == null && (outputs.contains(Output.LOWER) || outputs.contains(Output.UPPER))) {
             throw new ValidationException("model " + model + ": version " + metadata.modelVersion() + " has no "

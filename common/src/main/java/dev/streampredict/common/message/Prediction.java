@@ -1,5 +1,6 @@
 package dev.streampredict.common.message;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,6 +22,8 @@ import java.util.Objects;
  *                            classification
  * @param interval            regression by a model with prediction intervals: the interval around
  *                            {@code prediction}; otherwise {@code null}
+ * @param steps               regression by a model of several steps ahead: each step's forecast, the first being
+ *                            {@code prediction}; otherwise {@code null}
  */
 public record Prediction(
         String id,
@@ -34,13 +37,26 @@ public record Prediction(
         long predictionTimestamp,
         long latencyMs,
         int windowFill,
-        Interval interval) {
+        Interval interval,
+        List<Step> steps) {
 
     /**
      * Where the actual value should fall with probability {@code level}, if errors ahead are like those the model
      * was calibrated on.
      */
     public record Interval(double level, double lower, double upper) {
+    }
+
+    /**
+     * One step of a forecast of several.
+     *
+     * @param step     how many values ahead: 1 for the next
+     * @param time     the event time it refers to, from the key's latest spacing; {@code null} before the key has
+     *                 two values
+     * @param forecast the forecast value
+     * @param interval its prediction interval, or {@code null} for a model without
+     */
+    public record Step(int step, Long time, double forecast, Interval interval) {
     }
 
     public Prediction {
@@ -54,13 +70,33 @@ public record Prediction(
         if (interval != null && prediction == null) {
             throw new IllegalArgumentException("an interval is for a number, not a class");
         }
+        if (steps != null && (prediction == null || steps.isEmpty() || steps.get(0).forecast() != prediction)) {
+            throw new IllegalArgumentException("steps are a forecast's, the first being the prediction");
+        }
+        steps = steps == null ? null : List.copyOf(steps);
+    }
+
+    /** A prediction of one value, as before there were steps. */
+    public Prediction(String id, String key, String input, String target, Double prediction, String predictedClass,
+                      Map<String, Double> classProbabilities, String modelVersion, long predictionTimestamp,
+                      long latencyMs, int windowFill, Interval interval) {
+        this(id, key, input, target, prediction, predictedClass, classProbabilities, modelVersion, predictionTimestamp,
+                latencyMs, windowFill, interval, null);
     }
 
     public static Prediction regression(String id, String key, String input, String target, double value,
                                         String modelVersion, long predictionTimestamp, long latencyMs,
                                         int windowFill, Interval interval) {
+        return regression(id, key, input, target, value, modelVersion, predictionTimestamp, latencyMs, windowFill,
+                interval, null);
+    }
+
+    /** A forecast of several steps: {@code steps}, whose first is {@code value} with {@code interval}. */
+    public static Prediction regression(String id, String key, String input, String target, double value,
+                                        String modelVersion, long predictionTimestamp, long latencyMs,
+                                        int windowFill, Interval interval, List<Step> steps) {
         return new Prediction(id, key, input, target, value, null, null, modelVersion, predictionTimestamp,
-                latencyMs, windowFill, interval);
+                latencyMs, windowFill, interval, steps);
     }
 
     public static Prediction classification(String id, String key, String input, String predictedClass,

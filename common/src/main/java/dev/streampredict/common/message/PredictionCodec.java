@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,6 +34,7 @@ public final class PredictionCodec implements Serializable {
     private static final SerializedString LATENCY_MS = new SerializedString("latencyMs");
     private static final SerializedString WINDOW_FILL = new SerializedString("windowFill");
     private static final SerializedString INTERVAL = new SerializedString("interval");
+    private static final SerializedString STEPS = new SerializedString("steps");
 
     /** Reused from one prediction to the next: a codec writes from one thread (each sink writer has its own). */
     private transient ByteArrayOutputStream buffer;
@@ -59,11 +62,25 @@ public final class PredictionCodec implements Serializable {
                 json.writeNumber(p.prediction());
                 if (p.interval() != null) {
                     json.writeFieldName(INTERVAL);
-                    json.writeStartObject();
-                    json.writeNumberField("level", p.interval().level());
-                    json.writeNumberField("lower", p.interval().lower());
-                    json.writeNumberField("upper", p.interval().upper());
-                    json.writeEndObject();
+                    writeInterval(json, p.interval());
+                }
+                if (p.steps() != null) {
+                    json.writeFieldName(STEPS);
+                    json.writeStartArray();
+                    for (Prediction.Step step : p.steps()) {
+                        json.writeStartObject();
+                        json.writeNumberField("step", step.step());
+                        if (step.time() != null) {
+                            json.writeNumberField("time", step.time());
+                        }
+                        json.writeNumberField("forecast", step.forecast());
+                        if (step.interval() != null) {
+                            json.writeFieldName(INTERVAL);
+                            writeInterval(json, step.interval());
+                        }
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
                 }
             } else {
                 json.writeFieldName(PREDICTED_CLASS);
@@ -93,6 +110,14 @@ public final class PredictionCodec implements Serializable {
         return out.toByteArray();
     }
 
+    private static void writeInterval(JsonGenerator json, Prediction.Interval interval) throws IOException {
+        json.writeStartObject();
+        json.writeNumberField("level", interval.level());
+        json.writeNumberField("lower", interval.lower());
+        json.writeNumberField("upper", interval.upper());
+        json.writeEndObject();
+    }
+
     /** Reads a prediction back; for consumers and tests, so it fails loudly rather than rejecting gently. */
     public Prediction parse(byte[] bytes) {
         JsonNode root;
@@ -111,10 +136,17 @@ public final class PredictionCodec implements Serializable {
             }
         }
         JsonNode predictionNode = root.get("prediction");
-        JsonNode intervalNode = root.get("interval");
-        Prediction.Interval interval = intervalNode == null || !intervalNode.isObject() ? null
-                : new Prediction.Interval(intervalNode.path("level").asDouble(), intervalNode.path("lower")
-                .asDouble(), intervalNode.path("upper").asDouble());
+        Prediction.Interval interval = interval(root.get("interval"));
+        List<Prediction.Step> steps = null;
+        JsonNode stepsNode = root.get("steps");
+        if (stepsNode != null && stepsNode.isArray()) {
+            steps = new ArrayList<>();
+            for (JsonNode step : stepsNode) {
+                JsonNode time = step.get("time");
+                steps.add(new Prediction.Step(step.path("step").asInt(), time == null ? null : time.asLong(),
+                        step.path("forecast").asDouble(), interval(step.get("interval"))));
+            }
+        }
         return new Prediction(
                 text(root, "id"),
                 text(root, "key"),
@@ -127,7 +159,13 @@ public final class PredictionCodec implements Serializable {
                 root.path("predictionTimestamp").asLong(),
                 root.path("latencyMs").asLong(),
                 root.path("windowFill").asInt(),
-                interval);
+                interval,
+                steps);
+    }
+
+    private static Prediction.Interval interval(JsonNode node) {
+        return node == null || !node.isObject() ? null : new Prediction.Interval(node.path("level").asDouble(),
+                node.path("lower").asDouble(), node.path("upper").asDouble());
     }
 
     private static String text(JsonNode root, String field) {

@@ -88,6 +88,11 @@ final class ScoreReporter implements Scored {
         if (interval != null) {
             version.intervals(interval.level(), (interval.upper() - interval.lower()) / 2);
         }
+        if (interval != null && prediction.steps() != null) {
+            for (Prediction.Step step : prediction.steps()) {
+                version.stepInterval(step.step(), (step.interval().upper() - step.interval().lower()) / 2);
+            }
+        }
     }
 
     @Override
@@ -107,7 +112,11 @@ final class ScoreReporter implements Scored {
     }
 
     @Override
-    public void forecastMet(String version, double error, double persistenceError) {
+    public void forecastMet(String version, int step, double error, double persistenceError) {
+        if (step > 1) { // the next value's forecasts are the version's own metrics and decide its trial
+            metrics.of(version).stepError(step, error, persistenceError);
+            return;
+        }
         metrics.of(version).forecastError(error, persistenceError);
         if (trial != null) {
             trial.outcome(version, error * error);

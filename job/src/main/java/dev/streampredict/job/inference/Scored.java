@@ -18,11 +18,12 @@ interface Scored {
     void shadowPrediction(Prediction prediction, long timestamp);
 
     /**
-     * A regression forecast of {@code version} met the value it forecast.
+     * A regression forecast of {@code version}, {@code step} values ahead, met the value it forecast.
      *
-     * @param persistenceError what the key's previous value, as a forecast, missed the same value by
+     * @param persistenceError what the key's latest value when the forecast was made, as a forecast, missed the same
+     *                         value by
      */
-    void forecastMet(String version, double error, double persistenceError);
+    void forecastMet(String version, int step, double error, double persistenceError);
 
     /** A classification of {@code version} met its true label. */
     void classified(String version, boolean right, String label);

@@ -8,6 +8,7 @@ import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
 import org.apache.flink.api.common.state.ValueState;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -16,10 +17,11 @@ import java.util.function.Consumer;
 
 /**
  * Regression of a series: the key's last values of each series the models read (the target, and any others beside
- * it) live in keyed state ({@link SeriesWindow}); each new value of the target is first compared with the forecasts
- * made from the previous window (the serving one and the shadow's, each counted for the
- * version that made it), then joins the window, and the models forecast the next value. When the previous forecast
- * of the key is in the same batch, the comparison happens once the batch is scored.
+ * it) live in keyed state ({@link SeriesWindow}), with the forecasts still waiting for actual values. A forecast
+ * covers the model's horizon: one step, or several, each scored when its actual value arrives and counted for the
+ * version that made it (the serving one's, and the shadow's). The slots of a batch are scored in arrival order after
+ * the batch's model calls, so a forecast made earlier in the same batch meets its actual value as one from an earlier
+ * batch does.
  */
 final class SeriesForecasting implements TaskScoring {
 
@@ -28,17 +30,17 @@ final class SeriesForecasting implements TaskScoring {
     private final int series;
     private final int targetIndex;
     private final ValueState<SeriesWindow> windows;
-    /** Sets the key of the keyed state, to update each key's window after the batch is scored. */
+    /** Sets the key of the keyed state, to write each key's window back after the batch is scored. */
     private final Consumer<String> currentKey;
     private final Scored scored;
     private final InputEcho echo;
+    /** Each slot's key window (shared by the slots of one key), and the key's value count and window fill then. */
+    private final SeriesWindow[] slotWindows;
+    private final long[] counts;
     private final int[] fills;
-    /** Slot of the same key's previous input in this batch, whose forecast this input's value checks. */
-    private final int[] previousSlot;
-    private final double[] batchSquaredError;
-    private final int[] batchEvaluated;
-    /** Each key in the batch, with the slot of its latest input. */
-    private final Map<String, Integer> lastSlotOfKey = new HashMap<>();
+    private final long[] spacings;
+    /** Each key of the batch with its window, written back to state once the batch is scored. */
+    private final Map<String, SeriesWindow> batchWindows = new HashMap<>();
     private final double[] standardised = new double[1];
     private final Failures failures;
     /** A shadow's failures cost only its shadow predictions: they are not dead-lettered. */
@@ -53,10 +55,10 @@ final class SeriesForecasting implements TaskScoring {
         this.currentKey = currentKey;
         this.scored = scored;
         this.echo = echo;
+        slotWindows = new SeriesWindow[capacity];
+        counts = new long[capacity];
         fills = new int[capacity];
-        previousSlot = new int[capacity];
-        batchSquaredError = new double[capacity];
-        batchEvaluated = new int[capacity];
+        spacings = new long[capacity];
         failures = new Failures(capacity);
         shadowFailures = new Failures(capacity);
     }
@@ -73,135 +75,142 @@ final class SeriesForecasting implements TaskScoring {
 
     @Override
     public void add(ScoringInput input, int slot, Batch batch) throws Exception {
-        double value = input.features()[targetIndex];
         double[] row = batch.rows[slot];
-        SeriesWindow window = windows.value();
-        if (window == null || window.series() != series) { // new, or restored from a job of other inputs
-            window = SeriesWindow.empty(series, row.length / series);
+        SeriesWindow window = batchWindows.get(input.key());
+        if (window == null) {
+            window = windows.value();
+            if (window == null || window.series() != series) { // new, or restored from a job of other inputs
+                window = SeriesWindow.empty(series, row.length / series);
+            }
+            window.upgrade(targetIndex);
+            batchWindows.put(input.key(), window);
         }
         window.growTo(row.length / series);
-        Integer previous = lastSlotOfKey.put(input.key(), slot);
-        previousSlot[slot] = previous == null ? -1 : previous;
-        // a pending forecast means the key had a value before: the naive forecast of this one
-        double persistenceError = window.fill() > 0 ? window.last(targetIndex) - value : Double.NaN;
-        if (!Double.isNaN(window.pendingForecast)) { // forecast from an earlier batch: check it now
-            double error = window.pendingForecast - value;
-            window.evaluated++;
-            window.squaredErrorSum += error * error;
-            // state from before versions were recorded: the stable model made it
-            scored.forecastMet(window.pendingVersion != null ? window.pendingVersion
-                    : batch.servedBy[slot].metadata().modelVersion(), error, persistenceError);
-            window.pendingForecast = Double.NaN;
-        }
-        if (!Double.isNaN(window.shadowForecast)) {
-            scored.forecastMet(window.shadowVersion, window.shadowForecast - value, persistenceError);
-            window.shadowForecast = Double.NaN;
-        }
-        window.add(input.features());
+        window.add(input.features(), input.eventTimestamp());
         window.copyTo(row);
+        slotWindows[slot] = window;
+        counts[slot] = window.count;
         fills[slot] = window.fill();
-        windows.update(window);
+        spacings[slot] = window.spacing;
     }
 
     @Override
     public void score(Batch batch, ServingModels serving) throws Exception {
         failures.clear();
         shadowFailures.clear();
-        double[] served = new double[batch.size];
+        double[][] served = new double[batch.size][];
         batch.forEachServingGroup(serving, (model, rows, count, slots) -> {
-            double[] forecasts = failures.call(scored, model, rows, count, slots, Predictor::forecast,
-                    SeriesForecasting::notForecast);
+            double[][] forecasts = failures.call(scored, model, rows, count, slots, Predictor::forecastSteps,
+                    double[][]::new);
             for (int j = 0; j < count; j++) {
                 served[slots[j]] = forecasts[j];
             }
         });
         for (int i = 0; i < batch.size; i++) {
-            if (!failures.failed(i) && !Double.isFinite(served[i])) {
+            if (!failures.failed(i) && !allFinite(served[i])) {
                 failures.fail(i, RejectReason.NON_FINITE_PREDICTION, "model "
-                        + batch.servedBy[i].metadata().modelVersion() + " forecast " + served[i]
+                        + batch.servedBy[i].metadata().modelVersion() + " forecast " + Arrays.toString(served[i])
                         + " from the window " + Arrays.toString(batch.rows[i]));
             }
         }
         Predictor shadow = serving.shadow();
-        double[] shadowed = shadow == null ? null : shadowFailures.call(scored, shadow, batch.rows, batch.size,
-                batch.everySlot, Predictor::forecast, SeriesForecasting::notForecast);
+        double[][] shadowed = shadow == null ? null : shadowFailures.call(scored, shadow, batch.rows, batch.size,
+                batch.everySlot, Predictor::forecastSteps, double[][]::new);
         emit(batch, served, shadow, shadowed);
     }
 
-    /** Room for {@code count} forecasts, each NaN until made. */
-    private static double[] notForecast(int count) {
-        double[] forecasts = new double[count];
-        Arrays.fill(forecasts, Double.NaN);
-        return forecasts;
+    private static boolean allFinite(double[] forecast) {
+        if (forecast == null) {
+            return false;
+        }
+        for (double value : forecast) {
+            if (!Double.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private void emit(Batch batch, double[] served, Predictor shadow, double[] shadowed) throws Exception {
+    private void emit(Batch batch, double[][] served, Predictor shadow, double[][] shadowed) throws Exception {
         long now = System.currentTimeMillis();
-        int size = batch.size;
-        Arrays.fill(batchSquaredError, 0, size, 0);
-        Arrays.fill(batchEvaluated, 0, size, 0);
         String shadowVersion = shadow == null ? null : shadow.metadata().modelVersion();
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < batch.size; i++) {
             ScoringInput input = batch.inputs[i];
-            Predictor model = batch.servedBy[i];
-            String version = model.metadata().modelVersion();
+            SeriesWindow window = slotWindows[i];
             double value = input.features()[targetIndex];
-            int previous = previousSlot[i];
-            if (previous >= 0) { // the key's previous forecasts were made in this batch, by the same models
-                double persistenceError = batch.inputs[previous].features()[targetIndex] - value;
-                if (!failures.failed(previous)) {
-                    double error = served[previous] - value;
-                    int last = lastSlotOfKey.get(input.key());
-                    batchSquaredError[last] += error * error;
-                    batchEvaluated[last]++;
-                    scored.forecastMet(version, error, persistenceError);
-                }
-                if (shadowed != null && Double.isFinite(shadowed[previous])) {
-                    scored.forecastMet(shadowVersion, shadowed[previous] - value, persistenceError);
-                }
+            // first the forecasts this value is a step of, then the forecasts made from the window it ends
+            if (window.served != null) {
+                window.served.meet(counts[i], (version, step, forecast, last) -> {
+                    scored.forecastMet(version, step, forecast - value, last - value);
+                    if (step == 1) {
+                        window.evaluated++;
+                        window.squaredErrorSum += (forecast - value) * (forecast - value);
+                    }
+                });
             }
+            if (window.shadow != null) {
+                window.shadow.meet(counts[i], (version, step, forecast, last) ->
+                        scored.forecastMet(version, step, forecast - value, last - value));
+            }
+            Predictor model = batch.servedBy[i];
             String echoed = null;
             if (failures.failed(i)) {
                 scored.failed(input, failures.reason(i), failures.detail(i), batch.timestamps[i]);
             } else {
                 observeInput(model, batch.rows[i], fills[i]);
                 echoed = echo.of(input);
-                scored.prediction(Prediction.regression(input.id(), input.key(), echoed, target, served[i],
-                        version, now, now - input.ingestTimestamp(), Math.min(fills[i], model.metadata().windowSize()),
-                        interval(model, served[i])), batch.timestamps[i]);
+                scored.prediction(prediction(input, echoed, model, served[i], i, now), batch.timestamps[i]);
+                window.served = pending(window.served, model).keep(counts[i], value, served[i],
+                        model.metadata().modelVersion());
             }
-            if (shadowed != null && Double.isFinite(shadowed[i])) {
+            if (shadowed != null && allFinite(shadowed[i])) {
                 observeInput(shadow, batch.rows[i], fills[i]);
-                scored.shadowPrediction(Prediction.regression(input.id(), input.key(),
-                        echoed != null ? echoed : echo.of(input), target,
-                        shadowed[i], shadowVersion, now, now - input.ingestTimestamp(),
-                        Math.min(fills[i], shadow.metadata().windowSize()), interval(shadow, shadowed[i])),
-                        batch.timestamps[i]);
+                scored.shadowPrediction(prediction(input, echoed != null ? echoed : echo.of(input), shadow,
+                        shadowed[i], i, now), batch.timestamps[i]);
+                window.shadow = pending(window.shadow, shadow).keep(counts[i], value, shadowed[i], shadowVersion);
             }
         }
-        // each key's latest forecasts wait in its state for the key's next value; one the model failed on does not
-        for (Map.Entry<String, Integer> entry : lastSlotOfKey.entrySet()) {
-            int last = entry.getValue();
+        for (Map.Entry<String, SeriesWindow> entry : batchWindows.entrySet()) {
             currentKey.accept(entry.getKey());
-            SeriesWindow window = windows.value();
-            window.pendingForecast = failures.failed(last) ? Double.NaN : served[last];
-            window.pendingVersion = batch.servedBy[last].metadata().modelVersion();
-            window.shadowForecast = shadowed != null && Double.isFinite(shadowed[last]) ? shadowed[last] : Double.NaN;
-            window.shadowVersion = shadowVersion;
-            window.evaluated += batchEvaluated[last];
-            window.squaredErrorSum += batchSquaredError[last];
-            windows.update(window);
+            windows.update(entry.getValue());
         }
-        lastSlotOfKey.clear();
+        batchWindows.clear();
+        Arrays.fill(slotWindows, 0, batch.size, null);
     }
 
-    /** The model's interval around {@code forecast}, or {@code null} for a model without intervals. */
-    private static Prediction.Interval interval(Predictor model, double forecast) {
+    /**
+     * Where {@code model}'s forecasts wait: {@code pending}, or a new ring when the key had none or one of another
+     * horizon (a version of another horizon took over the key: the old one's steps still pending are dropped).
+     */
+    private static PendingForecasts pending(PendingForecasts pending, Predictor model) {
+        int horizon = model.metadata().horizon();
+        return pending != null && pending.horizon == horizon ? pending : PendingForecasts.of(horizon);
+    }
+
+    private Prediction prediction(ScoringInput input, String echoed, Predictor model, double[] forecast, int slot,
+                                  long now) {
+        int fill = Math.min(fills[slot], model.metadata().windowSize());
         PredictionIntervals intervals = model.metadata().intervals();
+        List<Prediction.Step> steps = null;
+        if (forecast.length > 1) {
+            steps = new ArrayList<>(forecast.length);
+            for (int step = 1; step <= forecast.length; step++) {
+                Long time = spacings[slot] > 0 ? input.eventTimestamp() + step * spacings[slot] : null;
+                steps.add(new Prediction.Step(step, time, forecast[step - 1],
+                        interval(intervals, step, forecast[step - 1])));
+            }
+        }
+        return Prediction.regression(input.id(), input.key(), echoed, target, forecast[0],
+                model.metadata().modelVersion(), now, now - input.ingestTimestamp(), fill,
+                interval(intervals, 1, forecast[0]), steps);
+    }
+
+    /** The interval around {@code forecast} at {@code step}, or {@code null} for a model without intervals. */
+    private static Prediction.Interval interval(PredictionIntervals intervals, int step, double forecast) {
         if (intervals == null) {
             return null;
         }
-        double halfWidth = intervals.nextHalfWidth();
+        double halfWidth = intervals.halfWidth(step);
         return new Prediction.Interval(intervals.level(), forecast - halfWidth, forecast + halfWidth);
     }
 
@@ -215,6 +224,6 @@ final class SeriesForecasting implements TaskScoring {
 
     @Override
     public void call(Predictor model, double[][] rows, int count) {
-        model.forecast(rows, count);
+        model.forecastSteps(rows, count);
     }
 }

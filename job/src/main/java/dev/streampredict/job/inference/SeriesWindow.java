@@ -20,11 +20,19 @@ public class SeriesWindow {
     public int series;
     /** Position of the next write, as a count of values written since the buffers last changed size. */
     public long seen;
-    /** Forecast for this key's next value, NaN when there is none yet. */
+    /** How many values the key has had: what pending forecasts count their steps by. */
+    public long count;
+    /** The key's latest event time, and the time between its last two values (0 before): step times count by it. */
+    public long lastTimestamp;
+    public long spacing;
+    /** The serving models' forecasts still waiting for actual values; {@code null} before the first. */
+    public PendingForecasts served;
+    /** The shadow model's, alike. */
+    public PendingForecasts shadow;
+    /** The serving model's forecast of the next value in state written before {@link #served}: read once. */
     public double pendingForecast = Double.NaN;
-    /** The version that made {@link #pendingForecast}. */
     public String pendingVersion;
-    /** The shadow model's forecast for this key's next value, NaN when there is none. */
+    /** The shadow's, alike. */
     public double shadowForecast = Double.NaN;
     public String shadowVersion;
     public long evaluated;
@@ -53,6 +61,34 @@ public class SeriesWindow {
             values[s * size + at] = latest[s];
         }
         seen++;
+        count++;
+    }
+
+    /** As {@link #add(double[])}, at event time {@code timestamp}. */
+    public void add(double[] latest, long timestamp) {
+        if (count > 0 && timestamp > lastTimestamp) {
+            spacing = timestamp - lastTimestamp;
+        }
+        lastTimestamp = Math.max(lastTimestamp, timestamp);
+        add(latest);
+    }
+
+    /**
+     * Moves what state written by an earlier build holds into this build's fields: the value count, and a pending
+     * forecast of the next value (whose persistence forecast is the target's latest value, series {@code target}).
+     */
+    public void upgrade(int target) {
+        if (count == 0 && seen > 0) {
+            count = seen;
+        }
+        if (!Double.isNaN(pendingForecast) && served == null) {
+            served = PendingForecasts.of(1).keep(count, last(target), new double[]{pendingForecast}, pendingVersion);
+        }
+        if (!Double.isNaN(shadowForecast) && shadow == null) {
+            shadow = PendingForecasts.of(1).keep(count, last(target), new double[]{shadowForecast}, shadowVersion);
+        }
+        pendingForecast = Double.NaN;
+        shadowForecast = Double.NaN;
     }
 
     /** The latest value of series {@code s}; only when {@link #fill()} is above 0. */

@@ -8,6 +8,9 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Metrics of one model version in the scoring operator, per parallel instance, under the label
  * {@value #MODEL_VERSION}: stable, canary and shadow are reported side by side on the same traffic. Errors are
@@ -52,6 +55,13 @@ public final class ScoringMetrics {
     /** What the version does now: see {@link Role}. */
     public static final String MODEL_ROLE = "model_role";
 
+    /**
+     * Regression several steps ahead: the group, under the version's, of one step's {@code recent_mse},
+     * {@code recent_persistence_mse}, {@code skill_ratio} and {@code interval_coverage} (step 1's are the version's
+     * own).
+     */
+    public static final String FORECAST_STEP = "forecast_step";
+
     /** Values of the {@value #MODEL_ROLE} gauge. */
     public enum Role { RETIRED, STABLE, CANARY, SHADOW }
 
@@ -75,10 +85,13 @@ public final class ScoringMetrics {
     private InputDrift inputDrift;
     private volatile double squaredErrorSum;
     private volatile double absoluteErrorSum;
+    private final MetricGroup group;
+    /** Each step after the first that met a value, registered when it first does. */
+    private final Map<Integer, StepMetrics> steps = new HashMap<>();
 
     /** Registers what every version reports, and the errors and baseline of its {@code task} only. */
     ScoringMetrics(MetricGroup operator, String modelVersion, Task task) {
-        MetricGroup group = operator.addGroup(MODEL_VERSION, modelVersion);
+        group = operator.addGroup(MODEL_VERSION, modelVersion);
         predictions = group.counter(PREDICTIONS);
         evaluated = group.counter(EVALUATED);
         // each task's outcomes arrive only in a job of that task; the other task's counter is never registered
@@ -149,6 +162,43 @@ public final class ScoringMetrics {
             recentCovered.add(Math.abs(error) <= intervalHalfWidth ? 1 : 0);
         }
         evaluated.inc();
+    }
+
+    /** A forecast {@code step} values ahead (after the first) met the value it forecast. */
+    public void stepError(int step, double error, double persistenceError) {
+        steps.computeIfAbsent(step, s -> new StepMetrics(group.addGroup(FORECAST_STEP, Integer.toString(s))))
+                .add(error, persistenceError);
+    }
+
+    /** This version's forecasts {@code step} values ahead come with intervals of this half-width. */
+    public void stepInterval(int step, double halfWidth) {
+        if (step > 1) {
+            steps.computeIfAbsent(step, s -> new StepMetrics(group.addGroup(FORECAST_STEP, Integer.toString(s))))
+                    .halfWidth = halfWidth;
+        }
+    }
+
+    /** One step's recent errors, beside persistence's at the same step, and its interval's recent coverage. */
+    private static final class StepMetrics {
+        private final SlidingMean squaredError = new SlidingMean(RECENT);
+        private final SlidingMean persistenceSquaredError = new SlidingMean(RECENT);
+        private final SlidingMean covered = new SlidingMean(RECENT);
+        private double halfWidth = Double.NaN;
+
+        StepMetrics(MetricGroup group) {
+            group.gauge(RECENT_MSE, (Gauge<Double>) squaredError::mean);
+            group.gauge(RECENT_PERSISTENCE_MSE, (Gauge<Double>) persistenceSquaredError::mean);
+            group.gauge(SKILL_RATIO, (Gauge<Double>) () -> squaredError.mean() / persistenceSquaredError.mean());
+            group.gauge(INTERVAL_COVERAGE, (Gauge<Double>) covered::mean);
+        }
+
+        void add(double error, double persistenceError) {
+            squaredError.add(error * error);
+            persistenceSquaredError.add(persistenceError * persistenceError);
+            if (!Double.isNaN(halfWidth)) {
+                covered.add(Math.abs(error) <= halfWidth ? 1 : 0);
+            }
+        }
     }
 
     /** A classification met its true label. */

@@ -258,9 +258,10 @@ class ModelScorerTest {
         assertThat(served).extracting(Prediction::id).containsExactly(inputs.get(0).id(), inputs.get(1).id(),
                 inputs.get(2).id(), inputs.get(4).id(), inputs.get(5).id());
         windows.key("c");
-        assertThat(windows.value().pendingForecast).as("no forecast of c waits for its next value").isNaN();
+        assertThat(windows.value().served).as("no forecast of c waits for its next value").isNull();
         windows.key("a");
-        assertThat(windows.value().pendingForecast).isEqualTo(served.get(2).prediction());
+        assertThat(windows.value().served.steps).containsExactly(served.get(2).prediction());
+        assertThat(windows.value().served.madeAfter).as("made after a's second value").containsExactly(2);
     }
 
     /**
@@ -296,6 +297,45 @@ class ModelScorerTest {
         assertThat(windows.value().evaluated).as("c's only forecast still waits for its next value").isZero();
     }
 
+    /**
+     * A forecast of three steps: each step meets the value it forecast, in the batch it was made in or a later one,
+     * against persistence at that step; a key's last three forecasts wait, no older one does; each step says when.
+     */
+    @Test
+    void everyStepOfAHorizonIsScoredWhenItsValueArrivesAndNoneIsLeftBehind() throws Exception {
+        Predictor threeSteps = TestArtifacts.saved(dir.resolve("three-steps"), TestArtifacts.regression("three-steps",
+                SyntheticSeries.FEATURE, WINDOW, TargetMode.LEVEL).withHorizon(3),
+                TestArtifacts.networkFile(TestArtifacts.network(WINDOW, 3))).load();
+        RecordedScores scored = new RecordedScores(Double.NaN);
+        InMemoryState<SeriesWindow> windows = new InMemoryState<>();
+        SeriesForecasting task = task(windows, scored);
+        double[] values = {1.0, 1.5, 1.2, 2.0, 1.7, 2.4, 2.2};
+        List<ScoringInput> inputs = new ArrayList<>();
+        for (double value : values) {
+            inputs.add(input("h", value));
+        }
+        scoreInOneBatch(task, windows, inputs.subList(0, 4), threeSteps);
+        scoreInOneBatch(task, windows, inputs.subList(4, 7), threeSteps);
+
+        List<Prediction> served = scored.served;
+        assertThat(served).hasSize(7).allSatisfy(p -> assertThat(p.steps()).hasSize(3));
+        for (int step = 1; step <= 3; step++) {
+            List<Double> expected = new ArrayList<>();
+            for (int made = 0; made + step < values.length; made++) { // made after values[made]
+                expected.add(served.get(made).steps().get(step - 1).forecast() - values[made + step]);
+            }
+            assertThat(scored.stepErrors.get(step)).as("step %d's errors, in the order their values came", step)
+                    .containsExactlyElementsOf(expected);
+        }
+        assertThat(served.get(3).steps()).extracting(Prediction.Step::time).as("the key's spacing is 1 ms")
+                .containsExactly(inputs.get(3).eventTimestamp() + 1, inputs.get(3).eventTimestamp() + 2,
+                        inputs.get(3).eventTimestamp() + 3);
+        assertThat(served.get(0).steps().get(0).time()).as("no spacing before a second value").isNull();
+        windows.key("h");
+        assertThat(windows.value().served.madeAfter).as("only the last three forecasts still have steps to score")
+                .containsExactlyInAnyOrder(5L, 6L, 7L);
+    }
+
     private SeriesForecasting task(InMemoryState<SeriesWindow> windows, Scored scored) {
         return new SeriesForecasting(List.of(SyntheticSeries.FEATURE), SyntheticSeries.FEATURE, windows, windows::key,
                 scored,
@@ -304,13 +344,18 @@ class ModelScorerTest {
 
     private void scoreInOneBatch(SeriesForecasting task, InMemoryState<SeriesWindow> windows,
                                  List<ScoringInput> inputs) throws Exception {
-        ServingModels serving = new ServingModels(new ServingPolicy(first.version(), null,
-                ServingPolicy.Mode.NONE, 0, List.of()), model, null);
+        scoreInOneBatch(task, windows, inputs, model);
+    }
+
+    private void scoreInOneBatch(SeriesForecasting task, InMemoryState<SeriesWindow> windows,
+                                 List<ScoringInput> inputs, Predictor served) throws Exception {
+        ServingModels serving = new ServingModels(new ServingPolicy(served.metadata().modelVersion(), null,
+                ServingPolicy.Mode.NONE, 0, List.of()), served, null);
         Batch batch = new Batch(8);
         batch.width(WINDOW);
         for (ScoringInput in : inputs) {
             windows.key(in.key());
-            task.add(in, batch.add(in, 0, model), batch);
+            task.add(in, batch.add(in, 0, served), batch);
         }
         task.score(batch, serving);
     }

@@ -21,7 +21,10 @@ final class RecordedScores implements Scored {
     final List<Prediction> served = new ArrayList<>();
     final List<Prediction> shadowed = new ArrayList<>();
     final Map<String, String> failed = new HashMap<>();
+    /** The errors of forecasts of the next value, in the order they met it. */
     final List<Double> metErrors = new ArrayList<>();
+    /** Every step's errors, each forecast's steps in the order they met their values. */
+    final Map<Integer, List<Double>> stepErrors = new HashMap<>();
     final List<Classified> classified = new ArrayList<>();
     private final double failOn;
 
@@ -55,8 +58,11 @@ final class RecordedScores implements Scored {
     }
 
     @Override
-    public void forecastMet(String version, double error, double persistenceError) {
-        metErrors.add(error);
+    public void forecastMet(String version, int step, double error, double persistenceError) {
+        if (step == 1) {
+            metErrors.add(error);
+        }
+        stepErrors.computeIfAbsent(step, s -> new ArrayList<>()).add(error);
     }
 
     @Override

@@ -1,6 +1,11 @@
 package dev.streampredict.job.inference;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +75,33 @@ class SeriesWindowTest {
         double[] out = new double[8];
         window.copyTo(out);
         assertThat(out).containsExactly(2, 2, 3, 4, -2, -2, -3, -4);
+    }
+
+    /** Kept in state by Flink's POJO serializer, not Kryo: fields can be added and old state still restores. */
+    @Test
+    void theWindowAndItsPendingForecastsArePojosToFlink() {
+        assertThat(TypeInformation.of(SeriesWindow.class)).isInstanceOf(PojoTypeInfo.class);
+        assertThat(((PojoTypeInfo<?>) TypeInformation.of(SeriesWindow.class)).getTypeAt("served"))
+                .isInstanceOf(PojoTypeInfo.class);
+    }
+
+    @Test
+    void aPendingForecastOfStateFromBeforeHorizonsWaitsForTheNextValueAsOneStep() {
+        SeriesWindow restored = SeriesWindow.empty(1, 3);
+        restored.add(new double[]{4});
+        restored.add(new double[]{5});
+        restored.count = 0; // as a savepoint without the field restores it
+        restored.pendingForecast = 5.5;
+        restored.pendingVersion = "v1";
+
+        restored.upgrade(0);
+        List<String> met = new ArrayList<>();
+        restored.served.meet(3, (version, step, forecast, last) -> met.add(version + " " + step + " " + forecast
+                + " " + last));
+
+        assertThat(restored.count).isEqualTo(2);
+        assertThat(met).containsExactly("v1 1 5.5 5.0");
+        assertThat(restored.pendingForecast).isNaN();
     }
 
     @Test
