@@ -29,6 +29,8 @@ class DashboardTest {
         for (Task task : Task.values()) { // a job registers its own task's; the dashboard shows either task's
             new ModelMetrics(group, task).of("some-" + task + "-version");
         }
+        // a forecaster of several steps registers each later step's when it first meets a value
+        new ModelMetrics(group, Task.REGRESSION).of("some-horizon-version").stepError(2, 0.5, 1.0);
         Set<String> registered = new HashSet<>();
         group.metrics().keySet().forEach(name -> registered.add(name.replaceAll("\\|.*", "")));
         registered.add("pendingRecords"); // Flink's Kafka source (FLIP-33)
@@ -53,7 +55,8 @@ class DashboardTest {
                         version(ScoringMetrics.RECENT_MSE), version(ScoringMetrics.SKILL_RATIO),
                         version(ScoringMetrics.INPUT_DRIFT),
                         version(ScoringMetrics.RECENT_ACCURACY), version(ScoringMetrics.RECENT_MAJORITY_ACCURACY),
-                        invalidByReason, "pendingRecords", version(ScoringMetrics.MODEL_ROLE), rejectedByReason);
+                        invalidByReason, "pendingRecords", version(ScoringMetrics.MODEL_ROLE), rejectedByReason,
+                        version(ScoringMetrics.FORECAST_STEP + "_" + ScoringMetrics.SKILL_RATIO));
     }
 
     private static String version(String metric) {
