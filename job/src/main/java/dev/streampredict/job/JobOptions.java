@@ -179,6 +179,13 @@ public final class JobOptions {
             description = "Events further in the future are dead-lettered.")
     Duration maxClockSkew;
 
+    @Option(names = "--allowed-lateness", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Forecasting: a value whose event time is further than this before its key's latest is "
+                    + "dead-lettered as late_value (0: any value older than the latest). Default: values are read in "
+                    + "the order they arrive, whatever their event time (a CSV replayed in a loop steps back once "
+                    + "per pass).")
+    Duration allowedLateness;
+
     @Option(names = "--remembered-ids-per-key", defaultValue = "32",
             description = "A record whose id is among its key's last this many ids is dead-lettered as "
                     + "duplicate_id.")
@@ -256,7 +263,7 @@ public final class JobOptions {
         return new PipelineSettings(models.schema(), models.registryEntries(), limits, models.verifier(), jobName,
                 new ArrayList<>(models.refused()), checkpointing, inputFormat, predictionInput, maxMessageBytes,
                 earliestEventTime, maxClockSkew, outOfOrderness, rememberedIdsPerKey, batchSize, batchTimeout,
-                promotion(), stateTtl);
+                promotion(), stateTtl, allowedLateness);
     }
 
     /** Null unless given: then the memory budget is derived from the task heap. */

@@ -142,7 +142,7 @@ class PredictionTopologyTest {
                 new HashMap<>(RegistryState.withStable(model).toEntries()), TinyModels.LIMITS, null, "test",
                 new ArrayList<>(), false, InputFormat.JSON,
                 InputEcho.Mode.COPY, 64 * 1024, 0, Duration.ofHours(1), Duration.ofSeconds(2), 32, 64,
-                Duration.ofMillis(2), null, Duration.ZERO);
+                Duration.ofMillis(2), null, Duration.ZERO, null);
     }
 
     /** The messages in their order, as one partition of a topic would hold them, offsets from 0. */

@@ -24,6 +24,8 @@ import java.util.Objects;
  *                            {@code prediction}; otherwise {@code null}
  * @param steps               regression by a model of several steps ahead: each step's forecast, the first being
  *                            {@code prediction}; otherwise {@code null}
+ * @param missingSteps        regression: how many values the key's series is missing just before this input, by its
+ *                            event time and the key's spacing before it (the window holds the values as they came)
  */
 public record Prediction(
         String id,
@@ -38,7 +40,8 @@ public record Prediction(
         long latencyMs,
         int windowFill,
         Interval interval,
-        List<Step> steps) {
+        List<Step> steps,
+        int missingSteps) {
 
     /**
      * Where the actual value should fall with probability {@code level}, if errors ahead are like those the model
@@ -81,22 +84,25 @@ public record Prediction(
                       Map<String, Double> classProbabilities, String modelVersion, long predictionTimestamp,
                       long latencyMs, int windowFill, Interval interval) {
         this(id, key, input, target, prediction, predictedClass, classProbabilities, modelVersion, predictionTimestamp,
-                latencyMs, windowFill, interval, null);
+                latencyMs, windowFill, interval, null, 0);
     }
 
     public static Prediction regression(String id, String key, String input, String target, double value,
                                         String modelVersion, long predictionTimestamp, long latencyMs,
                                         int windowFill, Interval interval) {
         return regression(id, key, input, target, value, modelVersion, predictionTimestamp, latencyMs, windowFill,
-                interval, null);
+                interval, null, 0);
     }
 
-    /** A forecast of several steps: {@code steps}, whose first is {@code value} with {@code interval}. */
+    /**
+     * A forecast of several steps ({@code steps}, whose first is {@code value} with {@code interval}; {@code null} for
+     * one), after {@code missingSteps} values the series lacks.
+     */
     public static Prediction regression(String id, String key, String input, String target, double value,
                                         String modelVersion, long predictionTimestamp, long latencyMs,
-                                        int windowFill, Interval interval, List<Step> steps) {
+                                        int windowFill, Interval interval, List<Step> steps, int missingSteps) {
         return new Prediction(id, key, input, target, value, null, null, modelVersion, predictionTimestamp,
-                latencyMs, windowFill, interval, steps);
+                latencyMs, windowFill, interval, steps, missingSteps);
     }
 
     public static Prediction classification(String id, String key, String input, String predictedClass,

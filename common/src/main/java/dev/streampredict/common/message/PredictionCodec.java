@@ -35,6 +35,7 @@ public final class PredictionCodec implements Serializable {
     private static final SerializedString WINDOW_FILL = new SerializedString("windowFill");
     private static final SerializedString INTERVAL = new SerializedString("interval");
     private static final SerializedString STEPS = new SerializedString("steps");
+    private static final SerializedString MISSING_STEPS = new SerializedString("missingSteps");
 
     /** Reused from one prediction to the next: a codec writes from one thread (each sink writer has its own). */
     private transient ByteArrayOutputStream buffer;
@@ -81,6 +82,10 @@ public final class PredictionCodec implements Serializable {
                         json.writeEndObject();
                     }
                     json.writeEndArray();
+                }
+                if (p.missingSteps() > 0) {
+                    json.writeFieldName(MISSING_STEPS);
+                    json.writeNumber(p.missingSteps());
                 }
             } else {
                 json.writeFieldName(PREDICTED_CLASS);
@@ -160,7 +165,8 @@ public final class PredictionCodec implements Serializable {
                 root.path("latencyMs").asLong(),
                 root.path("windowFill").asInt(),
                 interval,
-                steps);
+                steps,
+                root.path("missingSteps").asInt());
     }
 
     private static Prediction.Interval interval(JsonNode node) {

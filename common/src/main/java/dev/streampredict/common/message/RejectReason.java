@@ -33,6 +33,8 @@ public enum RejectReason {
     TIMESTAMP_OUT_OF_RANGE,
     /** An event with this id was already scored. */
     DUPLICATE_ID,
+    /** The event time is further before its key's latest than the job's {@code --allowed-lateness}. */
+    LATE_VALUE,
     /** The model threw on this input (alone: the rest of its batch was scored). */
     MODEL_ERROR,
     /** The model's answer for this input is NaN or infinite (e.g. for an extreme but finite feature). */

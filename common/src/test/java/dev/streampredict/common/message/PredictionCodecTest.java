@@ -31,15 +31,15 @@ class PredictionCodecTest {
         Prediction p = Prediction.regression("7", "k", input, "close", 2.75, "v1", 1000L, 12L, 16,
                 new Prediction.Interval(0.9, 2.5, 3.0), List.of(
                         new Prediction.Step(1, 4L, 2.75, new Prediction.Interval(0.9, 2.5, 3.0)),
-                        new Prediction.Step(2, null, 2.8, null)));
+                        new Prediction.Step(2, null, 2.8, null)), 3);
 
         byte[] json = codec.toJson(p);
 
         assertThat(new String(json)).contains("\"steps\":[{\"step\":1,\"time\":4,\"forecast\":2.75,\"interval\":")
-                .contains("{\"step\":2,\"forecast\":2.8}");
+                .contains("{\"step\":2,\"forecast\":2.8}").contains("\"missingSteps\":3");
         assertThat(codec.parse(json)).isEqualTo(p);
         assertThatThrownBy(() -> Prediction.regression("7", "k", input, "close", 2.75, "v1", 1000L, 12L, 16, null,
-                List.of(new Prediction.Step(1, null, 3.0, null)))).hasMessageContaining("the first being");
+                List.of(new Prediction.Step(1, null, 3.0, null)), 0)).hasMessageContaining("the first being");
     }
 
     @Test

@@ -114,6 +114,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
     private final int maxBatch;
     private final long maxWaitMs;
     private final Duration stateTtl;
+    /** {@code null}: a series is read in arrival order. */
+    private final Duration allowedLateness;
 
     private transient SubtaskRegistry models;
     private transient ServingModels serving;
@@ -146,6 +148,10 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         swapAtCheckpoints = settings.swapAtCheckpoints();
         reportTrials = settings.promotion() != null;
         stateTtl = settings.stateTtl();
+        allowedLateness = settings.allowedLateness();
+        if (allowedLateness != null && allowedLateness.isNegative()) {
+            throw new IllegalArgumentException("--allowed-lateness must not be negative, got " + allowedLateness);
+        }
     }
 
     @Override
@@ -164,7 +170,7 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         task = schema.task() == Task.REGRESSION
                 ? new SeriesForecasting(schema.features(), schema.target(),
                         getRuntimeContext().getState(keyed("series-window", SeriesWindow.class)), this::setCurrentKey,
-                        reporter, echo, maxBatch)
+                        reporter, echo, maxBatch, allowedLateness)
                 : new Classifying(schema.features().size(), reporter, echo, maxBatch);
         batch = new Batch(maxBatch);
         if (models.fresh()) { // a new job reports the refusals of its start

@@ -8,6 +8,8 @@ import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
 import org.apache.flink.api.common.state.ValueState;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,6 +24,11 @@ import java.util.function.Consumer;
  * version that made it (the serving one's, and the shadow's). The slots of a batch are scored in arrival order after
  * the batch's model calls, so a forecast made earlier in the same batch meets its actual value as one from an earlier
  * batch does.
+ * <p>
+ * Time: a key's values are read in the order they arrive. With an allowed lateness, a value whose event time is
+ * further than that before the key's latest is dead-lettered as {@code late_value} and leaves the key's state as it
+ * was. A value that comes more than one and a half of the key's spacings after the one before is read as it is, and
+ * its prediction says how many values are missing before it.
  */
 final class SeriesForecasting implements TaskScoring {
 
@@ -39,6 +46,11 @@ final class SeriesForecasting implements TaskScoring {
     private final long[] counts;
     private final int[] fills;
     private final long[] spacings;
+    /** Why each slot's value is too late to read, or {@code null}; and the values missing before it. */
+    private final String[] late;
+    private final int[] missingSteps;
+    /** How far before its key's latest a value may be, in ms; -1: any. */
+    private final long allowedLatenessMs;
     /** Each key of the batch with its window, written back to state once the batch is scored. */
     private final Map<String, SeriesWindow> batchWindows = new HashMap<>();
     private final double[] standardised = new double[1];
@@ -48,6 +60,13 @@ final class SeriesForecasting implements TaskScoring {
 
     SeriesForecasting(List<String> features, String target, ValueState<SeriesWindow> windows,
                       Consumer<String> currentKey, Scored scored, InputEcho echo, int capacity) {
+        this(features, target, windows, currentKey, scored, echo, capacity, null);
+    }
+
+    /** As above; values further than {@code allowedLateness} before their key's latest are dead-lettered. */
+    SeriesForecasting(List<String> features, String target, ValueState<SeriesWindow> windows,
+                      Consumer<String> currentKey, Scored scored, InputEcho echo, int capacity,
+                      Duration allowedLateness) {
         this.target = target;
         this.series = features.size();
         this.targetIndex = features.indexOf(target);
@@ -59,6 +78,9 @@ final class SeriesForecasting implements TaskScoring {
         counts = new long[capacity];
         fills = new int[capacity];
         spacings = new long[capacity];
+        late = new String[capacity];
+        missingSteps = new int[capacity];
+        allowedLatenessMs = allowedLateness == null ? -1 : allowedLateness.toMillis();
         failures = new Failures(capacity);
         shadowFailures = new Failures(capacity);
     }
@@ -86,8 +108,19 @@ final class SeriesForecasting implements TaskScoring {
             batchWindows.put(input.key(), window);
         }
         window.growTo(row.length / series);
-        window.add(input.features(), input.eventTimestamp());
-        window.copyTo(row);
+        long time = input.eventTimestamp();
+        late[slot] = allowedLatenessMs >= 0 && window.count > 0 && time < window.lastTimestamp - allowedLatenessMs
+                ? "event time " + Instant.ofEpochMilli(time) + " is " + Duration.ofMillis(window.lastTimestamp - time)
+                + " before the key's latest, " + Instant.ofEpochMilli(window.lastTimestamp)
+                + ", more than --allowed-lateness " + Duration.ofMillis(allowedLatenessMs) : null;
+        long spacing = window.spacing;
+        missingSteps[slot] = spacing > 0 && 2 * (time - window.lastTimestamp) > 3 * spacing
+                ? (int) Math.min(Integer.MAX_VALUE, Math.round((double) (time - window.lastTimestamp) / spacing) - 1)
+                : 0;
+        if (late[slot] == null) {
+            window.add(input.features(), time);
+        }
+        window.copyTo(row); // a late value's row is scored with the rest; its answer is not used
         slotWindows[slot] = window;
         counts[slot] = window.count;
         fills[slot] = window.fill();
@@ -137,6 +170,10 @@ final class SeriesForecasting implements TaskScoring {
         for (int i = 0; i < batch.size; i++) {
             ScoringInput input = batch.inputs[i];
             SeriesWindow window = slotWindows[i];
+            if (late[i] != null) {
+                scored.failed(input, RejectReason.LATE_VALUE, late[i], batch.timestamps[i]);
+                continue;
+            }
             double value = input.features()[targetIndex];
             // first the forecasts this value is a step of, then the forecasts made from the window it ends
             if (window.served != null) {
@@ -202,7 +239,7 @@ final class SeriesForecasting implements TaskScoring {
         }
         return Prediction.regression(input.id(), input.key(), echoed, target, forecast[0],
                 model.metadata().modelVersion(), now, now - input.ingestTimestamp(), fill,
-                interval(intervals, 1, forecast[0]), steps);
+                interval(intervals, 1, forecast[0]), steps, missingSteps[slot]);
     }
 
     /** The interval around {@code forecast} at {@code step}, or {@code null} for a model without intervals. */

@@ -36,6 +36,8 @@ import java.util.HashMap;
  * @param promotion          when a canary or shadow is promoted or rolled back automatically; {@code null}: never
  * @param stateTtl           a key's state (window, pending forecast, recent ids) is dropped this long after the
  *                           key's last input; {@code Duration.ZERO}: kept for ever
+ * @param allowedLateness    a series value whose event time is further than this before its key's latest is
+ *                           dead-lettered as {@code late_value}; {@code null}: values are read in arrival order
  */
 public record PipelineSettings(InputSchema schema, HashMap<String, byte[]> initialRegistry, ModelLimits limits,
                                RecordSignature.Verifier verifier, String jobName,
@@ -43,7 +45,8 @@ public record PipelineSettings(InputSchema schema, HashMap<String, byte[]> initi
                                InputFormat inputFormat, InputEcho.Mode predictionInput,
                                int maxMessageBytes, long earliestEventTime,
                                Duration maxClockSkew, Duration outOfOrderness, int rememberedIdsPerKey,
-                               int batchSize, Duration batchTimeout, PromotionRule promotion, Duration stateTtl)
+                               int batchSize, Duration batchTimeout, PromotionRule promotion, Duration stateTtl,
+                               Duration allowedLateness)
         implements Serializable {
 
     public InputEcho echo() {

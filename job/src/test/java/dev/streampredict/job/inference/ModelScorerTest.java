@@ -336,6 +336,34 @@ class ModelScorerTest {
                 .containsExactlyInAnyOrder(5L, 6L, 7L);
     }
 
+    /**
+     * A value more than the allowed lateness before its key's latest is dead-lettered and changes nothing; one within
+     * it is read in arrival order; a value after a gap says how many are missing before it.
+     */
+    @Test
+    void aLateValueIsDeadLetteredAndAGapIsSaidInThePrediction() throws Exception {
+        RecordedScores scored = new RecordedScores(Double.NaN);
+        InMemoryState<SeriesWindow> windows = new InMemoryState<>();
+        SeriesForecasting task = new SeriesForecasting(List.of(SyntheticSeries.FEATURE), SyntheticSeries.FEATURE,
+                windows, windows::key, scored, new InputEcho(InputEcho.Mode.COPY, InputFormat.JSON,
+                List.of(SyntheticSeries.FEATURE)), 8, Duration.ofSeconds(1));
+        // one value a second, then two missing, then one 2 s late, then one 1 s late
+        List<ScoringInput> inputs = List.of(inputAt("k", 1.0, 1_000), inputAt("k", 1.1, 2_000),
+                inputAt("k", 1.2, 3_000), inputAt("k", 1.5, 6_000), inputAt("k", 1.3, 4_000),
+                inputAt("k", 1.4, 5_000));
+        scoreInOneBatch(task, windows, inputs);
+
+        assertThat(scored.failed).containsOnlyKeys(inputs.get(4).id());
+        assertThat(scored.failed.get(inputs.get(4).id())).startsWith("late_value: event time 1970-01-01T00:00:04Z "
+                + "is PT2S before the key's latest, 1970-01-01T00:00:06Z, more than --allowed-lateness PT1S");
+        assertThat(scored.served).extracting(Prediction::missingSteps).containsExactly(0, 0, 0, 2, 0);
+        assertThat(scored.metErrors).as("the late value met no forecast; the one a second late met the latest")
+                .hasSize(4).last().isEqualTo(scored.served.get(3).prediction() - 1.4);
+        windows.key("k");
+        assertThat(windows.value().count).isEqualTo(5);
+        assertThat(windows.value().lastTimestamp).isEqualTo(6_000);
+    }
+
     private SeriesForecasting task(InMemoryState<SeriesWindow> windows, Scored scored) {
         return new SeriesForecasting(List.of(SyntheticSeries.FEATURE), SyntheticSeries.FEATURE, windows, windows::key,
                 scored,
@@ -831,7 +859,7 @@ class ModelScorerTest {
                 InputSchema.of(startWith.metadata()), new HashMap<>(RegistryState.withStable(startWith).toEntries()),
                 limits, verifier, "test", startRefused, true, InputFormat.JSON, InputEcho.Mode.COPY,
                 4096, 0, Duration.ofHours(1), Duration.ZERO, 8, maxBatch, Duration.ofMillis(maxWaitMs),
-                new PromotionRule(1_000, 0.05, 0.05), stateTtl)), ScoringInput::key, message -> "", Types.STRING);
+                new PromotionRule(1_000, 0.05, 0.05), stateTtl, null)), ScoringInput::key, message -> "", Types.STRING);
         if (restored != null) {
             harness.initializeState(restored);
         }
@@ -876,7 +904,10 @@ class ModelScorerTest {
     }
 
     private ScoringInput input(String key, double value) {
-        long at = ++offset;
+        return inputAt(key, value, ++offset);
+    }
+
+    private static ScoringInput inputAt(String key, double value, long at) {
         String json = "{\"id\":\"" + key + at + "\"}";
         return new ScoringInput(key + at, key, at, at, new double[]{value}, null, new RawRecord(
                 key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8), "in", 0, at, at));

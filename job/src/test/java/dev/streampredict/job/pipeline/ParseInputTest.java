@@ -49,7 +49,7 @@ class ParseInputTest {
                 new InputSchema(Task.CLASSIFICATION, FEATURES, null), new HashMap<>(), TinyModels.LIMITS, null, "test",
                 new ArrayList<>(), false, format,
                 InputEcho.Mode.COPY, 4096, 0,
-                Duration.ofHours(1), Duration.ZERO, 8, 1, Duration.ZERO, null, Duration.ZERO);
+                Duration.ofHours(1), Duration.ZERO, 8, 1, Duration.ZERO, null, Duration.ZERO, null);
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseInput(settings)));
         harness.open();
     }
