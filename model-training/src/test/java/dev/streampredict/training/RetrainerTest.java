@@ -1,7 +1,9 @@
 package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.Architecture;
 import dev.streampredict.model.ModelArchive;
+import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.ModelRuntime;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TestArtifacts;
@@ -168,6 +170,27 @@ class RetrainerTest {
     }
 
     /** Ten keys; with {@code changeAt}, the regime changes after that many records. */
+    @Test
+    void aCandidateReadsTheServingModelsSeriesAndForecastsItsHorizon() throws Exception {
+        FitOptions quick = new FitOptions(List.of(8), 3, 2, 64, 0.01, 7);
+        List<InputRecord> data = RegressionTrainingTest.drivenSeries(3_000, 9);
+        RegressionTraining.train(data.subList(0, 1_500), new RegressionTraining.Settings("driven", "generated", "load",
+                8, TargetMode.DIFFERENCE, 0.15, 0.15, quick, 0.9, Architecture.CNN, List.of("speed", "load"), 3),
+                new PrintStream(OutputStream.nullOutputStream())).save(dir.resolve("driven"));
+        Retrainer retrainer = new Retrainer(new Retrainer.Settings(1_500, 0.2, 0.05, FitOverrides.exactly(quick)));
+        data.subList(1_500, 3_000).forEach(retrainer::observe);
+
+        Retrainer.Decision decision = retrainer.retrain(ModelArchive.of(dir.resolve("driven").toString()).load(),
+                dir.resolve("driven-candidate"));
+
+        ModelMetadata candidate = ModelArchive.of(dir.resolve("driven-candidate").toString()).metadata();
+        assertThat(candidate.features()).containsExactly("speed", "load");
+        assertThat(candidate.horizon()).isEqualTo(3);
+        assertThat(candidate.architecture()).isEqualTo(Architecture.CNN);
+        assertThat(candidate.intervals().halfWidths()).hasSize(3);
+        assertThat(decision.candidateError()).as(decision.reason()).isFinite();
+    }
+
     private static List<InputRecord> series(Long changeAt) {
         SyntheticSeries series = new SyntheticSeries(10, 25, 0.5, 3, new AtomicLong()::incrementAndGet);
         if (changeAt != null) {
