@@ -15,8 +15,11 @@ import java.util.Map;
  */
 final class LiveHistory {
 
-    /** One forecast met by the value it forecast: when the value arrived, the value, and what was forecast. */
-    record Point(long time, double actual, double predicted) {
+    /**
+     * One forecast met by the value it forecast: the value's event time, the value, what was forecast, what
+     * persistence forecast (the key's value before), and the forecast's interval (NaN without).
+     */
+    record Point(long time, double actual, double predicted, double persistence, double lower, double upper) {
     }
 
     /** One second of the pipeline. */
@@ -45,10 +48,10 @@ final class LiveHistory {
         this.flinkUrl = flinkUrl;
     }
 
-    synchronized void forecastMet(String key, long time, double actual, double predicted, String version) {
-        absErrorSum += Math.abs(predicted - actual);
+    synchronized void forecastMet(String key, Point point, String version) {
+        absErrorSum += Math.abs(point.predicted() - point.actual());
         errors++;
-        versionError(version, Math.abs(predicted - actual));
+        versionError(version, Math.abs(point.predicted() - point.actual()));
         Deque<Point> points = series.get(key);
         if (points == null) {
             if (series.size() >= KEYS) {
@@ -57,7 +60,7 @@ final class LiveHistory {
             points = new ArrayDeque<>();
             series.put(key, points);
         }
-        points.addLast(new Point(time, actual, predicted));
+        points.addLast(point);
         if (points.size() > POINTS_PER_KEY) {
             points.removeFirst();
         }

@@ -141,16 +141,19 @@ public final class PredictionMonitor implements AutoCloseable {
         if (actual == null) {
             return;
         }
-        Served last = lastServed.put(p.key(), new Served(p.prediction(), actual, p.modelVersion()));
+        Served last = lastServed.put(p.key(), new Served(p.prediction(), actual, p.modelVersion(), p.interval()));
         if (last != null) {
-            history.forecastMet(p.key(), p.predictionTimestamp(), actual, last.forecast(), last.version());
+            Prediction.Interval interval = last.interval();
+            history.forecastMet(p.key(), new LiveHistory.Point(input.timestamp(), actual, last.forecast(),
+                    last.actual(), interval == null ? Double.NaN : interval.lower(),
+                    interval == null ? Double.NaN : interval.upper()), last.version());
             squaredErrorSum += (last.forecast() - actual) * (last.forecast() - actual);
             persistenceSquaredErrorSum += (last.actual() - actual) * (last.actual() - actual);
             evaluated++;
         }
     }
 
-    private record Served(double forecast, double actual, String version) {
+    private record Served(double forecast, double actual, String version, Prediction.Interval interval) {
     }
 
     /** A shadow scores every input, so its predictions of a key meet their values within its own topic. */

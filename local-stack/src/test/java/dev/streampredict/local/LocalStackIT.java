@@ -253,8 +253,9 @@ class LocalStackIT {
     }
 
     /**
-     * The live page in a real headless Chromium: every chart receives data points from the running stack, and the
-     * page links to the Flink web UI. A screenshot is kept as target/live-page.png.
+     * The live page in a real headless Chromium: every chart receives data points from the running stack (uPlot,
+     * from its webjar), the forecasts come with their interval band and persistence beside them, and the page links
+     * to the Flink web UI. A screenshot is kept as target/live-page.png.
      */
     private static void assertLivePagePlotsTheStream(int livePort, int webPort) throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
@@ -278,7 +279,10 @@ class LocalStackIT {
                     .getScreenshotAs(OutputType.BYTES));
             assertThat(browser.findElement(By.id("flink")).getDomProperty("href"))
                     .isEqualTo("http://localhost:" + webPort + "/");
-            assertThat(browser.findElements(By.cssSelector("#series polyline"))).hasSize(2);
+            // drawn by uPlot: the actual values, the forecasts, persistence and the interval's two bounds
+            assertThat(browser.findElements(By.cssSelector("#series canvas"))).hasSize(1);
+            assertThat(browser.findElement(By.id("series")).getDomAttribute("data-series")).isEqualTo("5");
+            assertThat(browser.findElements(By.cssSelector("#series .u-legend .u-series"))).hasSize(5);
         } finally {
             browser.quit();
         }
