@@ -7,6 +7,9 @@
 #                                               90% intervals, one split; in benchmark/results/training/architectures/)
 #   scripts/model-quality.sh --series          (REPORT 3.12: Seattle's temperature from temperature, pressure and
 #                                               wind, each architecture, as above; in .../training/series/)
+#   scripts/model-quality.sh --horizon         (REPORT 3.13: Seattle's temperature 24 hours ahead, each step
+#                                               evaluated, each architecture, as above, and an MLP of window 25;
+#                                               in .../training/horizon/)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -19,32 +22,38 @@ train() {
   scripts/train.sh "$@" --output "$work/$name" | grep -v "^epoch"
   cp "$work/$name/evaluation.json" "$results/$name.json"
 }
-if [ "${1:-}" = "--architectures" ]; then
-  results="$results/architectures"
+# One series with each network and 90% intervals, one split: NAME-mlp, NAME-lstm, NAME-cnn in $results/DIR.
+each_network() {
+  local dir="$1" name="$2"; shift 2
+  local all="$results"
+  results="$all/$dir"
   mkdir -p "$results"
   for architecture in mlp lstm cnn; do
-    train "sp500-close-$architecture" --csv data/sp500-2000.csv --key sp500 --timestamp-column date \
-      --feature-columns close --architecture "$architecture" --interval-level 0.9
-    train "seattle-temperature-$architecture" --csv data/seattle-weather-hourly-normals.csv --key seattle \
-      --timestamp-column date --feature-columns temperature --architecture "$architecture" --interval-level 0.9
+    train "$name-$architecture" "$@" --architecture "$architecture" --interval-level 0.9
   done
   echo "evaluations in $results"
-  exit 0
-fi
-if [ "${1:-}" = "--series" ]; then
-  results="$results/series"
-  mkdir -p "$results"
-  for architecture in mlp lstm cnn; do
-    train "seattle-temperature-pressure-wind-$architecture" --csv data/seattle-weather-hourly-normals.csv \
-      --key seattle --timestamp-column date --feature-columns temperature,pressure,wind --target temperature \
-      --architecture "$architecture" --interval-level 0.9
-  done
-  echo "evaluations in $results"
-  exit 0
-fi
-train sp500-close --csv data/sp500-2000.csv --key sp500 --timestamp-column date --feature-columns close --cv 5
-train seattle-temperature --csv data/seattle-weather-hourly-normals.csv --key seattle --timestamp-column date \
-  --feature-columns temperature --cv 5
+  results="$all"
+}
+sp500=(--csv data/sp500-2000.csv --key sp500 --timestamp-column date --feature-columns close)
+seattle=(--csv data/seattle-weather-hourly-normals.csv --key seattle --timestamp-column date)
+case "${1:-}" in
+  --architectures)
+    each_network architectures sp500-close "${sp500[@]}"
+    each_network architectures seattle-temperature "${seattle[@]}" --feature-columns temperature
+    exit 0 ;;
+  --series)
+    each_network series seattle-temperature-pressure-wind "${seattle[@]}" \
+      --feature-columns temperature,pressure,wind --target temperature
+    exit 0 ;;
+  --horizon)
+    each_network horizon seattle-temperature-24h "${seattle[@]}" --feature-columns temperature --horizon 24
+    # and a window that reaches the same hour the day before
+    results="$results/horizon" train seattle-temperature-24h-w25-mlp "${seattle[@]}" --feature-columns temperature \
+      --horizon 24 --window 25 --interval-level 0.9
+    exit 0 ;;
+esac
+train sp500-close "${sp500[@]}" --cv 5
+train seattle-temperature "${seattle[@]}" --feature-columns temperature --cv 5
 train iris-species --task classification --csv data/iris.csv --label-column species --cv 10 --repeats 3
 train penguins-species --task classification --csv data/penguins.csv --label-column species --cv 10 --repeats 3
 echo "evaluations in $results; draw them with scripts/figures.sh"
