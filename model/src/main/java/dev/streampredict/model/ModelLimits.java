@@ -27,11 +27,14 @@ public record ModelLimits(long memoryBudget, int batchRows, int threads) impleme
     public static final int MAX_VERSION_LENGTH = 200;
     public static final int MAX_NAME_LENGTH = 200;
     public static final int MAX_FEATURES = 10_000;
-    /** A series window: every key of the job keeps this many values per feature it reads. */
+    /** A forecaster's windows: every key of the job keeps this many values, over all the series it reads. */
     public static final int MAX_WINDOW = 10_000;
     public static final int MAX_CLASSES = 10_000;
-    /** Steps a forecaster forecasts at once: every key of the job keeps this many forecasts of this many values. */
-    public static final int MAX_HORIZON = 1_000;
+    /**
+     * Steps a forecaster forecasts at once (a week of hours): every key of the job keeps this many forecasts of this
+     * many values, 226 KB at most.
+     */
+    public static final int MAX_HORIZON = 168;
     /** The setting that raises {@link #memoryBudget}, named in every refusal over it. */
     public static final String BUDGET_SETTING = "--model-memory-budget";
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]?)b?");

@@ -21,8 +21,11 @@ public enum Task {
                     + "features " + features + ", got " + Untrusted.text(target));
             ModelMetadata.require(targetMode != null, "targetMode", "is missing: LEVEL or DIFFERENCE");
             int least = targetMode == TargetMode.DIFFERENCE ? 2 : 1;
-            ModelMetadata.require(windowSize >= least && windowSize <= ModelLimits.MAX_WINDOW, "windowSize",
-                    "must be from " + least + " to " + ModelLimits.MAX_WINDOW + ", got " + windowSize);
+            // each key of a job keeps the window of every series: bounded over all of them
+            int most = ModelLimits.MAX_WINDOW / features.size();
+            ModelMetadata.require(windowSize >= least && windowSize <= most, "windowSize", "must be from " + least
+                    + " to " + most + " (" + ModelLimits.MAX_WINDOW + " values over " + features.size()
+                    + " series), got " + windowSize);
             ModelMetadata.require(standardizer.columns() == features.size(), "standardizer", "of a forecaster has "
                     + "one column per series it reads (" + features.size() + "), got " + standardizer.columns());
         }

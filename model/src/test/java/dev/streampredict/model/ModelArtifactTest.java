@@ -164,6 +164,13 @@ class ModelArtifactTest {
                 .hasMessageContaining("one half-width per step of the horizon (3)");
         assertThatThrownBy(() -> TestArtifacts.classification("c", List.of("a"), List.of("x", "y")).withHorizon(2))
                 .hasMessageContaining("field 'horizon'");
+        assertThatThrownBy(() -> threeSteps.withHorizon(ModelLimits.MAX_HORIZON + 1))
+                .as("a horizon's forecasts are kept per key until scored: bounded")
+                .hasMessageContaining("field 'horizon' must be from 1 to 168 steps");
+        assertThatThrownBy(() -> new ModelMetadata(1, "wide", Task.REGRESSION, 2_000, List.of("a", "b", "c", "d",
+                "e", "f"), "a", TargetMode.LEVEL, new Standardizer(new double[6], new double[6]), List.of(), "t", "d",
+                Map.of())).as("every key keeps the window of each series: bounded over all of them")
+                .hasMessageContaining("field 'windowSize' must be from 1 to 1666 (10000 values over 6 series)");
         ModelArtifact.save(dir.resolve("one-output"), threeSteps, network(4, 1));
         assertThatThrownBy(() -> ModelArtifact.load(dir.resolve("one-output").toString()))
                 .hasMessageContaining("gives 1 outputs, but its metadata describes 4 and 3");
