@@ -87,6 +87,7 @@ class MlPredictIT {
     private static ModelArchive forecaster;
     private static ModelArchive withoutIntervals;
     private static ModelArchive ofTwoSeries;
+    private static ModelArchive threeSteps;
 
     @BeforeAll
     static void publish() throws Exception {
@@ -106,6 +107,9 @@ class MlPredictIT {
         forecasters.publish(forecaster, List.of(ModelCommand.of(ModelCommand.Action.STABLE, forecaster.version(),
                 0, "test")));
         forecasters.publish(withoutIntervals, List.of());
+        threeSteps = TestArtifacts.saved(dir.resolve("close-3-steps"), TestArtifacts.regression("close-3-steps", 4,
+                TargetMode.LEVEL).withHorizon(3), TestArtifacts.networkFile(TestArtifacts.network(4, 3)));
+        forecasters.publish(threeSteps, List.of());
         // reads close and volume, forecasts close: 2 series of 4 values
         ofTwoSeries = TestArtifacts.saved(dir.resolve("close-volume"), new ModelMetadata(ModelMetadata.CURRENT_FORMAT,
                 "close-volume", Task.REGRESSION, 4, List.of("close", "volume"), "close", TargetMode.LEVEL,
@@ -461,50 +465,49 @@ class MlPredictIT {
 
     @Test
     void aForecasterOfTwoSeriesGivenOneArrayIsRefusedAtPlanningSayingItNeedsOnePerSeries() {
-        StreamTableEnvironment sql = StreamTableEnvironment.create(
-                StreamExecutionEnvironment.getExecutionEnvironment());
-        sql.executeSql("CREATE TEMPORARY VIEW closes AS SELECT * FROM (VALUES (ARRAY[1.0E0, 2.0E0])) AS t(recent)");
-        sql.executeSql("CREATE TEMPORARY MODEL close_only INPUT (recent ARRAY<DOUBLE>) OUTPUT (forecast DOUBLE) WITH ("
-                + "'provider' = 'stream-predict', 'registry.topic' = '" + TWO_SERIES + "', "
-                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "', 'version' = '"
-                + ofTwoSeries.version() + "')");
-
-        assertThatThrownBy(() -> sql.executeSql("SELECT * FROM ML_PREDICT(TABLE closes, MODEL close_only, "
-                + "DESCRIPTOR(recent))"))
-                .satisfies(e -> assertThat(causes(e)).contains("from the last 4 values of [close, volume]")
-                        .contains("2 ARRAY<DOUBLE> columns, one window per series in that order"));
+        assertPlanningRefuses("SELECT * FROM (VALUES (ARRAY[1.0E0, 2.0E0])) AS t(recent)", "recent ARRAY<DOUBLE>",
+                "forecast DOUBLE", TWO_SERIES, ofTwoSeries.version(), "from the last 4 values of [close, volume]",
+                "2 ARRAY<DOUBLE> columns, one window per series in that order");
     }
 
     @Test
     void aForecasterWhoseInputIsNotAnArrayIsRefusedAtPlanningSayingHowToBuildIt() {
-        StreamTableEnvironment sql = StreamTableEnvironment.create(
-                StreamExecutionEnvironment.getExecutionEnvironment());
-        sql.executeSql("CREATE TEMPORARY VIEW prices AS SELECT * FROM (VALUES (1.0), (2.0)) AS t(price)");
-        sql.executeSql("CREATE TEMPORARY MODEL close_scalar INPUT (price DOUBLE) OUTPUT (forecast DOUBLE) WITH ("
-                + "'provider' = 'stream-predict', 'registry.topic' = '" + FORECASTERS + "', "
-                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "')");
-
-        assertThatThrownBy(() -> sql.executeSql("SELECT * FROM ML_PREDICT(TABLE prices, MODEL close_scalar, "
-                + "DESCRIPTOR(price))"))
-                .satisfies(e -> assertThat(causes(e)).contains("its INPUT must be one ARRAY<DOUBLE> column")
-                        .contains("ROWS BETWEEN 3 PRECEDING AND CURRENT ROW"));
+        assertPlanningRefuses("SELECT * FROM (VALUES (1.0), (2.0)) AS t(recent)", "recent DOUBLE", "forecast DOUBLE",
+                FORECASTERS, forecaster.version(), "its INPUT must be one ARRAY<DOUBLE> column",
+                "ROWS BETWEEN 3 PRECEDING AND CURRENT ROW");
     }
 
     @Test
     void intervalBoundsOfAForecasterWithoutIntervalsAreRefusedAtPlanning() {
+        assertPlanningRefuses("SELECT CAST(ARRAY[1.0, 2.0] AS ARRAY<DOUBLE>) AS recent", "recent ARRAY<DOUBLE>",
+                "forecast DOUBLE, lower_bound DOUBLE", FORECASTERS, withoutIntervals.version(), "version "
+                        + withoutIntervals.version() + " has no prediction intervals for OUTPUT lower_bound and "
+                        + "upper_bound");
+    }
+
+    @Test
+    void aForecasterOfSeveralStepsIsRefusedAtPlanningSayingTheJobServesThem() {
+        assertPlanningRefuses("SELECT CAST(ARRAY[1.0, 2.0] AS ARRAY<DOUBLE>) AS recent", "recent ARRAY<DOUBLE>",
+                "forecast DOUBLE", FORECASTERS, threeSteps.version(), "forecasts 3 steps at once",
+                "the DataStream job serves every step");
+    }
+
+    /**
+     * Plans ML_PREDICT over a view of one column, {@code recent}, with a model of these columns pinned to
+     * {@code version}, and expects the planner to refuse it with all of {@code expected} in its messages.
+     */
+    private static void assertPlanningRefuses(String view, String input, String output, String registry,
+                                              String version, String... expected) {
         StreamTableEnvironment sql = StreamTableEnvironment.create(
                 StreamExecutionEnvironment.getExecutionEnvironment());
-        sql.executeSql("CREATE TEMPORARY VIEW windows AS SELECT CAST(ARRAY[1.0, 2.0] AS ARRAY<DOUBLE>) "
-                + "AS recent");
-        sql.executeSql("CREATE TEMPORARY MODEL close_plain INPUT (recent ARRAY<DOUBLE>) OUTPUT (forecast DOUBLE, "
-                + "lower_bound DOUBLE) WITH ('provider' = 'stream-predict', 'registry.topic' = '" + FORECASTERS + "', "
-                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "', 'version' = '"
-                + withoutIntervals.version() + "')");
+        sql.executeSql("CREATE TEMPORARY VIEW windows AS " + view);
+        sql.executeSql("CREATE TEMPORARY MODEL refused INPUT (" + input + ") OUTPUT (" + output + ") WITH ("
+                + "'provider' = 'stream-predict', 'registry.topic' = '" + registry + "', "
+                + "'properties.bootstrap.servers' = '" + KAFKA.bootstrapServers() + "', 'version' = '" + version
+                + "')");
 
-        assertThatThrownBy(() -> sql.executeSql("SELECT * FROM ML_PREDICT(TABLE windows, MODEL close_plain, "
-                + "DESCRIPTOR(recent))"))
-                .satisfies(e -> assertThat(causes(e)).contains("version " + withoutIntervals.version() + " has no "
-                        + "prediction intervals for OUTPUT lower_bound and upper_bound"));
+        assertThatThrownBy(() -> sql.executeSql("SELECT * FROM ML_PREDICT(TABLE windows, MODEL refused, "
+                + "DESCRIPTOR(recent))")).satisfies(e -> assertThat(causes(e)).contains(expected));
     }
 
     /** The model_version of each prediction in the topic, in order (one partition). */
