@@ -5,6 +5,7 @@ import dev.streampredict.common.csv.CsvRecordReader;
 import dev.streampredict.common.csv.CsvSpec;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.Architecture;
+import dev.streampredict.model.CalendarFeature;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.model.Task;
@@ -50,6 +51,12 @@ public final class TrainCli implements Callable<Integer> {
             description = "Regression: forecast the next H values at once; each step is evaluated against "
                     + "persistence and the seasonal naive forecast at that step, and gets its own interval.")
     int horizon;
+
+    @Option(names = "--calendar", split = ",", paramLabel = "hour_of_day,day_of_week",
+            description = "Regression: also read these cycles of each value's event time (UTC), each as the sine "
+                    + "and cosine of its place in the cycle: known in advance, they tell a daily or weekly pattern "
+                    + "from the window's values. The job computes them from each input's timestamp.")
+    List<CalendarFeature> calendar;
 
     @Option(names = "--target-mode", defaultValue = "DIFFERENCE",
             description = "Regression: LEVEL (forecast the value) or DIFFERENCE (forecast the step from the "
@@ -148,6 +155,10 @@ public final class TrainCli implements Callable<Integer> {
                     throw new IllegalArgumentException("--interval-level is for regression: a classifier gives each "
                             + "class's probability");
                 }
+                if (calendar != null) {
+                    throw new IllegalArgumentException("--calendar is for regression: a classifier reads its "
+                            + "features only");
+                }
                 if (horizon != 1) {
                     throw new IllegalArgumentException("--horizon is for regression: a classifier labels the input "
                             + "it reads");
@@ -177,7 +188,7 @@ public final class TrainCli implements Callable<Integer> {
                 var settings = new RegressionTraining.Settings(
                         name != null ? name : spec.keyForFile() + "-" + targetFeature, source, targetFeature, window,
                         targetMode, validationFraction, testFraction, fit, intervalLevel, architecture, series,
-                        horizon);
+                        horizon, calendar);
                 if (crossValidationFolds != null && repeats != 1) {
                     throw new IllegalArgumentException("--repeats is for classification: rolling origins are fixed "
                             + "by time, so a repeat would train the same models again");

@@ -6,6 +6,8 @@ import dev.streampredict.common.message.JsonInputCodec;
 import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.metrics.ScoringMetrics;
+import dev.streampredict.model.CalendarFeature;
+import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
@@ -30,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,12 +142,12 @@ final class PipelineTesting {
                 Prediction p = ofKey.get(i);
                 Predictor model = models.get(p.modelVersion());
                 assertThat(model).as("model of version %s", p.modelVersion()).isNotNull();
-                inputs.add(codec.parse(p.input().getBytes(StandardCharsets.UTF_8)).features());
+                inputs.add(seriesOf(codec.parse(p.input().getBytes(StandardCharsets.UTF_8)), model.metadata()));
                 values.add(inputs.get(i).get(model.metadata().target()));
                 int window = model.metadata().windowSize();
                 assertThat(p.windowFill()).as("window fill of prediction %d of key %s", i, p.key())
                         .isEqualTo(Math.min(i + 1, window));
-                double[] steps = model.forecastSteps(new double[][]{windowOf(inputs, model.metadata().features(),
+                double[] steps = model.forecastSteps(new double[][]{windowOf(inputs, model.metadata().seriesNames(),
                         window)}, 1)[0];
                 double expected = steps[0];
                 // a float32 network: batches of other shapes and memory layouts round the last bits differently
@@ -157,8 +160,10 @@ final class PipelineTesting {
                     Prediction.Step step = p.steps().get(k - 1);
                     assertThat(step.forecast()).as("step %d of forecast %d of key %s", k, i, p.key())
                             .isCloseTo(steps[k - 1], within(1e-5 * Math.max(1, Math.abs(steps[k - 1]))));
+                    // the bounds are the forecast's plus and minus: their difference rounds at the forecast's scale
                     assertThat(step.interval() == null ? 0 : step.interval().upper() - step.interval().lower())
-                            .isCloseTo(intervals == null ? 0 : 2 * intervals.halfWidth(k), within(1e-9));
+                            .isCloseTo(intervals == null ? 0 : 2 * intervals.halfWidth(k),
+                                    within(1e-9 * Math.max(1, Math.abs(step.forecast()))));
                 }
                 double halfWidth = intervals == null ? Double.NaN : intervals.nextHalfWidth();
                 assertThat(p.interval()).as("interval of forecast %d of key %s", i, p.key()).isEqualTo(
@@ -186,6 +191,18 @@ final class PipelineTesting {
             byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
         }
         return byKey;
+    }
+
+    /** An input's value of every series the model reads: its features, and its event time's calendar cycles. */
+    private static Map<String, Double> seriesOf(InputRecord input, ModelMetadata metadata) {
+        Map<String, Double> series = new HashMap<>(input.features());
+        double[] cycle = new double[2];
+        for (CalendarFeature calendar : metadata.calendar()) {
+            calendar.write(input.timestamp(), cycle, 0);
+            series.put(calendar.seriesNames().get(0), cycle[0]);
+            series.put(calendar.seriesNames().get(1), cycle[1]);
+        }
+        return series;
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.streampredict.job.metrics.InputMetrics;
 import dev.streampredict.job.metrics.ScoringMetrics;
 import dev.streampredict.job.pipeline.KafkaIO;
 import dev.streampredict.model.Architecture;
+import dev.streampredict.model.CalendarFeature;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
@@ -176,16 +177,18 @@ class PredictionPipelineIT {
      * forecast is its network's answer to the key's window, as trained, with its interval.
      */
     /**
-     * Both read two series: each key's state keeps a window of each, and each network reads them as channels. The
-     * CNN forecasts three steps at once, each with its interval and time.
+     * Both read two series and the hour of day of each value's event time: each key's state keeps a window of each
+     * (the job computes the hour's), and each network reads them as channels. The CNN forecasts three steps at once,
+     * each with its interval and time.
      */
     @Test
     void anLstmAndACnnOfTwoSeriesServeBesideEachOtherEachAsTrained() throws Exception {
         FitOptions fit = new FitOptions(List.of(8), 5, 2, 32, 0.01, 1);
+        List<CalendarFeature> hour = List.of(CalendarFeature.HOUR_OF_DAY);
         Path cnn = TinyModels.trainOnTwoSeries(dir, "tiny-cnn", KEYS, PipelineTesting.WINDOW, fit, Architecture.CNN,
-                3);
+                3, hour);
         Path lstm = TinyModels.trainOnTwoSeries(dir, "tiny-lstm", KEYS, PipelineTesting.WINDOW, fit,
-                Architecture.LSTM);
+                Architecture.LSTM, 1, hour);
         ModelRegistry registry = new ModelRegistry(KAFKA.bootstrapServers(), "sequence-models");
         registry.ensureTopic();
         ModelArchive stable = ModelArchive.of(cnn.toString());

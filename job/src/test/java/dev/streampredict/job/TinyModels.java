@@ -2,6 +2,7 @@ package dev.streampredict.job;
 
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.Architecture;
+import dev.streampredict.model.CalendarFeature;
 import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.TargetMode;
 import dev.streampredict.producer.SyntheticSeries;
@@ -71,12 +72,13 @@ public final class TinyModels {
      */
     public static Path trainOnTwoSeries(Path dir, String name, int keys, int window, FitOptions fit,
                                         Architecture architecture) throws IOException {
-        return trainOnTwoSeries(dir, name, keys, window, fit, architecture, 1);
+        return trainOnTwoSeries(dir, name, keys, window, fit, architecture, 1, List.of());
     }
 
-    /** As above, forecasting {@code horizon} steps at once. */
+    /** As above, forecasting {@code horizon} steps at once, reading {@code calendar} beside the series. */
     public static Path trainOnTwoSeries(Path dir, String name, int keys, int window, FitOptions fit,
-                                        Architecture architecture, int horizon) throws IOException {
+                                        Architecture architecture, int horizon, List<CalendarFeature> calendar)
+            throws IOException {
         SyntheticSeries history = new SyntheticSeries(keys, PERIOD, NOISE, 1, new AtomicLong()::incrementAndGet);
         Random random = new Random(1);
         List<InputRecord> records = new ArrayList<>();
@@ -85,7 +87,7 @@ public final class TinyModels {
         }
         return save(dir, name, records, new RegressionTraining.Settings(name, "generated", SyntheticSeries.FEATURE,
                 window, TargetMode.DIFFERENCE, 0.15, 0.15, fit, INTERVAL_LEVEL, architecture,
-                List.of(SyntheticSeries.FEATURE, TWIN), horizon));
+                List.of(SyntheticSeries.FEATURE, TWIN), horizon, calendar));
     }
 
     /** The record with a second series, {@value #TWIN}: the value's mirror image with noise of its own. */

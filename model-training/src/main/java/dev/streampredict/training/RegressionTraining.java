@@ -2,10 +2,12 @@ package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.Architecture;
+import dev.streampredict.model.CalendarFeature;
 import dev.streampredict.model.Dl4jRuntime;
 import dev.streampredict.model.FeatureEncoder;
 import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.ModelMetadata;
+import dev.streampredict.model.ModelRuntime;
 import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.Standardizer;
@@ -32,13 +34,16 @@ public final class RegressionTraining {
      * @param trainingData where the records came from, recorded in the metadata
      * @param features     the series the model reads, {@code target} among them; {@code null}: the target alone
      * @param horizon      how many steps ahead the model forecasts at once (1: the next value)
+     * @param calendar     cycles of each value's event time read beside the features; {@code null}: none
      */
     public record Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
                            double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
-                           Architecture architecture, List<String> features, int horizon) {
+                           Architecture architecture, List<String> features, int horizon,
+                           List<CalendarFeature> calendar) {
 
         public Settings {
             features = features == null ? List.of(target) : List.copyOf(features);
+            calendar = calendar == null ? List.of() : List.copyOf(calendar);
             if (horizon < 1 || horizon > ModelLimits.MAX_HORIZON) {
                 throw new IllegalArgumentException("--horizon is the number of steps to forecast, from 1 to "
                         + ModelLimits.MAX_HORIZON + "; got " + horizon);
@@ -50,7 +55,20 @@ public final class RegressionTraining {
                         double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
                         Architecture architecture, List<String> features) {
             this(name, trainingData, target, windowSize, targetMode, validationFraction, testFraction, fit,
-                    intervalLevel, architecture, features, 1);
+                    intervalLevel, architecture, features, 1, null);
+        }
+
+        /** A model of {@code horizon} steps, without the calendar. */
+        public Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
+                        double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
+                        Architecture architecture, List<String> features, int horizon) {
+            this(name, trainingData, target, windowSize, targetMode, validationFraction, testFraction, fit,
+                    intervalLevel, architecture, features, horizon, null);
+        }
+
+        /** The series the model reads: its features, then two per calendar cycle. */
+        int seriesCount() {
+            return features.size() + 2 * calendar.size();
         }
 
         /** A model of the target alone. */
@@ -83,8 +101,9 @@ public final class RegressionTraining {
         TimeSplit<SeriesSample> split = TimeSplit.of(samples, SeriesSample::timestamp,
                 settings.validationFraction(), settings.testFraction());
         log.printf("%d windows of %d values%s%s: %d train, %d validation (from %s), %d test (from %s)%n",
-                samples.size(), settings.windowSize(), settings.features().size() > 1 ? " of each of "
-                        + settings.features() : "", settings.horizon() > 1 ? ", each followed by the "
+                samples.size(), settings.windowSize(), settings.seriesCount() > 1 ? " of each of "
+                        + settings.features() + (settings.calendar().isEmpty() ? "" : " and the calendar's "
+                        + settings.calendar()) : "", settings.horizon() > 1 ? ", each followed by the "
                         + settings.horizon() + " values it forecasts" : "", split.train().size(),
                 split.validation().size(),
                 Instant.ofEpochMilli(split.validationFrom()), split.test().size(),
@@ -291,8 +310,8 @@ public final class RegressionTraining {
 
     /** The windows, or an error that says how much data or how short a window would do. */
     private static List<SeriesSample> samples(List<InputRecord> records, Settings settings) {
-        List<SeriesSample> samples = SeriesSamples.build(records, settings.features(), settings.target(),
-                settings.windowSize(), settings.horizon());
+        List<SeriesSample> samples = SeriesSamples.build(records, settings.features(), settings.calendar(),
+                settings.target(), settings.windowSize(), settings.horizon());
         if (samples.size() >= TimeSplit.MIN_SAMPLES) {
             return samples;
         }
@@ -341,7 +360,7 @@ public final class RegressionTraining {
     private static Fitted fit(TimeSplit<SeriesSample> split, Settings settings, PrintStream log) {
         ModelMetadata draft = metadata(settings, "draft", fitStandardizer(split.train(), settings), Map.of());
         FeatureEncoder encoder = new FeatureEncoder(draft);
-        int series = settings.features().size();
+        int series = settings.seriesCount();
         int horizon = settings.horizon();
         MultiLayerNetwork network = Networks.regression(series, encoder.inputs() / series, horizon,
                 settings.architecture(), settings.fit());
@@ -366,7 +385,7 @@ public final class RegressionTraining {
      */
     private static Standardizer fitStandardizer(List<SeriesSample> train, Settings settings) {
         boolean differences = settings.targetMode() == TargetMode.DIFFERENCE;
-        int series = settings.features().size();
+        int series = settings.seriesCount();
         int target = settings.features().indexOf(settings.target());
         double[][] values = new double[train.size()][series];
         for (int i = 0; i < values.length; i++) {
@@ -385,7 +404,7 @@ public final class RegressionTraining {
                                           Map<String, Double> metrics) {
         return new ModelMetadata(ModelMetadata.CURRENT_FORMAT, version, Task.REGRESSION, settings.windowSize(),
                 settings.features(), settings.target(), settings.targetMode(), standardizer, List.of(),
-                Instant.now().toString(), settings.trainingData(), metrics).withArchitecture(settings.architecture())
-                .withHorizon(settings.horizon());
+                Instant.now().toString(), settings.trainingData(), metrics, ModelRuntime.DL4J, null, null,
+                settings.architecture(), settings.horizon(), settings.calendar());
     }
 }

@@ -1,6 +1,7 @@
 package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
+import dev.streampredict.model.CalendarFeature;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,16 @@ public final class SeriesSamples {
     /** As above, each window followed by at least {@code horizon} values of the target (the steps it forecasts). */
     public static List<SeriesSample> build(List<InputRecord> records, List<String> features, String target,
                                            int windowSize, int horizon) {
+        return build(records, features, List.of(), target, windowSize, horizon);
+    }
+
+    /**
+     * As above, with two more series for each cycle of {@code calendar}, computed from each record's event time
+     * (as the job computes them), after the features'.
+     */
+    public static List<SeriesSample> build(List<InputRecord> records, List<String> features,
+                                           List<CalendarFeature> calendar, String target, int windowSize,
+                                           int horizon) {
         if (windowSize < 2) {
             throw new IllegalArgumentException("--window must be at least 2, was " + windowSize);
         }
@@ -53,9 +64,19 @@ public final class SeriesSamples {
         for (Map.Entry<String, List<InputRecord>> key : byKey.entrySet()) {
             List<InputRecord> ordered = new ArrayList<>(key.getValue());
             ordered.sort(Comparator.comparingLong(InputRecord::timestamp)); // stable: ties keep file order
-            double[][] series = features.stream()
-                    .map(f -> ordered.stream().mapToDouble(r -> r.features().get(f)).toArray())
-                    .toArray(double[][]::new);
+            double[][] series = new double[features.size() + 2 * calendar.size()][ordered.size()];
+            for (int t = 0; t < ordered.size(); t++) {
+                InputRecord record = ordered.get(t);
+                for (int f = 0; f < features.size(); f++) {
+                    series[f][t] = record.features().get(features.get(f));
+                }
+                double[] cycles = new double[2];
+                for (int c = 0; c < calendar.size(); c++) {
+                    calendar.get(c).write(record.timestamp(), cycles, 0);
+                    series[features.size() + 2 * c][t] = cycles[0];
+                    series[features.size() + 2 * c + 1][t] = cycles[1];
+                }
+            }
             double[] values = series[targetIndex];
             for (int t = windowSize; t + horizon <= values.length; t++) {
                 double[] window = Arrays.copyOfRange(values, t - windowSize, t);

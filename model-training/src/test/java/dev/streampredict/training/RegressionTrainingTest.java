@@ -2,6 +2,7 @@ package dev.streampredict.training;
 
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.model.Architecture;
+import dev.streampredict.model.CalendarFeature;
 import dev.streampredict.model.ModelArtifact;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.TargetMode;
@@ -105,6 +106,35 @@ class RegressionTrainingTest {
                     "load", 8, TargetMode.DIFFERENCE, 0.15, 0.15, both.fit()), QUIET);
             assertThat(alone.metadata().metrics().get("test.mseRatioToPersistence")).isGreaterThan(0.3);
         }
+    }
+
+    /**
+     * A daily series that is high on weekends: after three ordinary days the next may be ordinary (Monday to
+     * Wednesday) or a Saturday, which a window of three values cannot tell and the day of the week can.
+     */
+    @Test
+    void theDayOfTheWeekTellsWhatTheWindowCannot() {
+        Random random = new Random(23);
+        List<InputRecord> days = new ArrayList<>();
+        for (int day = 0; day < 1_500; day++) { // day 0: Thursday 1 January 1970
+            long time = day * 86_400_000L;
+            int weekday = (day + 3) % 7; // Monday 0
+            days.add(new InputRecord("d" + day, "shop", time, Map.of("sales", (weekday >= 5 ? 10 : 0)
+                    + 0.5 * random.nextGaussian())));
+        }
+        FitOptions fit = new FitOptions(List.of(16), 60, 8, 64, 0.01, 42);
+        TrainedModel alone = RegressionTraining.train(days, new RegressionTraining.Settings("sales", "generated",
+                "sales", 3, TargetMode.LEVEL, 0.15, 0.15, fit), QUIET);
+        TrainedModel withCalendar = RegressionTraining.train(days, new RegressionTraining.Settings("sales",
+                "generated", "sales", 3, TargetMode.LEVEL, 0.15, 0.15, fit, 0, Architecture.MLP, null, 1,
+                List.of(CalendarFeature.DAY_OF_WEEK)), QUIET);
+
+        double noise = 0.25;
+        assertThat(withCalendar.metadata().calendar()).containsExactly(CalendarFeature.DAY_OF_WEEK);
+        assertThat(withCalendar.metadata().metrics().get("test.mse")).as("about the noise's variance")
+                .isLessThan(1.5 * noise);
+        assertThat(alone.metadata().metrics().get("test.mse")).as("a Saturday after three ordinary days is a guess")
+                .isGreaterThan(3 * withCalendar.metadata().metrics().get("test.mse"));
     }
 
     /** {@code load} is three times the previous {@code speed}, which is noise: only {@code speed} tells it. */

@@ -17,7 +17,7 @@ public final class FeatureEncoder {
         this.metadata = metadata;
         this.standardizer = metadata.standardizer();
         this.differences = metadata.targetMode() == TargetMode.DIFFERENCE;
-        this.series = metadata.features().size();
+        this.series = metadata.seriesCount();
         this.target = metadata.targetIndex();
     }
 
@@ -29,9 +29,9 @@ public final class FeatureEncoder {
      * Writes the inputs for one regression window into {@code row} at {@code offset}: each series' steps, series
      * after series, which is also how a sequence network's channels lie in a row.
      *
-     * @param window the past values of each series the model reads, series after series (in
-     *               {@link ModelMetadata#features()} order), each as long as the others and oldest first: the model
-     *               reads the last {@code windowSize} of each
+     * @param window the past values of each series the model reads, series after series (its features in their
+     *               order, then its calendar's, see {@link ModelMetadata#seriesCount()}), each as long as the others
+     *               and oldest first: the model reads the last {@code windowSize} of each
      */
     public void encodeWindow(double[] window, float[] row, int offset) {
         int length = window.length / series;

@@ -2,6 +2,7 @@ package dev.streampredict.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ import java.util.Set;
  *                      choice, which are {@link Architecture#MLP}
  * @param horizon       regression: how many steps ahead the forecaster forecasts at once, the network's outputs (the
  *                      next value first); 1 for a classifier, and absent (read as 1) in artifacts from before
+ * @param calendar      regression: the cycles of the calendar read beside the features, each as two more series
+ *                      after them (see {@link CalendarFeature}); empty without, and absent in artifacts from before
  */
 public record ModelMetadata(
         int formatVersion,
@@ -51,7 +54,8 @@ public record ModelMetadata(
         @JsonInclude(JsonInclude.Include.NON_NULL) OnnxSignature onnx,
         @JsonInclude(JsonInclude.Include.NON_NULL) PredictionIntervals intervals,
         Architecture architecture,
-        int horizon) {
+        int horizon,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<CalendarFeature> calendar) {
 
     public static final int CURRENT_FORMAT = 1;
 
@@ -71,14 +75,19 @@ public record ModelMetadata(
         require(metrics == null || metrics.values().stream().allMatch(Objects::nonNull), "metrics",
                 "holds a null value");
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
-        task.check(windowSize, features, target, targetMode, standardizer, classes);
+        calendar = calendar == null ? List.of() : List.copyOf(calendar);
+        require(calendar.isEmpty() || task == Task.REGRESSION, "calendar", "is for forecasters, not " + task);
+        require(calendar.stream().distinct().count() == calendar.size(), "calendar", "holds a cycle twice: "
+                + calendar);
+        int series = features.size() + 2 * calendar.size();
+        task.check(windowSize, features, series, target, targetMode, standardizer, classes);
         runtime = runtime == null ? ModelRuntime.DL4J : runtime;
         require((runtime == ModelRuntime.ONNX) == (onnx != null), "onnx", runtime == ModelRuntime.ONNX
                 ? "is missing: an ONNX model needs its input, inputShape, output and outputs"
                 : "is only for ONNX models");
         if (onnx != null) {
             require(onnx.outputs().fits(task), "onnx.outputs", "of a " + task + " model cannot be " + onnx.outputs());
-            int inputs = task.networkInputs(windowSize, features, targetMode);
+            int inputs = task.networkInputs(windowSize, series, targetMode);
             require(onnx.rowWidth() == inputs, "onnx.inputShape", onnx.inputShape() + " takes rows of "
                     + onnx.rowWidth() + " values; this " + task + " model's inputs make rows of " + inputs);
         }
@@ -101,7 +110,7 @@ public record ModelMetadata(
                          String createdAt, String trainingData, Map<String, Double> metrics, ModelRuntime runtime,
                          OnnxSignature onnx) {
         this(formatVersion, modelVersion, task, windowSize, features, target, targetMode, standardizer, classes,
-                createdAt, trainingData, metrics, runtime, onnx, null, null, 1);
+                createdAt, trainingData, metrics, runtime, onnx, null, null, 1, null);
     }
 
     /** A DL4J model, as training makes it. */
@@ -109,27 +118,36 @@ public record ModelMetadata(
                          String target, TargetMode targetMode, Standardizer standardizer, List<String> classes,
                          String createdAt, String trainingData, Map<String, Double> metrics) {
         this(formatVersion, modelVersion, task, windowSize, features, target, targetMode, standardizer, classes,
-                createdAt, trainingData, metrics, ModelRuntime.DL4J, null, null, null, 1);
+                createdAt, trainingData, metrics, ModelRuntime.DL4J, null, null, null, 1, null);
     }
 
     /** This metadata with {@code intervals}. */
     public ModelMetadata withIntervals(PredictionIntervals intervals) {
         return new ModelMetadata(formatVersion, modelVersion, task, windowSize, features, target, targetMode,
                 standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, intervals, architecture,
-                horizon);
-    }
-
-    /** This metadata with {@code architecture}. */
-    public ModelMetadata withArchitecture(Architecture architecture) {
-        return new ModelMetadata(formatVersion, modelVersion, task, windowSize, features, target, targetMode,
-                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, intervals, architecture,
-                horizon);
+                horizon, calendar);
     }
 
     /** This forecaster's metadata with a {@code horizon} of steps (and no intervals: they are per step). */
     public ModelMetadata withHorizon(int horizon) {
         return new ModelMetadata(formatVersion, modelVersion, task, windowSize, features, target, targetMode,
-                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, null, architecture, horizon);
+                standardizer, classes, createdAt, trainingData, metrics, runtime, onnx, null, architecture, horizon,
+                calendar);
+    }
+
+    /**
+     * How many series a forecaster reads: its features, then two for each cycle of its calendar; a classifier's
+     * features.
+     */
+    public int seriesCount() {
+        return features.size() + 2 * calendar.size();
+    }
+
+    /** The names of the series {@link #seriesCount()} counts, in the order a window holds them. */
+    public List<String> seriesNames() {
+        List<String> names = new ArrayList<>(features);
+        calendar.forEach(cycle -> names.addAll(cycle.seriesNames()));
+        return names;
     }
 
     static void require(boolean holds, String field, String problem) {
@@ -154,7 +172,7 @@ public record ModelMetadata(
 
     /** Size of the network's input layer that this metadata implies. */
     public int networkInputs() {
-        return task.networkInputs(windowSize, features, targetMode);
+        return task.networkInputs(windowSize, seriesCount(), targetMode);
     }
 
     /** Where the target is among the features (a forecaster's input series); -1 for a classifier. */
@@ -167,7 +185,7 @@ public record ModelMetadata(
      * them; 0 for a network that reads each row as it is.
      */
     public int sequenceChannels() {
-        return architecture.readsSequence() ? features.size() : 0;
+        return architecture.readsSequence() ? seriesCount() : 0;
     }
 
     /** Size of the network's output layer that this metadata implies. */

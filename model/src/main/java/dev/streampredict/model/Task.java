@@ -15,25 +15,25 @@ public enum Task {
      */
     REGRESSION {
         @Override
-        void check(int windowSize, List<String> features, String target, TargetMode targetMode,
+        void check(int windowSize, List<String> features, int series, String target, TargetMode targetMode,
                    Standardizer standardizer, List<String> classes) {
             ModelMetadata.require(target != null && features.contains(target), "target", "must be one of the "
                     + "features " + features + ", got " + Untrusted.text(target));
             ModelMetadata.require(targetMode != null, "targetMode", "is missing: LEVEL or DIFFERENCE");
             int least = targetMode == TargetMode.DIFFERENCE ? 2 : 1;
             // each key of a job keeps the window of every series: bounded over all of them
-            int most = ModelLimits.MAX_WINDOW / features.size();
+            int most = ModelLimits.MAX_WINDOW / series;
             ModelMetadata.require(windowSize >= least && windowSize <= most, "windowSize", "must be from " + least
-                    + " to " + most + " (" + ModelLimits.MAX_WINDOW + " values over " + features.size()
+                    + " to " + most + " (" + ModelLimits.MAX_WINDOW + " values over " + series
                     + " series), got " + windowSize);
-            ModelMetadata.require(standardizer.columns() == features.size(), "standardizer", "of a forecaster has "
-                    + "one column per series it reads (" + features.size() + "), got " + standardizer.columns());
+            ModelMetadata.require(standardizer.columns() == series, "standardizer", "of a forecaster has "
+                    + "one column per series it reads (" + series + "), got " + standardizer.columns());
         }
 
         @Override
-        int networkInputs(int windowSize, List<String> features, TargetMode targetMode) {
+        int networkInputs(int windowSize, int series, TargetMode targetMode) {
             // each series' window, one after the other; differences of consecutive values: one fewer than the window
-            return features.size() * (targetMode == TargetMode.DIFFERENCE ? windowSize - 1 : windowSize);
+            return series * (targetMode == TargetMode.DIFFERENCE ? windowSize - 1 : windowSize);
         }
 
         @Override
@@ -44,7 +44,7 @@ public enum Task {
         @Override
         double[][] probeRows(ModelMetadata metadata, double[] spreads) {
             int window = metadata.windowSize();
-            double[][] rows = new double[spreads.length][metadata.features().size() * window];
+            double[][] rows = new double[spreads.length][metadata.seriesCount() * window];
             for (int r = 0; r < rows.length; r++) {
                 for (int c = 0; c < rows[r].length; c++) {
                     // zig-zag series: their differences are not zero
@@ -63,7 +63,7 @@ public enum Task {
     /** Assign one feature vector to a class; no window. */
     CLASSIFICATION {
         @Override
-        void check(int windowSize, List<String> features, String target, TargetMode targetMode,
+        void check(int windowSize, List<String> features, int series, String target, TargetMode targetMode,
                    Standardizer standardizer, List<String> classes) {
             ModelMetadata.require(classes.size() >= 2, "classes", "a classifier needs at least 2, got "
                     + classes.size());
@@ -72,8 +72,8 @@ public enum Task {
         }
 
         @Override
-        int networkInputs(int windowSize, List<String> features, TargetMode targetMode) {
-            return features.size();
+        int networkInputs(int windowSize, int series, TargetMode targetMode) {
+            return series;
         }
 
         @Override
@@ -99,11 +99,11 @@ public enum Task {
     };
 
     /** Refuses, naming the field, metadata this task cannot use: called while the metadata is made. */
-    abstract void check(int windowSize, List<String> features, String target, TargetMode targetMode,
+    abstract void check(int windowSize, List<String> features, int series, String target, TargetMode targetMode,
                         Standardizer standardizer, List<String> classes);
 
     /** The width of the network's input layer these metadata fields imply (called while the metadata is made). */
-    abstract int networkInputs(int windowSize, List<String> features, TargetMode targetMode);
+    abstract int networkInputs(int windowSize, int series, TargetMode targetMode);
 
     /** The width of the network's output layer this metadata implies. */
     abstract int networkOutputs(ModelMetadata metadata);

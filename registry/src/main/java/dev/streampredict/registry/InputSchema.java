@@ -1,6 +1,7 @@
 package dev.streampredict.registry;
 
 import dev.streampredict.common.message.FeatureVector;
+import dev.streampredict.model.CalendarFeature;
 import dev.streampredict.model.ModelMetadata;
 import dev.streampredict.model.RefusalReason;
 import dev.streampredict.model.Task;
@@ -16,34 +17,44 @@ import java.util.Objects;
  *
  * @param features the features each input carries, in the order scoring sees them
  * @param target   regression: the feature whose next value is forecast; classification: {@code null}
+ * @param calendar regression: the cycles of each value's event time read beside the features (the job computes them,
+ *                 and keeps their windows in state like the features'); empty without
  */
-public record InputSchema(Task task, List<String> features, String target) implements Serializable {
+public record InputSchema(Task task, List<String> features, String target, List<CalendarFeature> calendar)
+        implements Serializable {
 
     public InputSchema {
         features = List.copyOf(features);
+        calendar = calendar == null ? List.of() : List.copyOf(calendar);
+    }
+
+    /** A schema without calendar cycles. */
+    public InputSchema(Task task, List<String> features, String target) {
+        this(task, features, target, null);
     }
 
     public static InputSchema of(ModelMetadata metadata) {
-        return new InputSchema(metadata.task(), metadata.features(), metadata.target());
+        return new InputSchema(metadata.task(), metadata.features(), metadata.target(), metadata.calendar());
     }
 
     /** Throws {@code mismatch} unless a model with this metadata can score this job's inputs. */
     public void check(ModelMetadata metadata) throws Rejection {
         if (!accepts(metadata)) {
             throw new Rejection(RefusalReason.MISMATCH, "model " + metadata.modelVersion() + " is a "
-                    + describe(metadata.task(), metadata.features(), metadata.target()) + "; this job scores "
-                    + describe(task, features, target) + ". Publish it to a job with those inputs (another "
-                    + "registry topic), or train it on this job's features.");
+                    + describe(metadata.task(), metadata.features(), metadata.target(), metadata.calendar())
+                    + "; this job scores " + describe(task, features, target, calendar) + ". Publish it to a job "
+                    + "with those inputs (another registry topic), or train it on this job's features.");
         }
     }
 
     public boolean accepts(ModelMetadata metadata) {
         return metadata.task() == task && metadata.features().equals(features)
-                && Objects.equals(metadata.target(), target);
+                && Objects.equals(metadata.target(), target) && metadata.calendar().equals(calendar);
     }
 
-    private static String describe(Task task, List<String> features, String target) {
+    private static String describe(Task task, List<String> features, String target, List<CalendarFeature> calendar) {
         return task + " model of features " + FeatureVector.Names.abbreviate(features)
+                + (calendar.isEmpty() ? "" : " and calendar " + calendar)
                 + (target != null ? " forecasting " + target : "");
     }
 

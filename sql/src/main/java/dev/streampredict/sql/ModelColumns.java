@@ -44,6 +44,11 @@ record ModelColumns(List<LogicalType> inputTypes, List<Output> outputs) implemen
     }
 
     private static List<Output> forecastOutputs(ModelMetadata metadata, ResolvedSchema output, String model) {
+        if (!metadata.calendar().isEmpty()) {
+            throw new ValidationException("model " + model + ": version " + metadata.modelVersion() + " reads the "
+                    + "calendar " + metadata.calendar() + " of each value's event time beside its window; ML_PREDICT "
+                    + "here takes the windows alone (train one without --calendar), and the DataStream job serves it");
+        }
         if (metadata.horizon() > 1) {
             throw new ValidationException("model " + model + ": version " + metadata.modelVersion() + " forecasts "
                     + metadata.horizon() + " steps at once; ML_PREDICT serves forecasters of the next value (train "

@@ -9,8 +9,11 @@ import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.PredictionCodec;
 import dev.streampredict.job.JobOptions;
 import dev.streampredict.job.PredictionJob;
+import dev.streampredict.model.Architecture;
+import dev.streampredict.model.CalendarFeature;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelMetadata;
+import dev.streampredict.model.ModelRuntime;
 import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
 import dev.streampredict.model.Standardizer;
@@ -71,6 +74,7 @@ class MlPredictIT {
     private static final String TOPIC = "sql-models";
     private static final String FORECASTERS = "sql-forecasters";
     private static final String TWO_SERIES = "sql-two-series";
+    private static final String CALENDAR = "sql-calendar";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
@@ -88,6 +92,7 @@ class MlPredictIT {
     private static ModelArchive withoutIntervals;
     private static ModelArchive ofTwoSeries;
     private static ModelArchive threeSteps;
+    private static ModelArchive hourly;
 
     @BeforeAll
     static void publish() throws Exception {
@@ -110,6 +115,14 @@ class MlPredictIT {
         threeSteps = TestArtifacts.saved(dir.resolve("close-3-steps"), TestArtifacts.regression("close-3-steps", 4,
                 TargetMode.LEVEL).withHorizon(3), TestArtifacts.networkFile(TestArtifacts.network(4, 3)));
         forecasters.publish(threeSteps, List.of());
+        hourly = TestArtifacts.saved(dir.resolve("close-hourly"), new ModelMetadata(ModelMetadata.CURRENT_FORMAT,
+                "close-hourly", Task.REGRESSION, 4, List.of("close"), "close", TargetMode.LEVEL, new Standardizer(
+                new double[3], new double[]{1, 1, 1}), List.of(), "2026-01-01T00:00:00Z", "test", Map.of(),
+                ModelRuntime.DL4J, null, null, Architecture.MLP, 1, List.of(CalendarFeature.HOUR_OF_DAY)),
+                TestArtifacts.networkFile(TestArtifacts.network(12, 1)));
+        ModelRegistry calendar = new ModelRegistry(KAFKA.bootstrapServers(), CALENDAR);
+        calendar.ensureTopic();
+        calendar.publish(hourly, List.of(ModelCommand.of(ModelCommand.Action.STABLE, hourly.version(), 0, "test")));
         // reads close and volume, forecasts close: 2 series of 4 values
         ofTwoSeries = TestArtifacts.saved(dir.resolve("close-volume"), new ModelMetadata(ModelMetadata.CURRENT_FORMAT,
                 "close-volume", Task.REGRESSION, 4, List.of("close", "volume"), "close", TargetMode.LEVEL,
@@ -490,6 +503,13 @@ class MlPredictIT {
         assertPlanningRefuses("SELECT CAST(ARRAY[1.0, 2.0] AS ARRAY<DOUBLE>) AS recent", "recent ARRAY<DOUBLE>",
                 "forecast DOUBLE", FORECASTERS, threeSteps.version(), "forecasts 3 steps at once",
                 "the DataStream job serves every step");
+    }
+
+    @Test
+    void aForecasterOfTheCalendarIsRefusedAtPlanningSayingTheJobServesIt() {
+        assertPlanningRefuses("SELECT CAST(ARRAY[1.0, 2.0] AS ARRAY<DOUBLE>) AS recent", "recent ARRAY<DOUBLE>",
+                "forecast DOUBLE", CALENDAR, hourly.version(), "reads the calendar [HOUR_OF_DAY]",
+                "the DataStream job serves it");
     }
 
     /**

@@ -168,9 +168,8 @@ public final class ModelScorer extends AbstractStreamOperator<Prediction>
         recentIds = getRuntimeContext().getState(keyed("recent-ids", RecentIds.class));
         reporter = new ScoreReporter(output, metrics, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         task = schema.task() == Task.REGRESSION
-                ? new SeriesForecasting(schema.features(), schema.target(),
-                        getRuntimeContext().getState(keyed("series-window", SeriesWindow.class)), this::setCurrentKey,
-                        reporter, echo, maxBatch, allowedLateness)
+                ? new SeriesForecasting(schema, getRuntimeContext().getState(keyed("series-window",
+                        SeriesWindow.class)), this::setCurrentKey, reporter, echo, maxBatch, allowedLateness)
                 : new Classifying(schema.features().size(), reporter, echo, maxBatch);
         batch = new Batch(maxBatch);
         if (models.fresh()) { // a new job reports the refusals of its start

@@ -4,6 +4,8 @@ import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.records.InputEcho;
 import dev.streampredict.job.records.ScoringInput;
+import dev.streampredict.registry.InputSchema;
+import dev.streampredict.model.CalendarFeature;
 import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
 import org.apache.flink.api.common.state.ValueState;
@@ -33,9 +35,15 @@ import java.util.function.Consumer;
 final class SeriesForecasting implements TaskScoring {
 
     private final String target;
-    /** The series every model of the job reads (its input schema's features), and where the target is among them. */
+    /**
+     * The series every model of the job reads: its input schema's features, then two for each of its calendar
+     * cycles, computed from each value's event time; and where the target is among them.
+     */
     private final int series;
     private final int targetIndex;
+    private final List<CalendarFeature> calendar;
+    /** One input's values of every series, before they join the key's window. */
+    private final double[] latest;
     private final ValueState<SeriesWindow> windows;
     /** Sets the key of the keyed state, to write each key's window back after the batch is scored. */
     private final Consumer<String> currentKey;
@@ -58,18 +66,19 @@ final class SeriesForecasting implements TaskScoring {
     /** A shadow's failures cost only its shadow predictions: they are not dead-lettered. */
     private final Failures shadowFailures;
 
-    SeriesForecasting(List<String> features, String target, ValueState<SeriesWindow> windows,
-                      Consumer<String> currentKey, Scored scored, InputEcho echo, int capacity) {
-        this(features, target, windows, currentKey, scored, echo, capacity, null);
+    SeriesForecasting(InputSchema schema, ValueState<SeriesWindow> windows, Consumer<String> currentKey,
+                      Scored scored, InputEcho echo, int capacity) {
+        this(schema, windows, currentKey, scored, echo, capacity, null);
     }
 
     /** As above; values further than {@code allowedLateness} before their key's latest are dead-lettered. */
-    SeriesForecasting(List<String> features, String target, ValueState<SeriesWindow> windows,
-                      Consumer<String> currentKey, Scored scored, InputEcho echo, int capacity,
-                      Duration allowedLateness) {
-        this.target = target;
-        this.series = features.size();
-        this.targetIndex = features.indexOf(target);
+    SeriesForecasting(InputSchema schema, ValueState<SeriesWindow> windows, Consumer<String> currentKey,
+                      Scored scored, InputEcho echo, int capacity, Duration allowedLateness) {
+        this.target = schema.target();
+        this.calendar = schema.calendar();
+        this.series = schema.features().size() + 2 * calendar.size();
+        this.targetIndex = schema.features().indexOf(target);
+        this.latest = new double[series];
         this.windows = windows;
         this.currentKey = currentKey;
         this.scored = scored;
@@ -118,7 +127,12 @@ final class SeriesForecasting implements TaskScoring {
                 ? (int) Math.min(Integer.MAX_VALUE, Math.round((double) (time - window.lastTimestamp) / spacing) - 1)
                 : 0;
         if (late[slot] == null) {
-            window.add(input.features(), time);
+            double[] features = input.features();
+            System.arraycopy(features, 0, latest, 0, features.length);
+            for (int c = 0; c < calendar.size(); c++) {
+                calendar.get(c).write(time, latest, features.length + 2 * c);
+            }
+            window.add(latest, time);
         }
         window.copyTo(row); // a late value's row is scored with the rest; its answer is not used
         slotWindows[slot] = window;

@@ -10,14 +10,19 @@ import dev.streampredict.job.records.RawRecord;
 import dev.streampredict.job.records.RegistryMessage;
 import dev.streampredict.job.records.ScoringInput;
 import dev.streampredict.job.promotion.PromotionRule;
+import dev.streampredict.model.Architecture;
+import dev.streampredict.model.CalendarFeature;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.model.ModelLimits;
 import dev.streampredict.model.ModelMetadata;
+import dev.streampredict.model.ModelRuntime;
 import dev.streampredict.model.OnnxModels;
 import dev.streampredict.model.OnnxSignature;
 import dev.streampredict.model.OutputKind;
 import dev.streampredict.model.Predictor;
+import dev.streampredict.model.Standardizer;
 import dev.streampredict.model.TargetMode;
+import dev.streampredict.model.Task;
 import dev.streampredict.registry.InputSchema;
 import dev.streampredict.registry.ModelCommand;
 import dev.streampredict.model.TestArtifacts;
@@ -65,6 +70,9 @@ class ModelScorerTest {
 
     private static final int WINDOW = 4;
     private static final int WIDER_WINDOW = 6;
+    /** The inputs of the job's forecasters: the synthetic series alone. */
+    private static final InputSchema SERIES = new InputSchema(Task.REGRESSION, List.of(SyntheticSeries.FEATURE),
+            SyntheticSeries.FEATURE);
 
     @TempDir
     static Path dir;
@@ -344,9 +352,8 @@ class ModelScorerTest {
     void aLateValueIsDeadLetteredAndAGapIsSaidInThePrediction() throws Exception {
         RecordedScores scored = new RecordedScores(Double.NaN);
         InMemoryState<SeriesWindow> windows = new InMemoryState<>();
-        SeriesForecasting task = new SeriesForecasting(List.of(SyntheticSeries.FEATURE), SyntheticSeries.FEATURE,
-                windows, windows::key, scored, new InputEcho(InputEcho.Mode.COPY, InputFormat.JSON,
-                List.of(SyntheticSeries.FEATURE)), 8, Duration.ofSeconds(1));
+        SeriesForecasting task = new SeriesForecasting(SERIES, windows, windows::key, scored, new InputEcho(
+                InputEcho.Mode.COPY, InputFormat.JSON, List.of(SyntheticSeries.FEATURE)), 8, Duration.ofSeconds(1));
         // one value a second, then two missing, then one 2 s late, then one 1 s late
         List<ScoringInput> inputs = List.of(inputAt("k", 1.0, 1_000), inputAt("k", 1.1, 2_000),
                 inputAt("k", 1.2, 3_000), inputAt("k", 1.5, 6_000), inputAt("k", 1.3, 4_000),
@@ -364,9 +371,41 @@ class ModelScorerTest {
         assertThat(windows.value().lastTimestamp).isEqualTo(6_000);
     }
 
+    /** A model of the calendar: the job computes each value's hour of day and keeps its window beside the value's. */
+    @Test
+    void theCalendarOfEachValuesEventTimeJoinsTheKeysWindows() throws Exception {
+        ModelMetadata metadata = new ModelMetadata(ModelMetadata.CURRENT_FORMAT, "hourly", Task.REGRESSION, WINDOW,
+                List.of(SyntheticSeries.FEATURE), SyntheticSeries.FEATURE, TargetMode.LEVEL, new Standardizer(
+                new double[]{5, 0, 0}, new double[]{2, 1, 1}), List.of(), "t", "test", Map.of(), ModelRuntime.DL4J,
+                null, null, Architecture.MLP, 1, List.of(CalendarFeature.HOUR_OF_DAY));
+        Predictor hourly = TestArtifacts.saved(dir.resolve("hourly"), metadata,
+                TestArtifacts.networkFile(TestArtifacts.network(3 * WINDOW, 1))).load();
+        RecordedScores scored = new RecordedScores(Double.NaN);
+        InMemoryState<SeriesWindow> windows = new InMemoryState<>();
+        SeriesForecasting task = new SeriesForecasting(InputSchema.of(metadata), windows, windows::key, scored,
+                new InputEcho(InputEcho.Mode.COPY, InputFormat.JSON, List.of(SyntheticSeries.FEATURE)), 8);
+        long hour = 3_600_000L;
+        double[] values = {4.0, 5.5, 6.0, 4.5, 5.0};
+        List<ScoringInput> inputs = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            inputs.add(inputAt("h", values[i], (20 + i) * hour)); // 20:00 to midnight
+        }
+        scoreInOneBatch(task, windows, inputs, hourly);
+
+        double[] window = new double[3 * WINDOW];
+        double[] cycle = new double[2];
+        for (int i = 0; i < WINDOW; i++) { // the last four values, then their hours' sines, then their cosines
+            window[i] = values[i + 1];
+            CalendarFeature.HOUR_OF_DAY.write((21 + i) * hour, cycle, 0);
+            window[WINDOW + i] = cycle[0];
+            window[2 * WINDOW + i] = cycle[1];
+        }
+        assertThat(scored.served.get(4).prediction())
+                .isCloseTo(hourly.forecast(new double[][]{window}, 1)[0], within(1e-9));
+    }
+
     private SeriesForecasting task(InMemoryState<SeriesWindow> windows, Scored scored) {
-        return new SeriesForecasting(List.of(SyntheticSeries.FEATURE), SyntheticSeries.FEATURE, windows, windows::key,
-                scored,
+        return new SeriesForecasting(SERIES, windows, windows::key, scored,
                 new InputEcho(InputEcho.Mode.COPY, InputFormat.JSON, List.of(SyntheticSeries.FEATURE)), 8);
     }
 
@@ -380,7 +419,7 @@ class ModelScorerTest {
         ServingModels serving = new ServingModels(new ServingPolicy(served.metadata().modelVersion(), null,
                 ServingPolicy.Mode.NONE, 0, List.of()), served, null);
         Batch batch = new Batch(8);
-        batch.width(WINDOW);
+        batch.width(task.width(served));
         for (ScoringInput in : inputs) {
             windows.key(in.key());
             task.add(in, batch.add(in, 0, served), batch);
