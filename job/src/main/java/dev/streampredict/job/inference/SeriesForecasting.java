@@ -4,10 +4,10 @@ import dev.streampredict.common.message.Prediction;
 import dev.streampredict.common.message.RejectReason;
 import dev.streampredict.job.records.InputEcho;
 import dev.streampredict.job.records.ScoringInput;
-import dev.streampredict.registry.InputSchema;
 import dev.streampredict.model.CalendarFeature;
 import dev.streampredict.model.PredictionIntervals;
 import dev.streampredict.model.Predictor;
+import dev.streampredict.registry.InputSchema;
 import org.apache.flink.api.common.state.ValueState;
 
 import java.time.Duration;

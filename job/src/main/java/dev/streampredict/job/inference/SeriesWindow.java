@@ -66,7 +66,7 @@ public class SeriesWindow {
 
     /** As {@link #add(double[])}, at event time {@code timestamp}. */
     public void add(double[] latest, long timestamp) {
-        if (count > 0 && timestamp > lastTimestamp) {
+        if (count > 0 && lastTimestamp > 0 && timestamp > lastTimestamp) { // 0: state from before times were kept
             spacing = timestamp - lastTimestamp;
         }
         lastTimestamp = Math.max(lastTimestamp, timestamp);

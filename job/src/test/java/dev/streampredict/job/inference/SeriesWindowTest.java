@@ -102,6 +102,10 @@ class SeriesWindowTest {
         assertThat(restored.count).isEqualTo(2);
         assertThat(met).containsExactly("v1 1 5.5 5.0");
         assertThat(restored.pendingForecast).isNaN();
+        restored.add(new double[]{6}, 1_765_000_000_000L);
+        assertThat(restored.spacing).as("no spacing from a time the old state never kept").isZero();
+        restored.add(new double[]{7}, 1_765_000_060_000L);
+        assertThat(restored.spacing).isEqualTo(60_000);
     }
 
     @Test
