@@ -66,11 +66,6 @@ public final class RegressionTraining {
                     intervalLevel, architecture, features, horizon, null);
         }
 
-        /** The series the model reads: its features, then two per calendar cycle. */
-        int seriesCount() {
-            return features.size() + 2 * calendar.size();
-        }
-
         /** A model of the target alone. */
         public Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
                         double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
@@ -88,6 +83,11 @@ public final class RegressionTraining {
 
         boolean intervals() {
             return intervalLevel > 0;
+        }
+
+        /** The series the model reads: its features, then two per calendar cycle. */
+        int seriesCount() {
+            return features.size() + 2 * calendar.size();
         }
     }
 
