@@ -166,16 +166,18 @@ public final class ScoringMetrics {
 
     /** A forecast {@code step} values ahead (after the first) met the value it forecast. */
     public void stepError(int step, double error, double persistenceError) {
-        steps.computeIfAbsent(step, s -> new StepMetrics(group.addGroup(FORECAST_STEP, Integer.toString(s))))
-                .add(error, persistenceError);
+        step(step).add(error, persistenceError);
     }
 
     /** This version's forecasts {@code step} values ahead come with intervals of this half-width. */
     public void stepInterval(int step, double halfWidth) {
         if (step > 1) {
-            steps.computeIfAbsent(step, s -> new StepMetrics(group.addGroup(FORECAST_STEP, Integer.toString(s))))
-                    .halfWidth = halfWidth;
+            step(step).halfWidth = halfWidth;
         }
+    }
+
+    private StepMetrics step(int step) {
+        return steps.computeIfAbsent(step, s -> new StepMetrics(group.addGroup(FORECAST_STEP, Integer.toString(s))));
     }
 
     /** One step's recent errors, beside persistence's at the same step, and its interval's recent coverage. */
