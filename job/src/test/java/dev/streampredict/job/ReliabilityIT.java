@@ -128,10 +128,11 @@ class ReliabilityIT {
                 + flower.replace("5.1", "1e300").replace("3.5", "-1e300") + "}}"));
         InputRecord repeated = valid.get(7);
         bad.put("duplicate_id", List.of(new String(JsonInputCodec.toJson(repeated), StandardCharsets.UTF_8)));
-        // model_error needs a model that throws, which no trained network does on demand: ModelScorerTest has it;
-        // this job reads JSON, so Avro's own reasons are PredictionPipelineIT's (its Avro job)
-        Set<RejectReason> elsewhere = Set.of(RejectReason.MODEL_ERROR, RejectReason.MALFORMED_AVRO,
-                RejectReason.UNKNOWN_SCHEMA);
+        // model_error needs a model that throws, which no trained network does on demand, and late_value a
+        // forecaster with --allowed-lateness: ModelScorerTest has both; this job reads JSON, so Avro's own reasons
+        // are PredictionPipelineIT's (its Avro job)
+        Set<RejectReason> elsewhere = Set.of(RejectReason.MODEL_ERROR, RejectReason.LATE_VALUE,
+                RejectReason.MALFORMED_AVRO, RejectReason.UNKNOWN_SCHEMA);
         assertThat(bad.keySet()).as("every reason is exercised")
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(RejectReason.values())
                         .filter(r -> !elsewhere.contains(r)).map(RejectReason::label).toList());
