@@ -4,6 +4,7 @@
 #   scripts/benchmark.sh --jmh           (inference alone, per prediction, batch 1 vs batched, with JMH)
 #   scripts/benchmark.sh --jmh RuntimeBenchmark   (one batch of the peer FFNN in DL4J and in ONNX Runtime)
 #   scripts/benchmark.sh --jmh ArchitectureBenchmark   (one batch of an MLP, LSTM and CNN forecaster)
+#   scripts/benchmark.sh --state-sizes   (a forecaster's state per key, in bytes, over window, horizon and series)
 # Results: a table on stdout, and target/benchmark/results.{csv,json}. Run it on an otherwise idle machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +18,9 @@ fi
 cp="benchmark/target/benchmark.jar:$(cat benchmark/target/runtime.classpath)"
 # One ND4J thread per Flink task: with one task per core, more threads only oversubscribe the cores.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+if [ "${1:-}" = "--state-sizes" ]; then
+  exec java -cp "$cp" dev.streampredict.benchmark.StateSizes
+fi
 if [ "${1:-}" = "--jmh" ]; then
   shift
   exec java -cp "$cp" org.openjdk.jmh.Main -f 1 -wi 3 -i 5 -w 2s -r 2s -tu us "${@:-InferenceBenchmark}"

@@ -26,7 +26,7 @@ public class PendingForecasts {
     public PendingForecasts() {
     }
 
-    static PendingForecasts of(int horizon) {
+    public static PendingForecasts of(int horizon) {
         PendingForecasts pending = new PendingForecasts();
         pending.horizon = horizon;
         pending.steps = new double[horizon * horizon];
@@ -37,7 +37,7 @@ public class PendingForecasts {
     }
 
     /** Keeps a forecast of {@code horizon} steps made after the key's {@code seen}-th value; returns this. */
-    PendingForecasts keep(long seen, double lastValue, double[] forecast, String version) {
+    public PendingForecasts keep(long seen, double lastValue, double[] forecast, String version) {
         int slot = (int) (seen % horizon);
         System.arraycopy(forecast, 0, steps, slot * horizon, horizon);
         lastValues[slot] = lastValue;
