@@ -67,7 +67,7 @@ final class Classifying implements TaskScoring {
         long now = System.currentTimeMillis();
         for (int i = 0; i < batch.size; i++) {
             ScoringInput input = batch.inputs[i];
-            if (!failures.failed(i) && !finite(served[i])) {
+            if (!failures.failed(i) && !Failures.finite(served[i])) {
                 failures.fail(i, RejectReason.NON_FINITE_PREDICTION, "model "
                         + batch.servedBy[i].metadata().modelVersion() + " gave the class probabilities "
                         + Arrays.toString(served[i]) + " for the features " + Arrays.toString(input.features()));
@@ -80,23 +80,11 @@ final class Classifying implements TaskScoring {
                 scored.prediction(classified(input, echoed, batch.servedBy[i], served[i], now),
                         batch.timestamps[i]);
             }
-            if (shadowed != null && finite(shadowed[i])) {
+            if (shadowed != null && Failures.finite(shadowed[i])) {
                 scored.shadowPrediction(classified(input, echoed != null ? echoed : echo.of(input), shadow,
                         shadowed[i], now), batch.timestamps[i]);
             }
         }
-    }
-
-    private static boolean finite(double[] probabilities) {
-        if (probabilities == null) {
-            return false;
-        }
-        for (double p : probabilities) {
-            if (!Double.isFinite(p)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Prediction classified(ScoringInput input, String echoed, Predictor model, double[] probabilities,

@@ -46,6 +46,19 @@ final class Failures {
         }
     }
 
+    /** Whether a model answered: every value of {@code answer} (a forecast's steps, or probabilities) is finite. */
+    static boolean finite(double[] answer) {
+        if (answer == null) {
+            return false;
+        }
+        for (double value : answer) {
+            if (!Double.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void fail(int slot, RejectReason reason, String detail) {
         if (reasons[slot] == null) {
             reasons[slot] = reason;

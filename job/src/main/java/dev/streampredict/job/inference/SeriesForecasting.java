@@ -154,7 +154,7 @@ final class SeriesForecasting implements TaskScoring {
             }
         });
         for (int i = 0; i < batch.size; i++) {
-            if (!failures.failed(i) && !allFinite(served[i])) {
+            if (!failures.failed(i) && !Failures.finite(served[i])) {
                 failures.fail(i, RejectReason.NON_FINITE_PREDICTION, "model "
                         + batch.servedBy[i].metadata().modelVersion() + " forecast " + Arrays.toString(served[i])
                         + " from the window " + Arrays.toString(batch.rows[i]));
@@ -164,18 +164,6 @@ final class SeriesForecasting implements TaskScoring {
         double[][] shadowed = shadow == null ? null : shadowFailures.call(scored, shadow, batch.rows, batch.size,
                 batch.everySlot, Predictor::forecastSteps, double[][]::new);
         emit(batch, served, shadow, shadowed);
-    }
-
-    private static boolean allFinite(double[] forecast) {
-        if (forecast == null) {
-            return false;
-        }
-        for (double value : forecast) {
-            if (!Double.isFinite(value)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void emit(Batch batch, double[][] served, Predictor shadow, double[][] shadowed) throws Exception {
@@ -214,7 +202,7 @@ final class SeriesForecasting implements TaskScoring {
                 window.served = pending(window.served, model).keep(counts[i], value, served[i],
                         model.metadata().modelVersion());
             }
-            if (shadowed != null && allFinite(shadowed[i])) {
+            if (shadowed != null && Failures.finite(shadowed[i])) {
                 observeInput(shadow, batch.rows[i], fills[i]);
                 scored.shadowPrediction(prediction(input, echoed != null ? echoed : echo.of(input), shadow,
                         shadowed[i], i, now), batch.timestamps[i]);
