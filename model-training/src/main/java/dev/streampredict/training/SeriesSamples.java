@@ -65,16 +65,15 @@ public final class SeriesSamples {
             List<InputRecord> ordered = new ArrayList<>(key.getValue());
             ordered.sort(Comparator.comparingLong(InputRecord::timestamp)); // stable: ties keep file order
             double[][] series = new double[features.size() + 2 * calendar.size()][ordered.size()];
+            double[] row = new double[series.length]; // one record's value of every series, as the job lays it
             for (int t = 0; t < ordered.size(); t++) {
                 InputRecord record = ordered.get(t);
                 for (int f = 0; f < features.size(); f++) {
-                    series[f][t] = record.features().get(features.get(f));
+                    row[f] = record.features().get(features.get(f));
                 }
-                double[] cycles = new double[2];
-                for (int c = 0; c < calendar.size(); c++) {
-                    calendar.get(c).write(record.timestamp(), cycles, 0);
-                    series[features.size() + 2 * c][t] = cycles[0];
-                    series[features.size() + 2 * c + 1][t] = cycles[1];
+                CalendarFeature.writeAll(calendar, record.timestamp(), row, features.size());
+                for (int s = 0; s < row.length; s++) {
+                    series[s][t] = row[s];
                 }
             }
             double[] values = series[targetIndex];

@@ -34,6 +34,16 @@ public enum CalendarFeature {
         out[at + 1] = Math.cos(phase);
     }
 
+    /**
+     * Writes every cycle of {@code calendar}, two values each in its order, to {@code out} from {@code at} on: the
+     * calendar's series at one value's event time, as training and the job both lay them after the features.
+     */
+    public static void writeAll(List<CalendarFeature> calendar, long epochMillis, double[] out, int at) {
+        for (int c = 0; c < calendar.size(); c++) {
+            calendar.get(c).write(epochMillis, out, at + 2 * c);
+        }
+    }
+
     /** The names of its two series, as training and {@code model.json} list them. */
     public List<String> seriesNames() {
         String name = name().toLowerCase(Locale.ROOT);

@@ -129,9 +129,7 @@ final class SeriesForecasting implements TaskScoring {
         if (late[slot] == null) {
             double[] features = input.features();
             System.arraycopy(features, 0, latest, 0, features.length);
-            for (int c = 0; c < calendar.size(); c++) {
-                calendar.get(c).write(time, latest, features.length + 2 * c);
-            }
+            CalendarFeature.writeAll(calendar, time, latest, features.length);
             window.add(latest, time);
         }
         window.copyTo(row); // a late value's row is scored with the rest; its answer is not used
