@@ -36,16 +36,13 @@ final class LivePage implements AutoCloseable {
         String uplot = uplotDirectory();
         byte[] uplotScript = resource(uplot + "uPlot.iife.min.js");
         byte[] uplotStyle = resource(uplot + "uPlot.min.css");
+        byte[] page = resource("/live/index.html");
         server = HttpServer.create(new InetSocketAddress(address, port), 0);
         server.createContext("/data", exchange -> send(exchange, "application/json",
                 JSON.writeValueAsBytes(history.view())));
         server.createContext("/uplot.js", exchange -> send(exchange, "text/javascript", uplotScript));
         server.createContext("/uplot.css", exchange -> send(exchange, "text/css", uplotStyle));
-        server.createContext("/", exchange -> {
-            try (InputStream page = LivePage.class.getResourceAsStream("/live/index.html")) {
-                send(exchange, "text/html; charset=utf-8", page.readAllBytes());
-            }
-        });
+        server.createContext("/", exchange -> send(exchange, "text/html; charset=utf-8", page));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "live-page");
             t.setDaemon(true);
