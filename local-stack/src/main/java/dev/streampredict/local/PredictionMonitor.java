@@ -27,8 +27,8 @@ import java.util.function.Consumer;
  * Watches the predictions, shadow predictions and dead-letter topics as a downstream reader would (read_committed,
  * from the end at start) and keeps what the status line shows: counts, latency percentiles, and the running MSE of
  * the served forecasts against the values that followed, next to the MSE of "next = last". The live page gets each
- * forecast's error under the version that made it, served or shadow. The job's reports on registry records that it
- * refused go to {@code onRefusal} as they come, so that a person sees them where they work.
+ * forecast's error under the version that made it, served or shadow, for each step ahead. The job's reports on
+ * registry records that it refused go to {@code onRefusal} as they come, so that a person sees them where they work.
  */
 public final class PredictionMonitor implements AutoCloseable {
 
@@ -55,9 +55,9 @@ public final class PredictionMonitor implements AutoCloseable {
     private final PredictionCodec predictionCodec = new PredictionCodec();
     private final JsonInputCodec inputCodec = new JsonInputCodec();
     private final long[] latencies = new long[LATENCY_SAMPLES];
-    /** Each key's latest served forecast, with the value its input carried: the persistence forecast. */
-    private final Map<String, Served> lastServed = new HashMap<>();
-    private final Map<String, Prediction> lastShadowed = new HashMap<>();
+    /** Each key's served forecasts until their steps meet their values. */
+    private final Map<String, OpenForecasts> served = new HashMap<>();
+    private final Map<String, OpenForecasts> shadowed = new HashMap<>();
     private long predictions;
     private long deadLetters;
     private long evaluated;
@@ -141,30 +141,37 @@ public final class PredictionMonitor implements AutoCloseable {
         if (actual == null) {
             return;
         }
-        Served last = lastServed.put(p.key(), new Served(p.prediction(), actual, p.modelVersion(), p.interval()));
-        if (last != null) {
-            Prediction.Interval interval = last.interval();
-            history.forecastMet(p.key(), new LiveHistory.Point(input.timestamp(), actual, last.forecast(),
-                    last.actual(), interval == null ? Double.NaN : interval.lower(),
-                    interval == null ? Double.NaN : interval.upper()), last.version());
-            squaredErrorSum += (last.forecast() - actual) * (last.forecast() - actual);
-            persistenceSquaredErrorSum += (last.actual() - actual) * (last.actual() - actual);
-            evaluated++;
-        }
+        served.computeIfAbsent(p.key(), k -> new OpenForecasts()).arrived(actual, p, met -> {
+            double error = met.forecast() - actual;
+            history.stepMet(met.version(), met.step(), Math.abs(error), Math.abs(met.persistence() - actual));
+            if (met.step() == 1) {
+                Prediction.Interval interval = met.interval();
+                history.forecastMet(p.key(), new LiveHistory.Point(input.timestamp(), actual, met.forecast(),
+                        met.persistence(), interval == null ? Double.NaN : interval.lower(),
+                        interval == null ? Double.NaN : interval.upper()), met.version());
+                squaredErrorSum += error * error;
+                persistenceSquaredErrorSum += (met.persistence() - actual) * (met.persistence() - actual);
+                evaluated++;
+            }
+        });
     }
 
-    private record Served(double forecast, double actual, String version, Prediction.Interval interval) {
-    }
-
-    /** A shadow scores every input, so its predictions of a key meet their values within its own topic. */
+    /**
+     * A shadow scores every input, so its predictions of a key meet their values within its own topic; persistence
+     * is counted from the served predictions only, once.
+     */
     private synchronized void observeShadow(Prediction p) {
-        if (p.prediction() == null) {
+        double actual = actualOf(p);
+        if (p.prediction() == null || Double.isNaN(actual)) {
             return;
         }
-        Prediction last = lastShadowed.put(p.key(), p);
-        if (last != null) {
-            history.shadowForecastMet(last.modelVersion(), Math.abs(last.prediction() - actualOf(p)));
-        }
+        shadowed.computeIfAbsent(p.key(), k -> new OpenForecasts()).arrived(actual, p, met -> {
+            double absError = Math.abs(met.forecast() - actual);
+            history.stepMet(met.version(), met.step(), absError, Double.NaN);
+            if (met.step() == 1) {
+                history.shadowForecastMet(met.version(), absError);
+            }
+        });
     }
 
     private double actualOf(Prediction p) {
