@@ -6,6 +6,7 @@ import dev.streampredict.common.message.InputFormat;
 import dev.streampredict.common.message.InputRecord;
 import dev.streampredict.kafka.LocalKafkaBroker;
 import dev.streampredict.cli.ModelBootstrap;
+import dev.streampredict.model.Architecture;
 import dev.streampredict.model.ModelArchive;
 import dev.streampredict.producer.InputProducer;
 import dev.streampredict.registry.ModelRegistry;
@@ -52,6 +53,12 @@ public final class Benchmark implements Callable<Integer> {
             description = "Backlog of small series records for the throughput runs, enough for the raw passthrough to "
                     + "run for seconds, not a fraction of one; 0 skips them.")
     long records;
+
+    @Option(names = "--series-architectures", split = ",", defaultValue = "mlp", paramLabel = "mlp|lstm|cnn",
+            description = "Networks that forecast the small series records, each drained in its own throughput runs "
+                    + "(each trained on the synthetic history once, then kept in --work-dir), batched across keys "
+                    + "as the job batches them.")
+    List<Architecture> seriesArchitectures;
 
     @Option(names = "--repeat", defaultValue = "3",
             description = "Rounds of the throughput runs (raw passthrough, then the pipeline at parallelism 1 and 2), "
@@ -154,7 +161,7 @@ public final class Benchmark implements Callable<Integer> {
     private final Set<String> loadedPeerTopics = new HashSet<>();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Benchmark()).execute(args));
+        System.exit(new CommandLine(new Benchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     static Iterator<InputRecord> series(int keys, long seed) {
@@ -215,7 +222,9 @@ public final class Benchmark implements Callable<Integer> {
                     }
                     table.add("producer (this project's CLI code)", "as fast as possible", records / seconds(start),
                             "records/s");
-                    throughput(new Workload("", "bench-in", records, List.of()), bootstrap, runs, table);
+                    for (Architecture architecture : seriesArchitectures) {
+                        seriesWorkload(architecture, bootstrap, runs, table);
+                    }
                 });
             }
             if (peerRecords > 0) {
@@ -292,8 +301,8 @@ public final class Benchmark implements Callable<Integer> {
                 + 2 * lowLatencyRates.stream().filter(r -> r > 0).count();
         long swapRuns = swapRates.stream().filter(r -> r > 0).count();
         Duration fixed = warmUp.plus(measure).multipliedBy(latencyRuns + swapRuns).plus(soak);
-        long drained = 3L * repeat * (records + (long) peerRecords * peerFormats.size() * peerRuntimes.size()
-                + sqlRecords * 2);
+        long drained = 3L * repeat * (records * seriesArchitectures.size()
+                + (long) peerRecords * peerFormats.size() * peerRuntimes.size() + sqlRecords * 2);
         out.printf("this run: %d latency and %d swap runs%s, %s of fixed length in all (plus a job start each); "
                         + "backlog drains of %,d records in all (raw Kafka, then the pipeline at parallelism 1 and "
                         + "2, %d times), as fast as this machine drains them; each phase prints its time%n",
@@ -378,6 +387,23 @@ public final class Benchmark implements Callable<Integer> {
             table.add("soak: heap after GC", at, s.heapMb(), "MB");
             table.add("soak: checkpoint size", at, s.checkpointBytes() / 1e6, "MB");
         }
+    }
+
+    /**
+     * The small series records forecast by a network of {@code architecture}: the MLP is the job's default model and
+     * keeps the rows' old names; an LSTM or CNN is trained alike and named in its rows.
+     */
+    private void seriesWorkload(Architecture architecture, String bootstrap, PipelineRuns mlp, ResultTable table)
+            throws Exception {
+        PipelineRuns runs = mlp;
+        String name = "";
+        if (architecture != Architecture.MLP) {
+            Path model = new ModelBootstrap(System.out).forSynthetic(10, SyntheticSeries.DEFAULT_PERIOD,
+                    SyntheticSeries.DEFAULT_NOISE, architecture, workDir.resolve("models"));
+            runs = new PipelineRuns(bootstrap, model.toString(), jobArgs, workDir.resolve("checkpoints"));
+            name = architecture + " forecaster, ";
+        }
+        throughput(new Workload(name, "bench-in", records, List.of()), bootstrap, runs, table);
     }
 
     /**

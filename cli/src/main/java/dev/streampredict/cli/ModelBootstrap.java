@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Finds the model for the data the stack will stream, training it first if it does not exist yet. */
@@ -42,19 +43,31 @@ public final class ModelBootstrap {
         List<InputRecord> history = CsvRecordReader.readAll(spec, row -> {
         });
         return train(history, name, spec.file().getFileName().toString(), target, dir,
-                FitOptions.REGRESSION_DEFAULTS.seed());
+                FitOptions.REGRESSION_DEFAULTS.seed(), Architecture.MLP);
     }
 
     /** A next-value model for the synthetic series, trained on generated history (not the live stream). */
     public Path forSynthetic(int keys, double period, double noise, Path modelsDir) throws IOException {
-        return forSyntheticSeed(keys, period, noise, FitOptions.REGRESSION_DEFAULTS.seed(), modelsDir);
+        return forSynthetic(keys, period, noise, Architecture.MLP, modelsDir);
     }
 
-    /** As {@link #forSynthetic}, with another seed for the network's initial weights: a second version. */
+    /** As {@link #forSynthetic(int, double, double, Path)}, with another network, in a directory named after it. */
+    public Path forSynthetic(int keys, double period, double noise, Architecture architecture, Path modelsDir)
+            throws IOException {
+        return synthetic(keys, period, noise, FitOptions.REGRESSION_DEFAULTS.seed(), architecture, modelsDir);
+    }
+
+    /** As {@link #forSynthetic(int, double, double, Path)}, with another seed for its weights: a second version. */
     public Path forSyntheticSeed(int keys, double period, double noise, long seed, Path modelsDir)
             throws IOException {
+        return synthetic(keys, period, noise, seed, Architecture.MLP, modelsDir);
+    }
+
+    private Path synthetic(int keys, double period, double noise, long seed, Architecture architecture,
+                           Path modelsDir) throws IOException {
         String name = "synthetic-" + SyntheticSeries.FEATURE;
-        Path dir = modelsDir.resolve(name);
+        Path dir = modelsDir.resolve(architecture == Architecture.MLP ? name
+                : name + "-" + architecture.name().toLowerCase(Locale.ROOT));
         if (ModelArtifact.exists(dir)) {
             return reuse(dir);
         }
@@ -64,17 +77,18 @@ public final class ModelBootstrap {
         for (int i = 0; i < keys * 600; i++) {
             history.add(generator.next());
         }
-        return train(history, name, "synthetic series (generated, seed 1)", SyntheticSeries.FEATURE, dir, seed);
+        return train(history, name, "synthetic series (generated, seed 1)", SyntheticSeries.FEATURE, dir, seed,
+                architecture);
     }
 
-    private Path train(List<InputRecord> history, String name, String source, String target, Path dir, long seed)
-            throws IOException {
+    private Path train(List<InputRecord> history, String name, String source, String target, Path dir, long seed,
+                       Architecture architecture) throws IOException {
         long start = System.nanoTime();
         FitOptions defaults = FitOptions.REGRESSION_DEFAULTS;
         FitOptions fit = new FitOptions(defaults.hidden(), defaults.maxEpochs(), defaults.patience(),
                 defaults.batchSize(), defaults.learningRate(), seed);
         var model = RegressionTraining.train(history, new RegressionTraining.Settings(name, source, target,
-                WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15, fit, INTERVAL_LEVEL, Architecture.MLP),
+                WINDOW, TargetMode.DIFFERENCE, 0.15, 0.15, fit, INTERVAL_LEVEL, architecture),
                 new PrintStream(PrintStream.nullOutputStream()));
         model.save(dir);
         out.printf("trained %s in %.0f s%n", model.metadata().modelVersion(), (System.nanoTime() - start) / 1e9);
