@@ -52,6 +52,12 @@ public final class TrainCli implements Callable<Integer> {
                     + "persistence and the seasonal naive forecast at that step, and gets its own interval.")
     int horizon;
 
+    @Option(names = "--season", defaultValue = "0", paramLabel = "STEPS",
+            description = "Regression: the season of the seasonal naive baseline, in steps (24 for hourly values and "
+                    + "a day, 365 for daily values and a year); it may reach back beyond the window. 0: found in the "
+                    + "training part's step-to-step changes, if they repeat.")
+    int season;
+
     @Option(names = "--calendar", split = ",", paramLabel = "hour_of_day,day_of_week",
             description = "Regression: also read these cycles of each value's event time (UTC), each as the sine "
                     + "and cosine of its place in the cycle: known in advance, they tell a daily or weekly pattern "
@@ -159,6 +165,10 @@ public final class TrainCli implements Callable<Integer> {
                     throw new IllegalArgumentException("--calendar is for regression: a classifier reads its "
                             + "features only");
                 }
+                if (season != 0) {
+                    throw new IllegalArgumentException("--season is for regression: a classifier's baseline is the "
+                            + "most frequent class");
+                }
                 if (horizon != 1) {
                     throw new IllegalArgumentException("--horizon is for regression: a classifier labels the input "
                             + "it reads");
@@ -188,7 +198,7 @@ public final class TrainCli implements Callable<Integer> {
                 var settings = new RegressionTraining.Settings(
                         name != null ? name : spec.keyForFile() + "-" + targetFeature, source, targetFeature, window,
                         targetMode, validationFraction, testFraction, fit, intervalLevel, architecture, series,
-                        horizon, calendar);
+                        horizon, calendar, season);
                 if (crossValidationFolds != null && repeats != 1) {
                     throw new IllegalArgumentException("--repeats is for classification: rolling origins are fixed "
                             + "by time, so a repeat would train the same models again");

@@ -48,6 +48,17 @@ class TrainCliTest {
                         + "add it to --feature-columns or choose another --target" + System.lineSeparator());
     }
 
+    @Test
+    void aSeasonIsForForecastersAndAPositiveNumberOfSteps() {
+        assertThat(train("--csv", "../data/iris.csv", "--label-column", "species", "--task", "classification",
+                "--season", "7", "--output", dir.resolve("model").toString()))
+                .isEqualTo("2|error: --season is for regression: a classifier's baseline is the most frequent class"
+                        + System.lineSeparator());
+        assertThat(train("--csv", "../data/seattle-weather-hourly-normals.csv", "--season", "-24", "--output",
+                dir.resolve("model").toString())).startsWith("2|error: --season is a number of steps").hasLineCount(1);
+        assertThat(dir.resolve("model")).doesNotExist();
+    }
+
     /** Exit code, '|', and what went to standard error. */
     private static String train(String... args) {
         PrintStream err = System.err;

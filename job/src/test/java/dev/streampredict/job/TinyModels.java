@@ -87,7 +87,7 @@ public final class TinyModels {
         }
         return save(dir, name, records, new RegressionTraining.Settings(name, "generated", SyntheticSeries.FEATURE,
                 window, TargetMode.DIFFERENCE, 0.15, 0.15, fit, INTERVAL_LEVEL, architecture,
-                List.of(SyntheticSeries.FEATURE, TWIN), horizon, calendar));
+                List.of(SyntheticSeries.FEATURE, TWIN), horizon, calendar, 0));
     }
 
     /** The record with a second series, {@value #TWIN}: the value's mirror image with noise of its own. */

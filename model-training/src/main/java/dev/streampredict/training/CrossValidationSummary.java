@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Mean, spread and range of each metric over the folds of a cross-validation, printed and kept. */
+/**
+ * Mean, spread and range of each metric over the folds of a cross-validation, kept, and printed but for the metrics
+ * of later steps ahead ({@code step<K>.*}), which their caller prints as one table.
+ */
 final class CrossValidationSummary {
 
     private CrossValidationSummary() {
@@ -20,6 +23,9 @@ final class CrossValidationSummary {
             ModelEvaluation.Summary s = ModelEvaluation.Summary.of(
                     folds.stream().mapToDouble(f -> f.metrics().get(metric)).toArray());
             summary.put(metric, s);
+            if (metric.startsWith("step")) {
+                continue;
+            }
             if (folds.size() == 1) { // a spread of one value says nothing
                 log.printf("  %-24s %.4g on 1 fold%n", metric, s.mean());
             } else {

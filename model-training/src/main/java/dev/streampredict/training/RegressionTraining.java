@@ -35,15 +35,21 @@ public final class RegressionTraining {
      * @param features     the series the model reads, {@code target} among them; {@code null}: the target alone
      * @param horizon      how many steps ahead the model forecasts at once (1: the next value)
      * @param calendar     cycles of each value's event time read beside the features; {@code null}: none
+     * @param season       the seasonal naive baseline's season, in steps (365 for daily values and a year); 0: the
+     *                     season found in the training part, if any
      */
     public record Settings(String name, String trainingData, String target, int windowSize, TargetMode targetMode,
                            double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
                            Architecture architecture, List<String> features, int horizon,
-                           List<CalendarFeature> calendar) {
+                           List<CalendarFeature> calendar, int season) {
 
         public Settings {
             features = features == null ? List.of(target) : List.copyOf(features);
             calendar = calendar == null ? List.of() : List.copyOf(calendar);
+            if (season < 0) {
+                throw new IllegalArgumentException("--season is a number of steps (e.g. 24 for hourly values and a "
+                        + "day), or 0 to find it in the training part; got " + season);
+            }
             if (horizon < 1 || horizon > ModelLimits.MAX_HORIZON) {
                 throw new IllegalArgumentException("--horizon is the number of steps to forecast, from 1 to "
                         + ModelLimits.MAX_HORIZON + "; got " + horizon);
@@ -55,7 +61,7 @@ public final class RegressionTraining {
                         double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
                         Architecture architecture, List<String> features) {
             this(name, trainingData, target, windowSize, targetMode, validationFraction, testFraction, fit,
-                    intervalLevel, architecture, features, 1, null);
+                    intervalLevel, architecture, features, 1);
         }
 
         /** A model of {@code horizon} steps, without the calendar. */
@@ -63,7 +69,7 @@ public final class RegressionTraining {
                         double validationFraction, double testFraction, FitOptions fit, double intervalLevel,
                         Architecture architecture, List<String> features, int horizon) {
             this(name, trainingData, target, windowSize, targetMode, validationFraction, testFraction, fit,
-                    intervalLevel, architecture, features, horizon, null);
+                    intervalLevel, architecture, features, horizon, null, 0);
         }
 
         /** A model of the target alone. */
@@ -126,7 +132,7 @@ public final class RegressionTraining {
         metrics.put("test.movingAverage.mse", movingAverage.mse());
         metrics.put("test.movingAverage.mae", movingAverage.mae());
         metrics.put("test.mseRatioToPersistence", model.mse() / persistence.mse());
-        int season = Seasonality.find(split.train());
+        int season = season(settings, split);
         ForecastErrors seasonal = season > 0 ? ForecastErrors.seasonalNaive(split.test(), season) : null;
         boolean seasonalBaseline = seasonal != null && Double.isFinite(seasonal.mse());
         if (seasonalBaseline) {
@@ -153,11 +159,15 @@ public final class RegressionTraining {
         log.printf("  model / persistence MSE ratio: %.4f (%s)%n", model.mse() / persistence.mse(),
                 model.mse() < persistence.mse() ? "the model beats persistence" : "persistence is as good or better");
         if (seasonalBaseline) {
-            log.printf("  model / seasonal naive MSE ratio: %.4f (a season of %d steps, found in the training part; "
-                    + "%s)%n", model.mse() / seasonal.mse(), season, model.mse() < seasonal.mse()
-                    ? "the model beats it" : "the seasonal naive forecast is as good or better");
+            log.printf("  model / seasonal naive MSE ratio: %.4f (a season of %d steps, %s; %s)%n",
+                    model.mse() / seasonal.mse(), season, settings.season() > 0 ? "given"
+                            : "found in the training part", model.mse() < seasonal.mse()
+                            ? "the model beats it" : "the seasonal naive forecast is as good or better");
+        } else if (season > 0) {
+            log.printf("  no seasonal naive baseline: the test part's first values have none a season (%d steps) "
+                    + "before them%n", season);
         } else {
-            log.printf("  no season found in the training part: no seasonal naive baseline%n");
+            log.printf("  no season found in the training part: no seasonal naive baseline (--season gives one)%n");
         }
 
         PredictionIntervals intervals = null;
@@ -275,7 +285,7 @@ public final class RegressionTraining {
             metrics.put("mse", model.mse());
             metrics.put("persistence.mse", persistence.mse());
             metrics.put("mseRatioToPersistence", model.mse() / persistence.mse());
-            int season = Seasonality.find(split.train());
+            int season = season(settings, split);
             double seasonal = season > 0 ? ForecastErrors.seasonalNaive(split.test(), season).mse() : Double.NaN;
             if (Double.isFinite(seasonal)) {
                 metrics.put("seasonalNaive.mse", seasonal);
@@ -289,14 +299,20 @@ public final class RegressionTraining {
             if (intervals != null) {
                 metrics.put("intervalCoverage", coverage(split.test(), forecasts, 1, intervals.nextHalfWidth()));
             }
-            int last = settings.horizon();
-            if (last > 1) { // the last step says how far the skill reaches
-                double[] lastForecasts = ForecastErrors.atStep(steps, last);
-                metrics.put("step" + last + ".mseRatioToPersistence", ForecastErrors.of(split.test(), lastForecasts,
-                        last).mse() / ForecastErrors.persistence(split.test(), last).mse());
+            for (int step = 2; step <= settings.horizon(); step++) {
+                double[] stepForecasts = ForecastErrors.atStep(steps, step);
+                double mse = ForecastErrors.of(split.test(), stepForecasts, step).mse();
+                String prefix = "step" + step + ".";
+                metrics.put(prefix + "mseRatioToPersistence", mse / ForecastErrors.persistence(split.test(), step)
+                        .mse());
+                double stepSeasonal = season > 0 ? ForecastErrors.seasonalNaive(split.test(), season, step).mse()
+                        : Double.NaN;
+                if (Double.isFinite(stepSeasonal)) {
+                    metrics.put(prefix + "mseRatioToSeasonalNaive", mse / stepSeasonal);
+                }
                 if (intervals != null) {
-                    metrics.put("step" + last + ".intervalCoverage", coverage(split.test(), lastForecasts, last,
-                            intervals.halfWidth(last)));
+                    metrics.put(prefix + "intervalCoverage", coverage(split.test(), stepForecasts, step,
+                            intervals.halfWidth(step)));
                 }
             }
             folds.add(new ModelEvaluation.Fold(1, i + 1, split.train().size(), split.test().size(), metrics));
@@ -305,7 +321,31 @@ public final class RegressionTraining {
                     metrics.get("mseRatioToPersistence"));
         }
         Map<String, ModelEvaluation.Summary> summary = CrossValidationSummary.of(folds, log);
+        if (settings.horizon() > 1) {
+            foldStepTable(summary, settings.horizon(), log);
+        }
         return new ModelEvaluation.CrossValidation("rolling origin", k, 1, folds, summary, null);
+    }
+
+    /** Each step's ratios and coverage over the folds, as mean ± sd; step 1's are the lines above the table. */
+    private static void foldStepTable(Map<String, ModelEvaluation.Summary> summary, int horizon, PrintStream log) {
+        log.printf("%n  each step ahead over the folds (mean ± sd):%n  %5s %20s %20s %16s%n", "step",
+                "model / persistence", "model / seasonal", "coverage");
+        for (int step = 1; step <= horizon; step++) {
+            String prefix = step == 1 ? "" : "step" + step + ".";
+            log.printf("  %5d %20s %20s %16s%n", step, meanAndSd(summary.get(prefix + "mseRatioToPersistence")),
+                    meanAndSd(summary.get(prefix + "mseRatioToSeasonalNaive")),
+                    meanAndSd(summary.get(prefix + "intervalCoverage")));
+        }
+    }
+
+    private static String meanAndSd(ModelEvaluation.Summary s) {
+        return s == null ? "-" : String.format("%.4f ± %.3f", s.mean(), s.sd());
+    }
+
+    /** The season given, or else the one found in the training part; 0 for none. */
+    private static int season(Settings settings, TimeSplit<SeriesSample> split) {
+        return settings.season() > 0 ? settings.season() : Seasonality.find(split.train());
     }
 
     /** The windows, or an error that says how much data or how short a window would do. */

@@ -110,7 +110,7 @@ public final class Retrainer {
                 ? RegressionTraining.train(training, new RegressionTraining.Settings(name(metadata),
                 "retrained on the stream", metadata.target(), metadata.windowSize(), metadata.targetMode(), 0.15,
                 0.15, fit, metadata.intervals() == null ? 0 : metadata.intervals().level(),
-                metadata.architecture(), metadata.features(), metadata.horizon(), metadata.calendar()), quiet)
+                metadata.architecture(), metadata.features(), metadata.horizon(), metadata.calendar(), 0), quiet)
                 : ClassificationTraining.train(training.stream().filter(r -> r.label() != null).toList(),
                 new ClassificationTraining.Settings(name(metadata), "retrained on the stream", metadata.features(),
                         0.15, 0.15, fit), quiet);

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,7 +129,7 @@ class RegressionTrainingTest {
                 "sales", 3, TargetMode.LEVEL, 0.15, 0.15, fit), QUIET);
         TrainedModel withCalendar = RegressionTraining.train(days, new RegressionTraining.Settings("sales",
                 "generated", "sales", 3, TargetMode.LEVEL, 0.15, 0.15, fit, 0, Architecture.MLP, null, 1,
-                List.of(CalendarFeature.DAY_OF_WEEK)), QUIET);
+                List.of(CalendarFeature.DAY_OF_WEEK), 0), QUIET);
 
         double noise = 0.25;
         assertThat(withCalendar.metadata().calendar()).containsExactly(CalendarFeature.DAY_OF_WEEK);
@@ -180,6 +182,33 @@ class RegressionTrainingTest {
                     .isCloseTo(m.get(prefix + "mse"), within(1e-6 * m.get(prefix + "mse")));
         }
         assertThat(m.get("test.step1.mse")).isEqualTo(m.get("test.mse"));
+    }
+
+    /**
+     * A slow cycle under noise: its day-to-day changes are mostly noise, so no season is found in them, but a season
+     * given reaches back beyond the window, and the seasonal naive forecast then errs by two noises: 2 sigma^2.
+     */
+    @Test
+    void aSeasonGivenBeyondTheWindowGivesTheSeasonalNaiveBaseline() {
+        Random random = new Random(5);
+        List<InputRecord> slowCycle = new ArrayList<>();
+        for (int t = 0; t < 2_000; t++) {
+            double value = 10 * Math.sin(2 * Math.PI * t / 50) + 2 * random.nextGaussian();
+            slowCycle.add(new InputRecord("id-" + t, "cycle", 1_000L * t, Map.of("value", value)));
+        }
+        FitOptions quick = new FitOptions(List.of(8), 5, 2, 64, 0.01, 42);
+        Map<String, Double> found = RegressionTraining.train(slowCycle, new RegressionTraining.Settings("cycle",
+                "generated", "value", 8, TargetMode.LEVEL, 0.15, 0.15, quick), QUIET).metadata().metrics();
+        assertThat(found).doesNotContainKey("season.length");
+
+        Map<String, Double> given = RegressionTraining.train(slowCycle, new RegressionTraining.Settings("cycle",
+                "generated", "value", 8, TargetMode.LEVEL, 0.15, 0.15, quick, 0, Architecture.MLP, null, 2, null, 50),
+                QUIET).metadata().metrics();
+        assertThat(given.get("season.length")).isEqualTo(50.0);
+        assertThat(given.get("test.seasonalNaive.mse")).isBetween(6.0, 10.0);
+        assertThat(given.get("test.step2.seasonalNaive.mse")).isBetween(6.0, 10.0);
+        assertThatThrownBy(() -> new RegressionTraining.Settings("cycle", "generated", "value", 8, TargetMode.LEVEL,
+                0.15, 0.15, quick, 0, Architecture.MLP, null, 1, null, -1)).hasMessageContaining("--season");
     }
 
     @Test
@@ -254,6 +283,27 @@ class RegressionTrainingTest {
                 cv.results().stream().mapToDouble(f -> f.metrics().get("mse")).average().orElseThrow(),
                 within(1e-12));
         assertThat(cv.results().get(0).trainSamples()).isLessThan(cv.results().get(2).trainSamples());
+    }
+
+    @Test
+    void rollingOriginEvaluationOfAHorizonScoresEveryStepAndPrintsThemAsOneTable() {
+        FitOptions quick = new FitOptions(List.of(16), 20, 4, 64, 0.003, 42);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ModelEvaluation.CrossValidation cv = RegressionTraining.crossValidate(noisySine(1200, 5),
+                new RegressionTraining.Settings("sine-value", "generated", "value", 16, TargetMode.DIFFERENCE, 0.15,
+                        0.15, quick, 0.9, Architecture.MLP, null, 3), 2,
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        for (int step = 2; step <= 3; step++) {
+            for (String metric : List.of("mseRatioToPersistence", "mseRatioToSeasonalNaive", "intervalCoverage")) {
+                assertThat(cv.summary()).as("step %d's %s", step, metric).containsKey("step" + step + "." + metric);
+            }
+        }
+        assertThat(cv.results()).allSatisfy(fold -> assertThat(fold.metrics().get("step3.mseRatioToPersistence"))
+                .as("three steps ahead a sine is still far better forecast than by its last value").isLessThan(0.5));
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(output).contains("each step ahead over the folds").doesNotContain("step2.mseRatio");
+        assertThat(output.lines().filter(line -> line.matches("\\s+[123] .*±.*"))).hasSize(3);
     }
 
     @Test
