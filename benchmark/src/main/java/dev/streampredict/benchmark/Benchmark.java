@@ -55,9 +55,9 @@ public final class Benchmark implements Callable<Integer> {
     long records;
 
     @Option(names = "--series-architectures", split = ",", defaultValue = "mlp", paramLabel = "mlp|lstm|cnn",
-            description = "Networks that forecast the small series records, each drained in its own throughput runs "
-                    + "(each trained on the synthetic history once, then kept in --work-dir), batched across keys "
-                    + "as the job batches them.")
+            description = "Networks that forecast the small series records, each trained on the synthetic history "
+                    + "once (then kept in --work-dir) and drained after the same raw passthrough in every round, "
+                    + "batched across keys as the job batches them.")
     List<Architecture> seriesArchitectures;
 
     @Option(names = "--repeat", defaultValue = "3",
@@ -222,9 +222,11 @@ public final class Benchmark implements Callable<Integer> {
                     }
                     table.add("producer (this project's CLI code)", "as fast as possible", records / seconds(start),
                             "records/s");
+                    List<Pipeline> pipelines = new ArrayList<>();
                     for (Architecture architecture : seriesArchitectures) {
-                        seriesWorkload(architecture, bootstrap, runs, table);
+                        pipelines.add(seriesPipeline(architecture, bootstrap, runs));
                     }
+                    throughput(new Workload("", "bench-in", records, List.of()), bootstrap, pipelines, table);
                 });
             }
             if (peerRecords > 0) {
@@ -390,20 +392,18 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     /**
-     * The small series records forecast by a network of {@code architecture}: the MLP is the job's default model and
-     * keeps the rows' old names; an LSTM or CNN is trained alike and named in its rows.
+     * The job forecasting the small series records with a network of {@code architecture}: the MLP is the job's
+     * default model and keeps the rows' old names; an LSTM or CNN is trained alike and named in its rows.
      */
-    private void seriesWorkload(Architecture architecture, String bootstrap, PipelineRuns mlp, ResultTable table)
-            throws Exception {
-        PipelineRuns runs = mlp;
-        String name = "";
-        if (architecture != Architecture.MLP) {
-            Path model = new ModelBootstrap(System.out).forSynthetic(10, SyntheticSeries.DEFAULT_PERIOD,
-                    SyntheticSeries.DEFAULT_NOISE, architecture, workDir.resolve("models"));
-            runs = new PipelineRuns(bootstrap, model.toString(), jobArgs, workDir.resolve("checkpoints"));
-            name = architecture + " forecaster, ";
+    private Pipeline seriesPipeline(Architecture architecture, String bootstrap, PipelineRuns mlp)
+            throws IOException {
+        if (architecture == Architecture.MLP) {
+            return new Pipeline("", mlp);
         }
-        throughput(new Workload(name, "bench-in", records, List.of()), bootstrap, runs, table);
+        Path model = new ModelBootstrap(System.out).forSynthetic(10, SyntheticSeries.DEFAULT_PERIOD,
+                SyntheticSeries.DEFAULT_NOISE, architecture, workDir.resolve("models"));
+        return new Pipeline(architecture + " forecaster",
+                new PipelineRuns(bootstrap, model.toString(), jobArgs, workDir.resolve("checkpoints")));
     }
 
     /**
@@ -441,7 +441,8 @@ public final class Benchmark implements Callable<Integer> {
             args.addAll(List.of("--prediction-input", "reference"));
         }
         PipelineRuns runs = new PipelineRuns(bootstrap, model, jobArgs, workDir.resolve("checkpoints"));
-        double[] drained = throughput(new Workload(workload, input, peerRecords, args), bootstrap, runs, table);
+        double[] drained = throughput(new Workload(workload, input, peerRecords, args), bootstrap,
+                List.of(new Pipeline("", runs)), table)[0];
         double published = onnx ? PeerModel.PUBLISHED_ONNX_BEST_PER_SECOND : PeerModel.PUBLISHED_BEST_PER_SECOND;
         for (int i = 0; i < PARALLELISMS.length; i++) {
             table.add(workload + String.format("pipeline / peer's published best (%,.0f/s, other hardware)", published),
@@ -499,42 +500,56 @@ public final class Benchmark implements Callable<Integer> {
     private record Workload(String name, String input, long count, List<String> jobArgs) {
     }
 
+    /** A job that drains a workload, and what its rows are called after the workload's name ("": nothing more). */
+    private record Pipeline(String name, PipelineRuns runs) {
+    }
+
     /**
-     * The raw passthrough and the pipeline drains of the same backlog, in {@code repeat} interleaved rounds; adds
-     * their medians, slowest and fastest rounds, the ratios of the medians, and the median cost per record (CPU of
-     * this process and of the broker, allocation) to the table; returns the pipeline's medians by parallelism.
+     * The raw passthrough and each pipeline's drains of the same backlog, in {@code repeat} interleaved rounds (so
+     * that drift on a shared machine hits them alike); adds their medians, slowest and fastest rounds, the ratios of
+     * the medians, and the median cost per record (CPU of this process and of the broker, allocation) to the table;
+     * returns each pipeline's medians by parallelism.
      */
-    private double[] throughput(Workload w, String bootstrap, PipelineRuns runs, ResultTable table)
+    private double[][] throughput(Workload w, String bootstrap, List<Pipeline> pipelines, ResultTable table)
             throws Exception {
         double[] raw = new double[repeat];
         CostMeter.Cost[] rawCosts = new CostMeter.Cost[repeat];
-        double[][] drained = new double[PARALLELISMS.length][repeat];
-        CostMeter.Cost[][] costs = new CostMeter.Cost[PARALLELISMS.length][repeat];
+        double[][][] drained = new double[pipelines.size()][PARALLELISMS.length][repeat];
+        CostMeter.Cost[][][] costs = new CostMeter.Cost[pipelines.size()][PARALLELISMS.length][repeat];
         String rawOutput = w.input() + "-raw-out";
         Topics.ensure(bootstrap, Map.of(rawOutput, 4));
         for (int round = 0; round < repeat; round++) {
-            System.out.printf("%sround %d of %d: raw Kafka passthrough, then the pipeline at parallelism 1 and 2 ...%n",
-                    w.name(), round + 1, repeat);
+            System.out.printf("%sround %d of %d: raw Kafka passthrough, then %s at parallelism 1 and 2 ...%n",
+                    w.name(), round + 1, repeat, pipelines.size() == 1 ? "the pipeline" : "each pipeline ("
+                            + pipelines.stream().map(p -> p.name().isEmpty() ? "the default model" : p.name())
+                            .collect(Collectors.joining(", ")) + ")");
             RawPassthrough.Copied copied = RawPassthrough.copy(bootstrap, w.input(), rawOutput, w.count());
             raw[round] = copied.perSecond();
             rawCosts[round] = meter.between(copied.startMillis(), copied.endMillis(), copied::between);
-            for (int i = 0; i < PARALLELISMS.length; i++) {
-                PipelineRuns.Drained d = runs.drain(w.input(), w.count(), PARALLELISMS[i], w.jobArgs());
-                drained[i][round] = d.perSecond();
-                costs[i][round] = meter.between(d.firstMillis(), d.lastMillis(), d::between);
+            for (int p = 0; p < pipelines.size(); p++) {
+                for (int i = 0; i < PARALLELISMS.length; i++) {
+                    PipelineRuns.Drained d = pipelines.get(p).runs().drain(w.input(), w.count(), PARALLELISMS[i],
+                            w.jobArgs());
+                    drained[p][i][round] = d.perSecond();
+                    costs[p][i][round] = meter.between(d.firstMillis(), d.lastMillis(), d::between);
+                }
             }
         }
         String of = " of " + repeat;
         double rawMedian = median(raw);
         rates(table, w.name() + "raw Kafka passthrough (consume+produce)", "1 thread", raw, "records/s");
         costs(table, w.name() + "raw Kafka passthrough", "1 thread", rawCosts);
-        double[] medians = new double[PARALLELISMS.length];
-        for (int i = 0; i < PARALLELISMS.length; i++) {
-            medians[i] = median(drained[i]);
-            String setting = "parallelism " + PARALLELISMS[i];
-            rates(table, w.name() + "pipeline drain", setting, drained[i], "predictions/s");
-            table.add(w.name() + "pipeline / raw Kafka", setting + ", medians" + of, medians[i] / rawMedian, "ratio");
-            costs(table, w.name() + "pipeline", setting, costs[i]);
+        double[][] medians = new double[pipelines.size()][PARALLELISMS.length];
+        for (int p = 0; p < pipelines.size(); p++) {
+            String name = w.name() + (pipelines.get(p).name().isEmpty() ? "" : pipelines.get(p).name() + ", ");
+            for (int i = 0; i < PARALLELISMS.length; i++) {
+                medians[p][i] = median(drained[p][i]);
+                String setting = "parallelism " + PARALLELISMS[i];
+                rates(table, name + "pipeline drain", setting, drained[p][i], "predictions/s");
+                table.add(name + "pipeline / raw Kafka", setting + ", medians" + of, medians[p][i] / rawMedian,
+                        "ratio");
+                costs(table, name + "pipeline", setting, costs[p][i]);
+            }
         }
         return medians;
     }
