@@ -10,6 +10,11 @@
 #   scripts/model-quality.sh --horizon         (REPORT 3.13: Seattle's temperature 24 hours ahead, each step
 #                                               evaluated, each architecture, as above, and an MLP of window 25;
 #                                               in .../training/horizon/)
+#   scripts/model-quality.sh --weather         (REPORT 3.14: daily maximum temperature in Seattle and New York, three
+#                                               days ahead, from itself alone and from all four observed series,
+#                                               each architecture, as above, with 5 rolling-origin folds and the
+#                                               seasonal naive forecast of a year before; in
+#                                               .../training/weather/)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -36,6 +41,8 @@ each_network() {
 }
 sp500=(--csv data/sp500-2000.csv --key sp500 --timestamp-column date --feature-columns close)
 seattle=(--csv data/seattle-weather-hourly-normals.csv --key seattle --timestamp-column date)
+weather=(--csv data/weather.csv --key-column location --timestamp-column date --target temp_max --horizon 3 --cv 5
+  --season 365)
 case "${1:-}" in
   --architectures)
     each_network architectures sp500-close "${sp500[@]}"
@@ -50,6 +57,10 @@ case "${1:-}" in
     # and a window that reaches the same hour the day before
     results="$results/horizon" train seattle-temperature-24h-w25-mlp "${seattle[@]}" --feature-columns temperature \
       --horizon 24 --window 25 --interval-level 0.9
+    exit 0 ;;
+  --weather)
+    each_network weather weather-temp_max-3d "${weather[@]}" --feature-columns temp_max
+    each_network weather weather-all-3d "${weather[@]}" --feature-columns temp_max,temp_min,precipitation,wind
     exit 0 ;;
 esac
 train sp500-close "${sp500[@]}" --cv 5
