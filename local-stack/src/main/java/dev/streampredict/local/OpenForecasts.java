@@ -10,7 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * One key's forecasts, as a downstream reader sees them, until each of their steps has met the value it forecast:
- * the K-th value after a prediction's input meets its step K. At most one forecast per step ahead stays open.
+ * the K-th value after a prediction's input meets its step K. At most one forecast per step ahead stays open, so a
+ * key holds up to H x H forecasts of a model of H steps; a key kept for its next values only holds one.
  */
 final class OpenForecasts {
 
@@ -30,15 +31,21 @@ final class OpenForecasts {
         final double persistence;
         int met;
 
-        Open(Prediction p, double persistence) {
+        Open(Prediction p, double persistence, boolean everyStep) {
             this.version = p.modelVersion();
-            this.steps = p.steps() != null ? p.steps()
+            this.steps = p.steps() != null && everyStep ? p.steps()
                     : List.of(new Prediction.Step(1, null, p.prediction(), p.interval()));
             this.persistence = persistence;
         }
     }
 
     private final Deque<Open> open = new ArrayDeque<>();
+    private final boolean everyStep;
+
+    /** @param everyStep whether every step of a forecast is met, or its next value only */
+    OpenForecasts(boolean everyStep) {
+        this.everyStep = everyStep;
+    }
 
     /**
      * The key's next value, {@code actual}, arrived with prediction {@code p}: the next step of every open forecast
@@ -54,7 +61,7 @@ final class OpenForecasts {
             }
         }
         if (p.prediction() != null) {
-            open.addLast(new Open(p, actual));
+            open.addLast(new Open(p, actual, everyStep));
         }
     }
 

@@ -44,6 +44,12 @@ public final class PredictionMonitor implements AutoCloseable {
     }
 
     private static final int LATENCY_SAMPLES = 10_000;
+    /**
+     * Keys whose forecasts are met at every step ahead, for the live page's error by step: a key's open forecasts
+     * of H steps hold H x H values (H up to 168), so the others are met at their next value only, which the status
+     * line and the other charts need.
+     */
+    static final int EVERY_STEP_KEYS = 100;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String predictionsTopic;
@@ -55,7 +61,7 @@ public final class PredictionMonitor implements AutoCloseable {
     private final PredictionCodec predictionCodec = new PredictionCodec();
     private final JsonInputCodec inputCodec = new JsonInputCodec();
     private final long[] latencies = new long[LATENCY_SAMPLES];
-    /** Each key's served forecasts until their steps meet their values. */
+    /** Each key's served forecasts until their steps meet their values (every step for the first keys seen). */
     private final Map<String, OpenForecasts> served = new HashMap<>();
     private final Map<String, OpenForecasts> shadowed = new HashMap<>();
     private long predictions;
@@ -141,7 +147,9 @@ public final class PredictionMonitor implements AutoCloseable {
         if (actual == null) {
             return;
         }
-        served.computeIfAbsent(p.key(), k -> new OpenForecasts()).arrived(actual, p, met -> {
+        OpenForecasts forecasts = served.computeIfAbsent(p.key(),
+                k -> new OpenForecasts(served.size() < EVERY_STEP_KEYS));
+        forecasts.arrived(actual, p, met -> {
             double error = met.forecast() - actual;
             history.stepMet(met.version(), met.step(), Math.abs(error), Math.abs(met.persistence() - actual));
             if (met.step() == 1) {
@@ -165,7 +173,9 @@ public final class PredictionMonitor implements AutoCloseable {
         if (p.prediction() == null || Double.isNaN(actual)) {
             return;
         }
-        shadowed.computeIfAbsent(p.key(), k -> new OpenForecasts()).arrived(actual, p, met -> {
+        OpenForecasts forecasts = shadowed.computeIfAbsent(p.key(),
+                k -> new OpenForecasts(shadowed.size() < EVERY_STEP_KEYS));
+        forecasts.arrived(actual, p, met -> {
             double absError = Math.abs(met.forecast() - actual);
             history.stepMet(met.version(), met.step(), absError, Double.NaN);
             if (met.step() == 1) {

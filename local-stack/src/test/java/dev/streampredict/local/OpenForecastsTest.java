@@ -23,7 +23,7 @@ class OpenForecastsTest {
 
     @Test
     void eachStepMeetsTheValueThatManyArrivalsLaterAndTheForecastThenCloses() {
-        OpenForecasts open = new OpenForecasts();
+        OpenForecasts open = new OpenForecasts(true);
         List<OpenForecasts.Met> met = new ArrayList<>();
         for (int value = 10; value <= 14; value++) {
             open.arrived(value, threeSteps("v1", value), met::add);
@@ -41,7 +41,7 @@ class OpenForecastsTest {
 
     @Test
     void aNextValueForecastIsMetByTheNextValueOnly() {
-        OpenForecasts open = new OpenForecasts();
+        OpenForecasts open = new OpenForecasts(true);
         List<OpenForecasts.Met> met = new ArrayList<>();
         open.arrived(1.0, Prediction.regression("a", "k", "{}", "x", 1.5, "v1", 0, 0, 16, null), met::add);
         open.arrived(2.0, Prediction.regression("b", "k", "{}", "x", 2.5, "v2", 0, 0, 16, null), met::add);
@@ -50,8 +50,19 @@ class OpenForecastsTest {
     }
 
     @Test
+    void aKeyKeptForItsNextValuesMeetsTheFirstStepOnly() {
+        OpenForecasts open = new OpenForecasts(false);
+        List<OpenForecasts.Met> met = new ArrayList<>();
+        for (int value = 10; value <= 14; value++) {
+            open.arrived(value, threeSteps("v1", value), met::add);
+        }
+        assertThat(met).extracting(OpenForecasts.Met::step).containsExactly(1, 1, 1, 1);
+        assertThat(open.size()).isEqualTo(1);
+    }
+
+    @Test
     void aClassOpensNoForecast() {
-        OpenForecasts open = new OpenForecasts();
+        OpenForecasts open = new OpenForecasts(true);
         open.arrived(1.0, Prediction.classification("a", "k", "{}", "setosa", Map.of("setosa", 1.0), "v1", 0, 0),
                 m -> {
                 });
@@ -61,7 +72,7 @@ class OpenForecastsTest {
     @Test
     void theLiveHistoryKeepsEachVersionsErrorByStepBesidePersistence() {
         LiveHistory history = new LiveHistory("http://localhost:8081/");
-        OpenForecasts served = new OpenForecasts();
+        OpenForecasts served = new OpenForecasts(true);
         for (int value = 10; value <= 14; value++) {
             served.arrived(value, threeSteps("mlp", value + 1), m -> history.stepMet(m.version(), m.step(),
                     Math.abs(m.forecast() - m.actual()), Math.abs(m.persistence() - m.actual())));
