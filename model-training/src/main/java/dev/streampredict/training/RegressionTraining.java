@@ -209,27 +209,37 @@ public final class RegressionTraining {
                 "persistence", "ratio", season > 0 ? "seasonal (" + season + ")" : "seasonal", "ratio",
                 intervals != null ? "  coverage" : "");
         for (int step = 1; step <= steps[0].length; step++) {
-            double[] forecasts = ForecastErrors.atStep(steps, step);
-            double mse = ForecastErrors.of(test, forecasts, step).mse();
-            double persistence = ForecastErrors.persistence(test, step).mse();
-            double seasonal = season > 0 ? ForecastErrors.seasonalNaive(test, season, step).mse() : Double.NaN;
             String prefix = "test.step" + step + ".";
-            metrics.put(prefix + "mse", mse);
-            metrics.put(prefix + "persistence.mse", persistence);
-            metrics.put(prefix + "mseRatioToPersistence", mse / persistence);
-            if (Double.isFinite(seasonal)) {
-                metrics.put(prefix + "seasonalNaive.mse", seasonal);
-                metrics.put(prefix + "mseRatioToSeasonalNaive", mse / seasonal);
-            }
-            double coverage = intervals == null ? Double.NaN
-                    : coverage(test, forecasts, step, intervals.halfWidth(step));
-            if (intervals != null) {
-                metrics.put(prefix + "intervalCoverage", coverage);
-                metrics.put(prefix + "interval.halfWidth", intervals.halfWidth(step));
-            }
+            putStepMetrics(metrics, prefix, test, steps, step, season, intervals);
+            double mse = metrics.get(prefix + "mse");
+            double persistence = metrics.get(prefix + "persistence.mse");
+            double seasonal = metrics.getOrDefault(prefix + "seasonalNaive.mse", Double.NaN);
             log.printf("  %5d %14.6g %14.6g %8.4f %14.6g %8.4f%s%n", step, mse, persistence, mse / persistence,
-                    seasonal, mse / seasonal, intervals != null ? String.format("  %.3f ± %.4g", coverage,
-                            intervals.halfWidth(step)) : "");
+                    seasonal, mse / seasonal, intervals != null ? String.format("  %.3f ± %.4g",
+                            metrics.get(prefix + "intervalCoverage"), intervals.halfWidth(step)) : "");
+        }
+    }
+
+    /**
+     * Step {@code step}'s errors on {@code test} as metrics named {@code prefix}*: the model's, persistence's and
+     * the seasonal naive forecast's (where it has one) at that step, the ratios, and the interval's coverage.
+     */
+    private static void putStepMetrics(Map<String, Double> metrics, String prefix, List<SeriesSample> test,
+                                       double[][] steps, int step, int season, PredictionIntervals intervals) {
+        double[] forecasts = ForecastErrors.atStep(steps, step);
+        double mse = ForecastErrors.of(test, forecasts, step).mse();
+        double persistence = ForecastErrors.persistence(test, step).mse();
+        double seasonal = season > 0 ? ForecastErrors.seasonalNaive(test, season, step).mse() : Double.NaN;
+        metrics.put(prefix + "mse", mse);
+        metrics.put(prefix + "persistence.mse", persistence);
+        metrics.put(prefix + "mseRatioToPersistence", mse / persistence);
+        if (Double.isFinite(seasonal)) {
+            metrics.put(prefix + "seasonalNaive.mse", seasonal);
+            metrics.put(prefix + "mseRatioToSeasonalNaive", mse / seasonal);
+        }
+        if (intervals != null) {
+            metrics.put(prefix + "intervalCoverage", coverage(test, forecasts, step, intervals.halfWidth(step)));
+            metrics.put(prefix + "interval.halfWidth", intervals.halfWidth(step));
         }
     }
 
@@ -300,20 +310,7 @@ public final class RegressionTraining {
                 metrics.put("intervalCoverage", coverage(split.test(), forecasts, 1, intervals.nextHalfWidth()));
             }
             for (int step = 2; step <= settings.horizon(); step++) {
-                double[] stepForecasts = ForecastErrors.atStep(steps, step);
-                double mse = ForecastErrors.of(split.test(), stepForecasts, step).mse();
-                String prefix = "step" + step + ".";
-                metrics.put(prefix + "mseRatioToPersistence", mse / ForecastErrors.persistence(split.test(), step)
-                        .mse());
-                double stepSeasonal = season > 0 ? ForecastErrors.seasonalNaive(split.test(), season, step).mse()
-                        : Double.NaN;
-                if (Double.isFinite(stepSeasonal)) {
-                    metrics.put(prefix + "mseRatioToSeasonalNaive", mse / stepSeasonal);
-                }
-                if (intervals != null) {
-                    metrics.put(prefix + "intervalCoverage", coverage(split.test(), stepForecasts, step,
-                            intervals.halfWidth(step)));
-                }
+                putStepMetrics(metrics, "step" + step + ".", split.test(), steps, step, season, intervals);
             }
             folds.add(new ModelEvaluation.Fold(1, i + 1, split.train().size(), split.test().size(), metrics));
             log.printf("  origin %s: MSE %.6g on %d, persistence %.6g, ratio %.4f%n",
