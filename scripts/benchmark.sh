@@ -5,6 +5,8 @@
 #   scripts/benchmark.sh --jmh RuntimeBenchmark   (one batch of the peer FFNN in DL4J and in ONNX Runtime)
 #   scripts/benchmark.sh --jmh ArchitectureBenchmark   (one batch of an MLP, LSTM and CNN forecaster)
 #   scripts/benchmark.sh --state-sizes   (a forecaster's state per key, in bytes, over window, horizon and series)
+#   scripts/benchmark.sh --series-architectures mlp,lstm,cnn   (the series forecast by each network, drained in
+#                                        the same rounds; REPORT 3.11 has the command that measured them)
 # Results: a table on stdout, and target/benchmark/results.{csv,json}. Run it on an otherwise idle machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
