@@ -4,7 +4,8 @@
 # from which scripts/figures.sh draws. The models themselves go to target/model-quality/ and are not kept.
 #   scripts/model-quality.sh                   (all four, about 10 minutes on two cores)
 #   scripts/model-quality.sh --architectures   (REPORT 3.11: both series with an MLP, an LSTM and a CNN, each with
-#                                               90% intervals, one split; in benchmark/results/training/architectures/)
+#                                               90% intervals, one split, Seattle's with 5 rolling origins too; in
+#                                               benchmark/results/training/architectures/)
 #   scripts/model-quality.sh --series          (REPORT 3.12: Seattle's temperature from temperature, pressure and
 #                                               wind, each architecture, as above; in .../training/series/)
 #   scripts/model-quality.sh --horizon         (REPORT 3.13: Seattle's temperature 24 hours ahead, each step
@@ -46,7 +47,7 @@ weather=(--csv data/weather.csv --key-column location --timestamp-column date --
 case "${1:-}" in
   --architectures)
     each_network architectures sp500-close "${sp500[@]}"
-    each_network architectures seattle-temperature "${seattle[@]}" --feature-columns temperature
+    each_network architectures seattle-temperature "${seattle[@]}" --feature-columns temperature --cv 5
     exit 0 ;;
   --series)
     each_network series seattle-temperature-pressure-wind "${seattle[@]}" \
