@@ -93,7 +93,7 @@ public final class RegressionTraining {
 
         /** The series the model reads: its features, then two per calendar cycle. */
         int seriesCount() {
-            return features.size() + 2 * calendar.size();
+            return CalendarFeature.seriesCount(features.size(), calendar);
         }
     }
 

@@ -64,7 +64,7 @@ public final class SeriesSamples {
         for (Map.Entry<String, List<InputRecord>> key : byKey.entrySet()) {
             List<InputRecord> ordered = new ArrayList<>(key.getValue());
             ordered.sort(Comparator.comparingLong(InputRecord::timestamp)); // stable: ties keep file order
-            double[][] series = new double[features.size() + 2 * calendar.size()][ordered.size()];
+            double[][] series = new double[CalendarFeature.seriesCount(features.size(), calendar)][ordered.size()];
             double[] row = new double[series.length]; // one record's value of every series, as the job lays it
             for (int t = 0; t < ordered.size(); t++) {
                 InputRecord record = ordered.get(t);

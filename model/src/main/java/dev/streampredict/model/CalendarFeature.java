@@ -19,6 +19,9 @@ public enum CalendarFeature {
         static final long MS = 24L * 60 * 60 * 1000;
     }
 
+    /** Each cycle is read as two series: its sine and its cosine. */
+    private static final int SERIES_PER_CYCLE = 2;
+
     private final long period;
     private final long offset;
 
@@ -40,8 +43,13 @@ public enum CalendarFeature {
      */
     public static void writeAll(List<CalendarFeature> calendar, long epochMillis, double[] out, int at) {
         for (int c = 0; c < calendar.size(); c++) {
-            calendar.get(c).write(epochMillis, out, at + 2 * c);
+            calendar.get(c).write(epochMillis, out, at + SERIES_PER_CYCLE * c);
         }
+    }
+
+    /** How many series a forecaster of {@code features} series and this calendar reads: the calendar's after them. */
+    public static int seriesCount(int features, List<CalendarFeature> calendar) {
+        return features + SERIES_PER_CYCLE * calendar.size();
     }
 
     /** The names of its two series, as training and {@code model.json} list them. */

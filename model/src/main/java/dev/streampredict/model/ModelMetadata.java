@@ -79,7 +79,7 @@ public record ModelMetadata(
         require(calendar.isEmpty() || task == Task.REGRESSION, "calendar", "is for forecasters, not " + task);
         require(calendar.stream().distinct().count() == calendar.size(), "calendar", "holds a cycle twice: "
                 + calendar);
-        int series = features.size() + 2 * calendar.size();
+        int series = CalendarFeature.seriesCount(features.size(), calendar);
         task.check(windowSize, features, series, target, targetMode, standardizer, classes);
         runtime = runtime == null ? ModelRuntime.DL4J : runtime;
         require((runtime == ModelRuntime.ONNX) == (onnx != null), "onnx", runtime == ModelRuntime.ONNX
@@ -140,7 +140,7 @@ public record ModelMetadata(
      * features.
      */
     public int seriesCount() {
-        return features.size() + 2 * calendar.size();
+        return CalendarFeature.seriesCount(features.size(), calendar);
     }
 
     /** The names of the series {@link #seriesCount()} counts, in the order a window holds them. */

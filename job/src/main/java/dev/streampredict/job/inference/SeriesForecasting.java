@@ -76,7 +76,7 @@ final class SeriesForecasting implements TaskScoring {
                       Scored scored, InputEcho echo, int capacity, Duration allowedLateness) {
         this.target = schema.target();
         this.calendar = schema.calendar();
-        this.series = schema.features().size() + 2 * calendar.size();
+        this.series = CalendarFeature.seriesCount(schema.features().size(), calendar);
         this.targetIndex = schema.features().indexOf(target);
         this.latest = new double[series];
         this.windows = windows;
